@@ -1,0 +1,579 @@
+"""Regions: territories, their parts, shared borders, tripoints and adjacency.
+
+A :class:`Region` is a clean polygonal coverage of territories (countries, or
+any admin level) with everything derived from it: polygon parts (mainland,
+exclaves, islands), land borders as whole geodesic-measured lines (per pair of
+territories and per pair of parts), tripoints and an adjacency graph.
+
+The built-in South Caucasus region is derived once, when the data file is
+built (``data/build_region.py``), so :func:`load_region` only reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from ._coverage import clean_coverage
+from ._data import data_path, verify_checksum
+from .errors import CRSError, DataError, GeometryError, UnknownTerritoryError
+from .geodesy import area_km2, length_m, local_crs
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["BUILTIN_ATTRIBUTION", "Region", "derive_topology", "load_region"]
+
+#: Attribution to show wherever the built-in data is shown.
+BUILTIN_ATTRIBUTION = "© OpenStreetMap contributors (ODbL), via geo-maps countries-land-10m"
+
+BUILTIN_FILE = "south_caucasus.gpkg"
+
+COUNTRY_NAMES = {
+    "ARM": "Armenia",
+    "AZE": "Azerbaijan",
+    "GEO": "Georgia",
+    "IRN": "Iran",
+    "TUR": "Türkiye",
+    "RUS": "Russia",
+}
+
+_LAYERS = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning")
+
+
+def _empty_gdf(columns: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs="EPSG:4326")
+
+
+@dataclass(frozen=True, eq=False)
+class Region:
+    """Territories as a clean coverage, with parts, borders and tripoints.
+
+    Attributes
+    ----------
+    countries : geopandas.GeoDataFrame
+        One row per territory: ``iso3`` (the id), ``name``, ``geometry``.
+    parts : geopandas.GeoDataFrame
+        One row per polygon part: ``part_id``, ``iso3``, ``kind``
+        (``mainland``, ``exclave``, ``island`` or ``clipped``), ``name``,
+        ``area_km2`` (geodesic), ``geometry``.
+    borders : geopandas.GeoDataFrame
+        One row per pair of territories sharing a land border: ``a``, ``b``
+        (sorted ids), ``length_km`` (geodesic), ``geometry`` (lines).
+    part_borders : geopandas.GeoDataFrame
+        The same per pair of parts: ``a``, ``b`` (part ids), ``iso3_a``,
+        ``iso3_b``, ``length_km``, ``geometry``.
+    tripoints : geopandas.GeoDataFrame
+        Points where three (or more) territories meet: ``ids`` (tuple),
+        ``geometry``.
+    cleaning : pandas.DataFrame
+        What cleaning the coverage moved (see :func:`corridor.clean_coverage`).
+    name, attribution, gap_width_m
+        A label, the data credit to show on maps, and the gap tolerance used.
+    """
+
+    countries: gpd.GeoDataFrame
+    parts: gpd.GeoDataFrame
+    borders: gpd.GeoDataFrame
+    part_borders: gpd.GeoDataFrame
+    tripoints: gpd.GeoDataFrame
+    cleaning: pd.DataFrame = field(default_factory=pd.DataFrame)
+    name: str = "region"
+    attribution: str = ""
+    gap_width_m: float = 0.0
+
+    # ------------------------------------------------------------------ ids
+    @property
+    def ids(self) -> list[str]:
+        """Territory ids, in table order."""
+        return [str(i) for i in self.countries["iso3"]]
+
+    @cached_property
+    def _aliases(self) -> dict[str, tuple[str, str]]:
+        """Lower-case name → ("territory" | "part", id)."""
+        out: dict[str, tuple[str, str]] = {}
+        for pid, nm in zip(self.parts["part_id"], self.parts["name"]):
+            if isinstance(nm, str) and nm:
+                out.setdefault(nm.casefold(), ("part", str(pid)))
+            out[str(pid).casefold()] = ("part", str(pid))
+        for iso, nm in zip(self.countries["iso3"], self.countries["name"]):
+            out[str(nm).casefold()] = ("territory", str(iso))
+            out[str(iso).casefold()] = ("territory", str(iso))
+        return out
+
+    def resolve(self, id_or_name: str) -> tuple[str, str]:
+        """Return ``("territory", iso3)`` or ``("part", part_id)`` for an id or name.
+
+        Territory ids, part ids (``"AZE-2"``), territory names (``"Armenia"``)
+        and part names (``"Nakhchivan"``) are accepted, ignoring case.
+        """
+        key = str(id_or_name).casefold()
+        if key in self._aliases:
+            return self._aliases[key]
+        msg = (
+            f"Unknown territory or part {id_or_name!r}. Territories: {', '.join(self.ids)}; "
+            "parts are listed in `region.parts` (for example "
+            f"{', '.join(map(str, self.parts['part_id'][:3]))})."
+        )
+        raise UnknownTerritoryError(msg)
+
+    def geometry_of(self, id_or_name: str) -> Any:
+        """The (multi)polygon of a territory or part."""
+        kind, key = self.resolve(id_or_name)
+        if kind == "territory":
+            return self.countries.geometry[self.countries["iso3"] == key].iloc[0]
+        return self.parts.geometry[self.parts["part_id"] == key].iloc[0]
+
+    def iso3_of(self, id_or_name: str) -> str:
+        """The territory id of a territory or part."""
+        kind, key = self.resolve(id_or_name)
+        if kind == "territory":
+            return key
+        return str(self.parts.loc[self.parts["part_id"] == key, "iso3"].iloc[0])
+
+    # ------------------------------------------------------------ adjacency
+    def neighbours(self, id_or_name: str) -> list[str]:
+        """Sorted ids of the territories (or parts) sharing a land border.
+
+        For a territory, neighbouring territories; for a part, neighbouring
+        parts.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> corridor.load_region().neighbours("ARM")
+        ['AZE', 'GEO', 'IRN', 'TUR']
+        >>> corridor.load_region().neighbours("Nakhchivan")
+        ['ARM-1', 'IRN-1', 'TUR-1']
+        """
+        kind, key = self.resolve(id_or_name)
+        table = self.borders if kind == "territory" else self.part_borders
+        a, b = table["a"].astype(str), table["b"].astype(str)
+        return sorted(set(b[a == key]) | set(a[b == key]))
+
+    @cached_property
+    def adjacency(self) -> nx.Graph:
+        """Territory adjacency as a networkx Graph; edge attribute ``length_km``."""
+        import networkx as nx
+
+        g = nx.Graph()
+        for iso, nm in zip(self.countries["iso3"], self.countries["name"]):
+            g.add_node(str(iso), name=str(nm))
+        for a, b, length in zip(self.borders["a"], self.borders["b"], self.borders["length_km"]):
+            g.add_edge(str(a), str(b), length_km=float(length))
+        return g
+
+    @cached_property
+    def part_adjacency(self) -> nx.Graph:
+        """Part adjacency as a networkx Graph; edge attribute ``length_km``."""
+        import networkx as nx
+
+        g = nx.Graph()
+        for pid, iso, kind in zip(self.parts["part_id"], self.parts["iso3"], self.parts["kind"]):
+            g.add_node(str(pid), iso3=str(iso), kind=str(kind))
+        for a, b, length in zip(
+            self.part_borders["a"], self.part_borders["b"], self.part_borders["length_km"]
+        ):
+            g.add_edge(str(a), str(b), length_km=float(length))
+        return g
+
+    def border(self, a: str, b: str) -> Any:
+        """The shared border of two territories or parts, as (multi)lines.
+
+        Empty if they do not touch.
+        """
+        ka, ia = self.resolve(a)
+        kb, ib = self.resolve(b)
+        if ka == kb == "territory":
+            table = self.borders
+            x, y = sorted((ia, ib))
+            hit = table[(table["a"] == x) & (table["b"] == y)]
+            return hit.geometry.iloc[0] if len(hit) else shapely.MultiLineString()
+        ga, gb = self.geometry_of(a), self.geometry_of(b)
+        return _shared_lines(ga, gb)
+
+    def border_length_km(self, a: str, b: str) -> float:
+        """Geodesic length of the border shared by ``a`` and ``b``, in km."""
+        return float(length_m(self.border(a, b))) / 1000.0
+
+    def touches(self, a: str, b: str) -> bool:
+        """Whether two territories or parts share a land border (not just a point)."""
+        return self.border_length_km(a, b) > 0
+
+    def between(self, a: str, b: str) -> list[str]:
+        """Territories crossed by the shortest line from ``a`` to ``b``.
+
+        For two parts of one country that do not touch, this says which
+        countries lie between them (Nakhchivan and mainland Azerbaijan:
+        Armenia).  Empty if ``a`` and ``b`` touch.
+        """
+        ga, gb = self.geometry_of(a), self.geometry_of(b)
+        if shapely.intersects(ga, gb):
+            return []
+        crs = local_crs(shapely.union(ga, gb))
+        fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        inv = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+        def tf(t: pyproj.Transformer, g: Any) -> Any:
+            return shapely.transform(g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+        line = tf(inv, shapely.shortest_line(tf(fwd, ga), tf(fwd, gb)))
+        # the territories whose interior the line passes through, ordered along it
+        hits = []
+        for iso, geom in zip(self.countries["iso3"], self.countries.geometry):
+            inside = shapely.intersection(line, geom)
+            if float(length_m(inside)) > 1.0:
+                centre = shapely.line_locate_point(line, shapely.centroid(inside))
+                hits.append((centre, str(iso)))
+        ends = {self.iso3_of(a), self.iso3_of(b)}
+        return [iso for _, iso in sorted(hits) if iso not in ends]
+
+    @property
+    def exclaves(self) -> gpd.GeoDataFrame:
+        """Parts of kind ``exclave``."""
+        return self.parts[self.parts["kind"] == "exclave"].reset_index(drop=True)
+
+    # -------------------------------------------------------------- display
+    def __repr__(self) -> str:
+        return (
+            f"<Region {self.name!r}: {len(self.countries)} territories, {len(self.parts)} parts, "
+            f"{len(self.borders)} borders, {len(self.tripoints)} tripoints>"
+        )
+
+    def border_table(self) -> pd.DataFrame:
+        """Borders as a plain table: ``a``, ``b``, names and ``length_km``."""
+        names = dict(zip(self.countries["iso3"], self.countries["name"]))
+        df = pd.DataFrame(
+            {
+                "a": self.borders["a"].astype(str),
+                "b": self.borders["b"].astype(str),
+                "name_a": [names.get(x, x) for x in self.borders["a"]],
+                "name_b": [names.get(x, x) for x in self.borders["b"]],
+                "length_km": self.borders["length_km"].astype(float).round(1),
+            }
+        )
+        return df.sort_values(["a", "b"]).reset_index(drop=True)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        head = f"<p><b>Region {escape(self.name)}</b> — {escape(self.attribution)}</p>"
+        return head + self.border_table().to_html(index=False, escape=True)
+
+    def explore(self, **kwargs: Any) -> Any:
+        """Interactive map of the region (see :func:`corridor.make_map`)."""
+        from .maps import make_map
+
+        return make_map(self, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# derivation
+
+
+def _line_parts(g: Any) -> list[Any]:
+    return [p for p in shapely.get_parts(g) if p.geom_type == "LineString" and not p.is_empty]
+
+
+def _shared_lines(ga: Any, gb: Any) -> Any:
+    """The lines two polygons of a clean coverage share, merged into whole lines."""
+    if not shapely.intersects(ga, gb):
+        return shapely.MultiLineString()
+    inter = shapely.intersection(shapely.boundary(ga), shapely.boundary(gb))
+    lines = []
+    for p in shapely.get_parts(inter):
+        lines.extend(_line_parts(p) if p.geom_type != "LineString" else [p])
+    if not lines:
+        return shapely.MultiLineString()
+    merged = shapely.line_merge(shapely.MultiLineString(lines))
+    parts = _line_parts(merged)
+    return shapely.MultiLineString(parts)
+
+
+def _pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str, str, Any]]:
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="touches")
+    rows = []
+    for i, j in zip(left.tolist(), right.tolist()):
+        if ids[i] >= ids[j]:
+            continue
+        lines = _shared_lines(geoms[i], geoms[j])
+        if not lines.is_empty:
+            rows.append((ids[i], ids[j], lines))
+    return rows
+
+
+def derive_topology(
+    countries: gpd.GeoDataFrame,
+    *,
+    window: Any = None,
+    part_names: dict[str, tuple[float, float]] | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Derive parts, borders, part borders and tripoints from a clean coverage.
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        ``iso3``, ``name``, ``geometry`` in EPSG:4326, forming a clean coverage.
+    window : shapely Polygon, optional
+        The clipping window: parts that touch its edge (other than the largest
+        part of their territory) are of kind ``clipped``, not exclaves.
+    part_names : dict, optional
+        Name → ``(lon, lat)`` of a point inside the part to name.
+    """
+    ids = [str(i) for i in countries["iso3"]]
+    geoms = np.asarray(countries.geometry.values, dtype=object)
+
+    # parts, ranked by area within each territory: AZE-1 is the largest
+    prow = []
+    for iso, g in zip(ids, geoms):
+        polys = list(shapely.get_parts(g))
+        areas = [float(area_km2(p)) for p in polys]
+        order = np.argsort(areas)[::-1]
+        for rank, k in enumerate(order, start=1):
+            prow.append((f"{iso}-{rank}", iso, rank, areas[k], polys[k]))
+    pgeoms = np.array([r[4] for r in prow], dtype=object)
+    pids = [r[0] for r in prow]
+    piso = [r[1] for r in prow]
+    ptree = shapely.STRtree(pgeoms)
+    left, right = ptree.query(pgeoms, predicate="touches")
+    foreign_touch = {
+        i
+        for i, j in zip(left.tolist(), right.tolist())
+        if piso[i] != piso[j] and float(length_m(_shared_lines(pgeoms[i], pgeoms[j]))) > 0
+    }
+    edge = shapely.boundary(window) if window is not None else None
+    kinds, names = [], []
+    cname = dict(zip(ids, countries["name"]))
+    for k, (_pid, iso, rank, _area, poly) in enumerate(prow):
+        if rank == 1:
+            kind = "mainland"
+        elif edge is not None and shapely.intersects(poly, edge):
+            kind = "clipped"
+        elif k in foreign_touch:
+            kind = "exclave"
+        else:
+            kind = "island"
+        kinds.append(kind)
+        names.append(f"{cname[iso]} (mainland)" if rank == 1 else None)
+    for nm, (lon, lat) in (part_names or {}).items():
+        hit = ptree.query(shapely.Point(lon, lat), predicate="intersects")
+        if len(hit) == 0:
+            raise ValueError(f"Part name {nm!r}: no part contains ({lon}, {lat}).")
+        names[int(hit[0])] = nm
+    parts = gpd.GeoDataFrame(
+        {
+            "part_id": pids,
+            "iso3": piso,
+            "kind": kinds,
+            "name": names,
+            "area_km2": [r[3] for r in prow],
+        },
+        geometry=list(pgeoms),
+        crs="EPSG:4326",
+    )
+
+    def border_frame(rows: list[tuple[str, str, Any]]) -> gpd.GeoDataFrame:
+        geo = [r[2] for r in rows]
+        return gpd.GeoDataFrame(
+            {
+                "a": [r[0] for r in rows],
+                "b": [r[1] for r in rows],
+                "length_km": np.asarray(length_m(np.array(geo, dtype=object)), dtype=float) / 1000
+                if rows
+                else [],
+            },
+            geometry=geo,
+            crs="EPSG:4326",
+        )
+
+    borders = border_frame(_pair_borders(ids, geoms))
+    pb = border_frame(_pair_borders(pids, pgeoms))
+    iso_of = dict(zip(pids, piso))
+    pb.insert(2, "iso3_a", [iso_of[a] for a in pb["a"]])
+    pb.insert(3, "iso3_b", [iso_of[b] for b in pb["b"]])
+    pb = pb[pb["iso3_a"] != pb["iso3_b"]].reset_index(drop=True)
+
+    # tripoints: border line ends where three or more territories meet
+    ends = []
+    for g in borders.geometry:
+        for line in shapely.get_parts(g):
+            ends.extend([line.coords[0], line.coords[-1]])
+    trows: dict[tuple[float, float], tuple[str, ...]] = {}
+    if ends:
+        ctree = shapely.STRtree(geoms)
+        pts = shapely.points(np.unique(np.asarray(ends), axis=0))
+        pi, gi = ctree.query(pts, predicate="dwithin", distance=1e-9)
+        for p in np.unique(pi):
+            touching = tuple(sorted({ids[k] for k in gi[pi == p]}))
+            if len(touching) >= 3:
+                xy = (float(pts[p].x), float(pts[p].y))
+                trows[xy] = touching
+    tripoints = gpd.GeoDataFrame(
+        {
+            "ids": list(trows.values()),
+            "label": ["–".join(v) for v in trows.values()],
+        },
+        geometry=[shapely.Point(xy) for xy in trows],
+        crs="EPSG:4326",
+    )
+    return {"parts": parts, "borders": borders, "part_borders": pb, "tripoints": tripoints}
+
+
+# ---------------------------------------------------------------------------
+# loading
+
+
+def _read_builtin() -> Region:
+    import pyogrio
+
+    path = data_path(BUILTIN_FILE)
+    verify_checksum(path)
+    try:
+        layers = {name: pyogrio.read_dataframe(path, layer=name) for name in _LAYERS}
+    except Exception as exc:  # pragma: no cover - verified by checksum first
+        raise DataError(f"Cannot read built-in data {str(path)!r}: {exc}") from exc
+    tri = layers["tripoints"]
+    tri["ids"] = [tuple(s.split("–")) for s in tri["label"]]
+    cleaning = pd.DataFrame(layers["cleaning"].drop(columns="geometry", errors="ignore"))
+    meta = _read_meta(path)
+    return Region(
+        countries=layers["countries"],
+        parts=layers["parts"],
+        borders=layers["borders"],
+        part_borders=layers["part_borders"],
+        tripoints=tri,
+        cleaning=cleaning,
+        name="South Caucasus (built-in)",
+        attribution=BUILTIN_ATTRIBUTION,
+        gap_width_m=float(meta.get("gap_width_m", 0.0)),
+    )
+
+
+def _read_meta(path: Path) -> dict[str, Any]:
+    import json
+
+    from ._data import manifest
+
+    return dict(json.loads(json.dumps(manifest().get(path.name, {}))))
+
+
+_BUILTIN_REGION: Region | None = None
+
+
+def load_region(
+    source: str | Path | gpd.GeoDataFrame | None = None,
+    *,
+    id_column: str | None = None,
+    name_column: str | None = None,
+    clean: bool = True,
+    gap_width_m: float = 1000.0,
+    layer: str | int | None = None,
+    attribution: str = "",
+) -> Region:
+    """Load the built-in South Caucasus region, or build one from a polygon layer.
+
+    Parameters
+    ----------
+    source : path or GeoDataFrame, optional
+        Omit for the built-in region (real OpenStreetMap-derived boundaries of
+        Armenia, Azerbaijan, Georgia, Iran, Türkiye and Russia, clipped to
+        38–52°E, 36–44°N).  Otherwise any polygon layer GDAL reads, or a
+        GeoDataFrame, at any admin level and in any CRS (reprojected to
+        EPSG:4326).
+    id_column : str
+        Column holding the territory ids (required with ``source``).  Rows that
+        share an id are merged.
+    name_column : str, optional
+        Column holding display names (default: the ids).
+    clean : bool, default True
+        Make the layer a clean coverage (see :func:`corridor.clean_coverage`).
+    gap_width_m : float, default 1000
+        Gaps narrower than this between territories are split between them.
+    layer : str or int, optional
+        Layer to read from a multi-layer file.
+    attribution : str
+        Data credit to show on maps.
+
+    Returns
+    -------
+    Region
+    """
+    global _BUILTIN_REGION
+    if source is None:
+        if _BUILTIN_REGION is None:
+            _BUILTIN_REGION = _read_builtin()
+        return _BUILTIN_REGION
+    if isinstance(source, gpd.GeoDataFrame):
+        gdf = source.copy()
+        where = "GeoDataFrame"
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise FileNotFoundError(f"Region file {str(path)!r} does not exist.")
+        try:
+            gdf = gpd.read_file(path, layer=layer) if layer is not None else gpd.read_file(path)
+        except Exception as exc:
+            raise DataError(f"Cannot read {str(path)!r} as a polygon layer: {exc}") from exc
+        where = str(path)
+    if id_column is None:
+        cols = [c for c in gdf.columns if c != gdf.geometry.name]
+        msg = f"Pass `id_column=` naming the column of territory ids; {where} has: {cols}."
+        raise ValueError(msg)
+    if id_column not in gdf.columns:
+        cols = [c for c in gdf.columns if c != gdf.geometry.name]
+        raise KeyError(f"`id_column` {id_column!r} is not a column of {where}; columns: {cols}.")
+    if name_column is not None and name_column not in gdf.columns:
+        cols = [c for c in gdf.columns if c != gdf.geometry.name]
+        raise KeyError(
+            f"`name_column` {name_column!r} is not a column of {where}; columns: {cols}."
+        )
+    if gdf.crs is None:
+        msg = (
+            f"{where} has no CRS. Set it first, for example "
+            "`gdf = gdf.set_crs('EPSG:4326')` if the coordinates are (lon, lat) degrees."
+        )
+        raise CRSError(msg)
+    gdf = gdf[~(gdf.geometry.is_empty | gdf.geometry.isna())]
+    types = set(gdf.geom_type)
+    if not types <= {"Polygon", "MultiPolygon"}:
+        msg = f"{where}: a region needs polygons, found {sorted(types)}."
+        raise GeometryError(msg)
+    if len(gdf) == 0:
+        raise GeometryError(f"{where}: no polygons to build a region from.")
+    gdf = gdf.to_crs("EPSG:4326")
+    gdf[id_column] = gdf[id_column].astype(str)
+    names = (
+        gdf.groupby(id_column)[name_column].first()
+        if name_column is not None
+        else pd.Series({i: i for i in gdf[id_column].unique()})
+    )
+    diss = gdf[[id_column, gdf.geometry.name]].dissolve(by=id_column)
+    ids = [str(i) for i in diss.index]
+    geoms = shapely.make_valid(np.asarray(diss.geometry.values, dtype=object))
+    if clean:
+        geoms, report = clean_coverage(geoms, ids, gap_width_m=gap_width_m)
+    else:
+        report = pd.DataFrame(columns=["kind", "between", "assigned_to", "area_km2"])
+    countries = gpd.GeoDataFrame(
+        {"iso3": ids, "name": [str(names.get(i, i)) for i in ids]},
+        geometry=list(geoms),
+        crs="EPSG:4326",
+    )
+    topo = derive_topology(countries)
+    return Region(
+        countries=countries,
+        cleaning=report,
+        name=where,
+        attribution=attribution,
+        gap_width_m=gap_width_m if clean else 0.0,
+        **topo,
+    )

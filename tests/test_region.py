@@ -1,0 +1,227 @@
+"""The built-in region against real geography and published figures.
+
+Published border lengths: CIA World Factbook, 2024 edition, "Land boundaries"
+(Armenia, Azerbaijan, Georgia, Iran, Turkey, Russia entries).
+"""
+
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import networkx as nx
+import pytest
+import shapely
+
+import corridor
+from corridor.errors import CRSError, DataError, GeometryError, UnknownTerritoryError
+
+# CIA World Factbook 2024, km
+FACTBOOK_KM = {
+    ("ARM", "AZE"): 996,
+    ("ARM", "GEO"): 219,
+    ("ARM", "IRN"): 44,
+    ("ARM", "TUR"): 311,
+    ("AZE", "GEO"): 428,
+    ("AZE", "IRN"): 689,
+    ("AZE", "RUS"): 338,
+    ("AZE", "TUR"): 17,
+    ("GEO", "RUS"): 894,
+    ("GEO", "TUR"): 273,
+    ("IRN", "TUR"): 534,
+}
+
+
+def test_countries(region):
+    assert sorted(region.countries["iso3"]) == ["ARM", "AZE", "GEO", "IRN", "RUS", "TUR"]
+    assert region.countries.crs.to_epsg() == 4326
+    assert shapely.coverage_is_valid(region.countries.geometry.values)
+
+
+def test_armenia_neighbours(region):
+    assert region.neighbours("ARM") == ["AZE", "GEO", "IRN", "TUR"]
+    assert region.neighbours("Armenia") == ["AZE", "GEO", "IRN", "TUR"]
+
+
+def test_border_pairs_exactly_factbook(region):
+    pairs = set(zip(region.borders["a"], region.borders["b"]))
+    assert pairs == set(FACTBOOK_KM)
+
+
+@pytest.mark.parametrize(("pair", "published"), sorted(FACTBOOK_KM.items()))
+def test_border_lengths_against_factbook(region, pair, published):
+    # Within 10 %: the Factbook measured on coarser maps; OSM river borders follow
+    # more meanders, and reservoir water stays unassigned (data/README.md).
+    length = region.border_length_km(*pair)
+    assert length == pytest.approx(published, rel=0.10)
+
+
+def test_nakhchivan_exclave(region):
+    nax = region.parts[region.parts["name"] == "Nakhchivan"].iloc[0]
+    assert nax["iso3"] == "AZE" and nax["kind"] == "exclave" and nax["part_id"] == "AZE-2"
+    # Nakhchivan AR: 5,502.75 km² official; land polygon without the Aras reservoir water
+    assert nax["area_km2"] == pytest.approx(5363, rel=0.05)
+    neighbours = region.neighbours("Nakhchivan")
+    assert {region.iso3_of(p) for p in neighbours} == {"ARM", "IRN", "TUR"}
+    assert not region.touches("Nakhchivan", "AZE-1")
+    assert region.between("Nakhchivan", "Azerbaijan (mainland)") == ["ARM"]
+    # Factbook: Armenia–Nakhchivan 221 km, Iran–Nakhchivan 179 km; Türkiye 17 km
+    assert region.border_length_km("Nakhchivan", "ARM") == pytest.approx(221, rel=0.13)
+    assert region.border_length_km("Nakhchivan", "IRN") == pytest.approx(179, rel=0.10)
+    assert region.border_length_km("Nakhchivan", "TUR") == pytest.approx(17, rel=0.10)
+
+
+def test_part_borders_split_azerbaijan_iran(region):
+    pb = region.part_borders
+    nax_irn = pb[(pb["a"] == "AZE-2") & (pb["b"] == "IRN-1")]["length_km"].sum()
+    main_irn = pb[(pb["a"] == "AZE-1") & (pb["b"] == "IRN-1")]["length_km"].sum()
+    assert nax_irn + main_irn == pytest.approx(region.border_length_km("AZE", "IRN"), rel=1e-6)
+    assert main_irn == pytest.approx(689 - 179, rel=0.05)
+
+
+def test_other_exclaves(region):
+    ex = region.exclaves.set_index("name")
+    assert ex.loc["Artsvashen", "iso3"] == "ARM"
+    assert ex.loc["Artsvashen", "area_km2"] == pytest.approx(40, rel=0.1)  # Wikipedia: 40 km²
+    assert ex.loc["Yukhari Askipara", "iso3"] == "AZE"
+    # Artsvashen lies inside mainland Azerbaijan: its only neighbour
+    assert region.neighbours("Artsvashen") == ["AZE-1"]
+
+
+def test_armenia_iran_border_is_one_line_along_the_aras(region):
+    line = region.border("ARM", "IRN")
+    assert shapely.get_num_geometries(line) == 1
+    # the Aras between Agarak and Meghri: the border runs between the two towns
+    meghri, norduz = corridor.place("Meghri"), corridor.place("Norduz")
+    assert line.bounds[1] < meghri.lat and line.bounds[3] > norduz.lat
+    assert line.bounds[0] == pytest.approx(46.0, abs=0.15)
+    assert line.bounds[2] == pytest.approx(46.55, abs=0.15)
+
+
+def test_tripoints(region):
+    labels = sorted(region.tripoints["label"])
+    assert labels == sorted(
+        [
+            "ARM–AZE–GEO",
+            "ARM–AZE–IRN",
+            "ARM–AZE–IRN",  # once for Nakhchivan, once for mainland Azerbaijan
+            "ARM–AZE–TUR",
+            "ARM–GEO–TUR",
+            "AZE–GEO–RUS",
+            "AZE–IRN–TUR",
+        ]
+    )
+    # every tripoint lies on the boundary of all three countries
+    for ids, pt in zip(region.tripoints["ids"], region.tripoints.geometry):
+        for iso in ids:
+            assert shapely.dwithin(region.geometry_of(iso).boundary, pt, 1e-9)
+
+
+def test_adjacency_graph(region):
+    g = region.adjacency
+    assert isinstance(g, nx.Graph)
+    assert g["ARM"]["IRN"]["length_km"] == pytest.approx(region.border_length_km("ARM", "IRN"))
+    # shortest land path Georgia → Iran goes through one country
+    assert len(nx.shortest_path(g, "GEO", "IRN")) == 3
+    assert not g.has_edge("ARM", "RUS")
+
+
+def test_cleaning_report(region):
+    rep = region.cleaning
+    gaps = rep[(rep["kind"] == "gap") & (rep["between"] == "ARM|IRN")]
+    assert set(gaps["assigned_to"]) == {"ARM", "IRN"}  # split, not given to one side
+    assert region.gap_width_m == 1000.0
+    enclaves = rep[rep["kind"] == "enclave"].set_index("assigned_to")["area_km2"]
+    assert enclaves["ARM"] == pytest.approx(39.24, abs=0.05)
+
+
+def test_unknown_territory(region):
+    with pytest.raises(UnknownTerritoryError, match="ARM, AZE"):
+        region.neighbours("XXX")
+    with pytest.raises(KeyError):
+        region.neighbours("Atlantis")
+
+
+def test_load_is_cached_and_light():
+    code = (
+        "import sys, time; t=time.perf_counter(); import corridor; r=corridor.load_region();"
+        "r.adjacency; print(time.perf_counter()-t);"
+        "print(sorted(m for m in ('folium','osmnx','matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[1] == "[]"
+
+
+def test_corrupt_data_file(tmp_path, monkeypatch):
+    from corridor import _data
+
+    bad = tmp_path / "south_caucasus.gpkg"
+    bad.write_bytes(b"not a geopackage")
+    with pytest.raises(DataError, match="corrupt"):
+        _data.verify_checksum(bad)
+
+
+# ------------------------------------------------------------------ user regions
+def _tiny_layer():
+    # two tiny test squares with a 50 m river gap between them (about 0.00059° at 40°N)
+    a = shapely.box(45.0, 40.0, 45.1, 40.1)
+    b = shapely.box(45.1006, 40.0, 45.2, 40.1)
+    c = shapely.box(45.0, 40.1, 45.2, 40.2)
+    return gpd.GeoDataFrame(
+        {"code": ["A", "B", "C"], "label": ["Aa", "Bb", "Cc"]}, geometry=[a, b, c], crs="EPSG:4326"
+    )
+
+
+def test_user_region_from_file_in_other_crs(tmp_path):
+    path = tmp_path / "units.gpkg"
+    _tiny_layer().to_crs("EPSG:32638").to_file(path)
+    r = corridor.load_region(path, id_column="code", name_column="label")
+    assert r.neighbours("A") == ["B", "C"]
+    assert r.countries.crs.to_epsg() == 4326
+    # the gap is split: A–B border about 11.1 km long (0.1° of latitude)
+    assert r.border_length_km("A", "B") == pytest.approx(11.1, rel=0.01)
+    gap = r.cleaning[r.cleaning["kind"] == "gap"]
+    assert set(gap["assigned_to"]) >= {"A", "B"}
+    assert len(r.tripoints) == 1 and r.tripoints["ids"].iloc[0] == ("A", "B", "C")
+
+
+def test_user_region_without_cleaning_keeps_gap():
+    r = corridor.load_region(_tiny_layer(), id_column="code", clean=False)
+    assert r.neighbours("A") == ["C"]
+
+
+def test_user_region_errors(tmp_path):
+    gdf = _tiny_layer()
+    with pytest.raises(KeyError, match="code"):
+        corridor.load_region(gdf, id_column="nope")
+    with pytest.raises(ValueError, match="id_column"):
+        corridor.load_region(gdf)
+    with pytest.raises(CRSError, match="set_crs"):
+        corridor.load_region(gdf.set_crs(None, allow_override=True), id_column="code")
+    with pytest.raises(GeometryError, match="polygons"):
+        corridor.load_region(
+            gdf.set_geometry(shapely.centroid(gdf.geometry.values)), id_column="code"
+        )
+    with pytest.raises(FileNotFoundError):
+        corridor.load_region(tmp_path / "missing.gpkg", id_column="code")
+
+
+def test_cli_borders_json():
+    out = subprocess.run(
+        [sys.executable, "-m", "corridor.cli", "borders", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = json.loads(out.stdout)
+    assert {(r["a"], r["b"]) for r in rows} == set(FACTBOOK_KM)
+
+
+def test_cli_version():
+    out = subprocess.run(
+        [sys.executable, "-m", "corridor.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == f"corridor {corridor.__version__}"
