@@ -24,8 +24,10 @@ from .errors import (
     UnknownPlaceError,
     UnknownTerritoryError,
 )
+from .measure import RouteAnalysis, TravelTime, analyze, analyze_many, distance_km, territory_km
 from .places import Place, add_places, place, places
 from .region import Region, load_region
+from .route import Leg, Route, Stop
 
 try:
     __version__ = _version("corridor")
@@ -38,20 +40,29 @@ __all__ = [
     "DataError",
     "DownloadError",
     "GeometryError",
+    "Leg",
     "NoPathError",
     "OutputPathError",
     "Place",
     "Region",
+    "Route",
+    "RouteAnalysis",
     "ScenarioError",
+    "Stop",
+    "TravelTime",
     "UnknownPlaceError",
     "UnknownTerritoryError",
     "__version__",
     "add_places",
+    "analyze",
+    "analyze_many",
     "clean_coverage",
+    "distance_km",
     "errors",
     "geodesy",
     "load_region",
     "place",
     "places",
     "show_versions",
+    "territory_km",
 ]

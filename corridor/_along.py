@@ -1,0 +1,198 @@
+"""Offset lines along a border, for :meth:`corridor.Route.along_border`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyproj
+import shapely
+import shapely.ops
+
+from .errors import GeometryError
+from .geodesy import local_crs
+
+
+def _group(region: Any, spec: str | Sequence[str], other: list[str] | None = None) -> list[str]:
+    if isinstance(spec, str) and spec == "*":
+        if other is None:
+            raise ValueError("Only one of `a` and `b` may be '*'.")
+        other_iso = {region.iso3_of(o) for o in other}
+        return [i for i in region.ids if i not in other_iso]
+    items = [spec] if isinstance(spec, str) else list(spec)
+    for it in items:
+        region.resolve(it)  # raises UnknownTerritoryError with the list
+    return [str(i) for i in items]
+
+
+def along_border_coords(
+    region: Any,
+    a: str | Sequence[str],
+    b: str | Sequence[str],
+    *,
+    side: str | Sequence[str],
+    offset_m: float,
+    start: Any,
+    end: Any,
+    smooth_m: float,
+) -> tuple[np.ndarray, list[tuple[str, float, float]], str]:
+    from .route import _as_place_or_point
+
+    if isinstance(a, str) and a == "*":
+        B = _group(region, b)
+        A = _group(region, a, B)
+    else:
+        A = _group(region, a)
+        B = _group(region, b, A)
+    side_key = side if isinstance(side, str) else tuple(side)
+    if side_key in ("a", a if isinstance(a, str) else tuple(a)):
+        S, OTHER = A, B
+    elif side_key in ("b", b if isinstance(b, str) else tuple(b)):
+        S, OTHER = B, A
+    else:
+        raise ValueError(
+            f"`side` must be `a` or `b` (or their values {a!r} / {b!r}), got {side!r}."
+        )
+
+    # the border: every line shared by a member of S and a member of OTHER
+    pieces = []
+    for s in S:
+        for o in OTHER:
+            g = region.border(s, o)
+            if not g.is_empty:
+                pieces.append(g)
+    if not pieces:
+        raise GeometryError(f"{S} and {OTHER} share no border in this region.")
+    border_ll = shapely.line_merge(shapely.union_all(pieces))
+    side_ll = shapely.union_all([region.geometry_of(s) for s in S])
+
+    crs = local_crs(border_ll)
+    fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    inv = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+    def tf(t: pyproj.Transformer, g: Any) -> Any:
+        return shapely.transform(g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+    border = tf(fwd, border_ll)
+    side_poly = shapely.make_valid(tf(fwd, side_ll))
+    # erode the side territory: its boundary runs inside at offset_m from every edge
+    eroded = shapely.buffer(side_poly, -offset_m, quad_segs=16)
+    if eroded.is_empty:
+        raise GeometryError(f"`offset_m`={offset_m:g} is wider than the territory {S}.")
+    band = shapely.buffer(border, offset_m * 1.5 + smooth_m, quad_segs=8)
+    comps = [c for c in shapely.get_parts(eroded) if c.geom_type == "Polygon"]
+    names = []
+    s_xy = e_xy = None
+    s_name = e_name = None
+    if start is not None:
+        s_xy = _as_place_or_point(start)
+        s_name = (
+            start
+            if isinstance(start, str)
+            else getattr(start, "name", f"{s_xy[0]:.4f}, {s_xy[1]:.4f}")
+        )
+    if end is not None:
+        e_xy = _as_place_or_point(end)
+        e_name = (
+            end if isinstance(end, str) else getattr(end, "name", f"{e_xy[0]:.4f}, {e_xy[1]:.4f}")
+        )
+    spine = _longest_chain(border)
+    p_start = tf(fwd, shapely.Point(s_xy)) if s_xy is not None else shapely.get_point(spine, 0)
+    p_end = tf(fwd, shapely.Point(e_xy)) if e_xy is not None else shapely.get_point(spine, -1)
+    # the component of the eroded territory that runs along the border near both ends
+    near_band = [c for c in comps if shapely.intersects(shapely.get_exterior_ring(c), band)]
+    if not near_band:
+        raise GeometryError("Could not trace an offset line along that border.")
+    comp = min(near_band, key=lambda c: shapely.distance(c, p_start) + shapely.distance(c, p_end))
+    ring = shapely.LineString(shapely.get_coordinates(shapely.get_exterior_ring(comp)))
+    d0 = float(shapely.line_locate_point(ring, p_start))
+    d1 = float(shapely.line_locate_point(ring, p_end))
+    if abs(d1 - d0) < 1e-6:
+        raise GeometryError("`start` and `end` project to the same point of the border.")
+    sub = _best_arc(ring, d0, d1, band)
+    if smooth_m > 0:
+        sub = shapely.simplify(sub, smooth_m, preserve_topology=True)
+    reverse = False
+    sub_ll = shapely.get_coordinates(tf(inv, sub))
+    if reverse:
+        sub_ll = sub_ll[::-1]
+    out = [sub_ll]
+    if s_xy is not None:
+        out.insert(0, np.array([s_xy]))
+        names.append((s_name if isinstance(s_name, str) else str(s_name), *s_xy))
+    else:
+        names.append(("start", *sub_ll[0]))
+    if e_xy is not None:
+        out.append(np.array([e_xy]))
+        names.append((e_name if isinstance(e_name, str) else str(e_name), *e_xy))
+    else:
+        names.append(("end", *sub_ll[-1]))
+    coords_ll = np.vstack(out)
+    label = f"along {'/'.join(S)}–{'/'.join(OTHER)} border ({offset_m:g} m inside {'/'.join(S)})"
+    names = [(n if not isinstance(n, str) else _place_name(n), x, y) for n, x, y in names]
+    return coords_ll, names, label
+
+
+def _place_name(n: str) -> str:
+    from .places import builtin_gazetteer
+
+    g = builtin_gazetteer()
+    return g.get(n).name if n in g else n
+
+
+def _longest_chain(border: Any) -> Any:
+    """One line through all border pieces, in order, for locating along the border."""
+    parts = [p for p in shapely.get_parts(border) if p.geom_type == "LineString"]
+    if len(parts) == 1:
+        return parts[0]
+    # greedy chaining from the piece with an end farthest from the others
+    remaining = parts[:]
+    chain = [remaining.pop(int(np.argmax([p.length for p in remaining])))]
+    coords = shapely.get_coordinates(chain[0])
+    while remaining:
+        head, tail = shapely.Point(coords[0]), shapely.Point(coords[-1])
+        best = None
+        for k, p in enumerate(remaining):
+            c = shapely.get_coordinates(p)
+            for where, pt in (("tail", tail), ("head", head)):
+                for rev in (False, True):
+                    q = (
+                        shapely.Point(c[-1] if rev else c[0])
+                        if where == "tail"
+                        else shapely.Point(c[0] if rev else c[-1])
+                    )
+                    d = pt.distance(q)
+                    if best is None or d < best[0]:
+                        best = (d, k, where, rev)
+        _, k, where, rev = best  # type: ignore[misc]
+        c = shapely.get_coordinates(remaining.pop(k))
+        if rev:
+            c = c[::-1]
+        coords = np.vstack([coords, c]) if where == "tail" else np.vstack([c, coords])
+    return shapely.LineString(coords)
+
+
+def _best_arc(ring: Any, d0: float, d1: float, band: Any) -> Any:
+    """Of the two arcs of a closed ring from d0 to d1, the one that stays in ``band``."""
+    L = ring.length
+    sub = shapely.ops.substring
+    if d0 < d1:
+        fwd = sub(ring, d0, d1)
+        back_a, back_b = sub(ring, d1, L), sub(ring, 0, d0)
+        other = _concat(back_a, back_b)
+        other = shapely.LineString(shapely.get_coordinates(other)[::-1])
+    else:
+        fwd = _concat(sub(ring, d0, L), sub(ring, 0, d1))
+        other = shapely.LineString(shapely.get_coordinates(sub(ring, d1, d0))[::-1])
+
+    def outside(arc: Any) -> float:
+        return arc.length - shapely.intersection(arc, band).length
+
+    return min((fwd, other), key=lambda arc: (round(outside(arc), 3), arc.length))
+
+
+def _concat(a: Any, b: Any) -> Any:
+    ca, cb = shapely.get_coordinates(a), shapely.get_coordinates(b)
+    c = np.vstack([ca, cb[1:] if len(ca) and len(cb) and (ca[-1] == cb[0]).all() else cb])
+    return shapely.LineString(c)
