@@ -304,9 +304,11 @@ def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
     ev_seg = np.concatenate([ev_seg, line_first, line_last])
     ev_t = np.concatenate([ev_t, np.zeros(len(line_first)), np.ones(len(line_last))])
     pos = ev_seg + ev_t
-    order = np.argsort(pos, kind="stable")
+    # sort by line, then position (a line's end and the next line's start share a position)
+    order = np.lexsort((pos, seg_line[ev_seg]))
     pos, ev_seg, ev_t = pos[order], ev_seg[order], ev_t[order]
-    keep = np.r_[True, np.diff(pos) > 1e-12]
+    lines_of_ev = seg_line[ev_seg]
+    keep = np.r_[True, (np.diff(pos) > 1e-12) | (np.diff(lines_of_ev) != 0)]
     pos, ev_seg, ev_t = pos[keep], ev_seg[keep], ev_t[keep]
     # chainage of each event: geodesic from its segment's start vertex
     a = xy[seg_idx[ev_seg]]
@@ -324,7 +326,8 @@ def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
     mt = mid - ms
     ma, mb = xy[seg_idx[ms]], xy[seg_idx[ms] + 1]
     mp = ma + (mb - ma) * mt[:, None]
-    qi, qp = eng.part_tree.query(shapely.points(mp), predicate="intersects")
+    # within 1e-9° (0.1 mm): a stretch on a border touches both sides, and the rule decides
+    qi, qp = eng.part_tree.query(shapely.points(mp), predicate="dwithin", distance=1e-9)
     part = np.full(len(lo), -1)
     if len(qi):
         # lowest part index wins: parts are sorted by territory id (the on-border rule)

@@ -1,0 +1,176 @@
+import json
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+import corridor
+from corridor import Route
+from corridor.errors import CRSError, GeometryError, OutputPathError
+
+
+@pytest.mark.parametrize(
+    ("coords", "match"),
+    [
+        ([], "shape"),
+        ([(45.0, 40.0)], "two distinct"),
+        ([(45.0, 40.0), (45.0, 40.0)], "two distinct"),
+        ([(45.0, 40.0), (float("nan"), 40.1)], "NaN"),
+        ([(45.0, 40.0), (float("inf"), 40.1)], "NaN or infinite"),
+        ([(40.0, 45.0), (39.2, 145.4)], "swapped"),
+        ([("a", "b"), (1, 2)], "numbers"),
+    ],
+)
+def test_from_coords_rejects_bad_input(coords, match):
+    with pytest.raises(GeometryError, match=match):
+        Route.from_coords(coords)
+
+
+def test_from_coords_bad_attrs():
+    with pytest.raises(ValueError, match="mode"):
+        Route.from_coords([(45, 40), (46, 40)], mode="boat")
+    with pytest.raises(ValueError, match="speed"):
+        Route.from_coords([(45, 40), (46, 40)], speed_kmh=-5)
+
+
+def test_from_places_geodesic_legs_and_stops():
+    r = Route.from_places(["Meghri", "Ordubad", "Julfa"], name="Meghri–Julfa")
+    assert [s.name for s in r.stops] == ["Meghri", "Ordubad", "Julfa"]
+    legs = corridor.distance_km("Meghri", "Ordubad") + corridor.distance_km("Ordubad", "Julfa")
+    # densified along the geodesic: same length as the geodesic legs to the metre
+    assert r.length_km == pytest.approx(legs, abs=1e-3)
+    assert r.stops[1].km == pytest.approx(corridor.distance_km("Meghri", "Ordubad"), abs=1e-3)
+    assert r.distance_between_km("Ordubad", "Julfa") == pytest.approx(
+        corridor.distance_km("Ordubad", "Julfa"), abs=1e-3
+    )
+
+
+def test_reversed_slice_join():
+    r = Route.from_places(["Horadiz", "Aghband", "Meghri"])
+    rev = r.reversed()
+    assert rev.length_km == pytest.approx(r.length_km, rel=1e-12)
+    assert [s.name for s in rev.stops] == ["Meghri", "Aghband", "Horadiz"]
+    assert rev.stops[1].km == pytest.approx(r.length_km - r.stops[1].km, abs=1e-9)
+    a, b = r.slice(0, 40.0), r.slice(40.0, r.length_km)
+    assert a.length_km == pytest.approx(40.0, abs=1e-4)  # to 0.1 m
+    j = Route.join([a, b])
+    assert j.length_km == pytest.approx(r.length_km, abs=1e-4)
+    with pytest.raises(GeometryError, match="starts"):
+        Route.join([a, Route.from_places(["Kars", "Gyumri"])])
+    with pytest.raises(ValueError, match="from_km"):
+        r.slice(10, 5)
+
+
+def test_multi_leg_join_keeps_leg_attributes():
+    rail = Route.from_places(["Horadiz", "Aghband"], mode="rail", status="under construction")
+    road = Route.from_places(["Aghband", "Meghri"], mode="road", status="existing", speed_kmh=50)
+    j = Route.join([rail, road], name="mixed")
+    assert [(lg.mode, lg.status, lg.speed_kmh) for lg in j.legs] == [
+        ("rail", "under construction", None),
+        ("road", "existing", 50),
+    ]
+    assert j.legs[0].to_km == pytest.approx(rail.length_km, abs=1e-6)
+    assert j.legs[-1].to_km == pytest.approx(j.length_km)
+    gdf = j.to_gdf()
+    assert list(gdf["mode"]) == ["rail", "road"]
+
+
+def test_write_read_roundtrip(tmp_path):
+    r = Route.from_places(["Kars", "Gyumri"], name="Kars–Gyumri")
+    path = r.write(tmp_path / "kg.geojson")
+    back = Route.read(path)
+    assert back.length_km == pytest.approx(r.length_km, rel=1e-9)
+    assert json.loads(path.read_text())["type"] == "FeatureCollection"
+    with pytest.raises(OutputPathError, match="does not exist"):
+        r.write(tmp_path / "missing" / "x.geojson")
+    assert not list(tmp_path.glob(".kg-*"))  # no temporary file left behind
+
+
+def test_read_joins_connected_lines_and_reprojects(tmp_path):
+    a = shapely.LineString([(45.0, 40.0), (45.1, 40.0)])
+    b = shapely.LineString([(45.2, 40.1), (45.1, 40.0)])  # reversed piece
+    gdf = gpd.GeoDataFrame({"name": ["x", "y"]}, geometry=[a, b], crs="EPSG:4326")
+    path = tmp_path / "two.gpkg"
+    gdf.to_crs("EPSG:32638").to_file(path)
+    r = Route.read(path)
+    assert r.start == pytest.approx((45.0, 40.0)) and r.end == pytest.approx((45.2, 40.1))
+    gap = gpd.GeoDataFrame(geometry=[a, shapely.LineString([(46, 41), (46.1, 41)])], crs=4326)
+    gap.to_file(tmp_path / "gap.geojson")
+    with pytest.raises(GeometryError, match="does not connect"):
+        Route.read(tmp_path / "gap.geojson")
+
+
+def test_read_without_crs_is_an_error(tmp_path):
+    gdf = gpd.GeoDataFrame(geometry=[shapely.LineString([(45, 40), (46, 40)])])
+    with pytest.warns(UserWarning, match="crs"):
+        gdf.to_file(tmp_path / "nocrs.shp")
+    with pytest.raises(CRSError, match="no CRS"):
+        Route.read(tmp_path / "nocrs.shp")
+
+
+def test_geo_interface_and_repr():
+    r = Route.from_places(["Kars", "Gyumri"])
+    gi = r.__geo_interface__
+    assert gi["geometry"]["type"] == "LineString"
+    assert "Kars" in repr(r)
+    assert "<table" in r._repr_html_()
+
+
+def test_antimeridian_length_is_short_way():
+    r = Route.from_coords([(179.5, 40.0), (-179.5, 40.0)])
+    assert r.length_km == pytest.approx(85.397, abs=0.01)  # 1° of longitude at 40°N
+    a = corridor.analyze(r)
+    assert a.km_by_territory.to_dict() == pytest.approx({"unassigned": r.length_km})
+
+
+def test_along_border_armenia_iran_stays_in_armenia(region):
+    r = Route.along_border(region, "ARM", "IRN", side="ARM", offset_m=300)
+    a = corridor.analyze(r, region)
+    kbt = a.km_by_territory
+    assert kbt.get("IRN", 0.0) == 0.0
+    # close to the border's own length (48.0 km on this data)
+    assert kbt["ARM"] == pytest.approx(region.border_length_km("ARM", "IRN"), rel=0.08)
+    prof = a.border_profile(step_km=0.2, border=("ARM", "IRN"))
+    assert prof["distance_km"].median() == pytest.approx(0.3, abs=0.05)
+    assert prof["distance_km"].min() > 0.1  # never on or across the border
+
+
+def test_along_border_north_bank_horadiz_julfa(region):
+    r = Route.along_border(
+        region, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa"
+    )
+    a = corridor.analyze(r, region)
+    kbt = a.km_by_territory
+    assert kbt.get("IRN", 0.0) == 0.0
+    # AZE → ARM (Meghri) → AZE (Nakhchivan); near the Aghband tripoint the offset line
+    # recrosses a wiggle of the ARM–AZE border within 15 m, which shows as a short hop
+    assert a.transit[0] == "AZE" and a.transit[-1] == "AZE" and set(a.transit) == {"AZE", "ARM"}
+    by_part = a.km_by_part()
+    assert by_part["AZE-2"] > 40  # Nakhchivan from Ordubad to Julfa
+    assert 35 < by_part["ARM-1"] < 55  # the Meghri stretch
+    # the old Horadiz–Julfa railway was about 240 km long along the river
+    assert 200 < r.length_km < 260
+    # smooth: no spikes (no segment turns back sharply)
+    xy = r.coords
+    v = np.diff(xy, axis=0)
+    cos = (v[1:] * v[:-1]).sum(1) / (np.linalg.norm(v[1:], axis=1) * np.linalg.norm(v[:-1], axis=1))
+    assert (cos > -0.9).all()
+
+
+def test_along_border_south_bank_through_iran(region):
+    r = Route.along_border(region, "*", "IRN", side="b", offset_m=500, start="Aghband", end="Jolfa")
+    a = corridor.analyze(r, region)
+    assert a.km_by_territory["IRN"] > 0.98 * r.length_km - 1.0  # all but the connector at Aghband
+    assert a.km_by_territory.get("ARM", 0.0) == 0.0
+
+
+def test_along_border_errors(region):
+    with pytest.raises(KeyError):
+        Route.along_border(region, "ARM", "XXX", side="ARM", offset_m=300)
+    with pytest.raises(ValueError, match="offset_m"):
+        Route.along_border(region, "ARM", "IRN", side="ARM", offset_m=0)
+    with pytest.raises(ValueError, match="side"):
+        Route.along_border(region, "ARM", "IRN", side="GEO", offset_m=300)
+    with pytest.raises(GeometryError, match="share no border"):
+        Route.along_border(region, "ARM", "RUS", side="ARM", offset_m=300)
