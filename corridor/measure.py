@@ -286,10 +286,16 @@ def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
     ci, bi = eng.bnd_tree.query(chunks, predicate="intersects")
     ev_seg = np.zeros(0, dtype=int)
     ev_t = np.zeros(0)
+    ev_on = np.zeros(0, dtype=bool)
     if len(ci):
         inter = shapely.intersection(chunks[ci], eng.bnd[bi])
-        pxy, pidx = shapely.get_coordinates(inter, return_index=True)
+        parts, part_of = shapely.get_parts(inter, return_index=True)
+        pxy, pidx = shapely.get_coordinates(parts, return_index=True)
+        # points of a stretch that runs along a boundary (a linear intersection)
+        on_line = np.isin(shapely.get_type_id(parts), (1, 2))[pidx]
+        pidx = part_of[pidx]
         if len(pxy):
+            ev_on = on_line
             pc = ci[pidx]
             d = shapely.line_locate_point(chunks[pc], shapely.points(pxy))
             g = pstart[chunk_first_seg[pc]] + d
@@ -303,13 +309,20 @@ def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
     line_last = np.r_[line_first[1:], len(seg_idx)] - 1
     ev_seg = np.concatenate([ev_seg, line_first, line_last])
     ev_t = np.concatenate([ev_t, np.zeros(len(line_first)), np.ones(len(line_last))])
+    n_ends = len(line_first) + len(line_last)
+    ev_on = np.concatenate([ev_on[: len(ev_seg) - n_ends], np.zeros(n_ends, dtype=bool)])
     pos = ev_seg + ev_t
     # sort by line, then position (a line's end and the next line's start share a position)
     order = np.lexsort((pos, seg_line[ev_seg]))
-    pos, ev_seg, ev_t = pos[order], ev_seg[order], ev_t[order]
+    pos, ev_seg, ev_t, ev_on = pos[order], ev_seg[order], ev_t[order], ev_on[order]
     lines_of_ev = seg_line[ev_seg]
-    keep = np.r_[True, (np.diff(pos) > 1e-12) | (np.diff(lines_of_ev) != 0)]
-    pos, ev_seg, ev_t = pos[keep], ev_seg[keep], ev_t[keep]
+    new_pos = np.r_[True, (np.diff(pos) > 1e-12) | (np.diff(lines_of_ev) != 0)]
+    # an event is "on a boundary stretch" if any duplicate at its position is
+    grp = np.cumsum(new_pos) - 1
+    on_any = np.zeros(int(grp[-1]) + 1, dtype=bool)
+    np.logical_or.at(on_any, grp, ev_on)
+    pos, ev_seg, ev_t = pos[new_pos], ev_seg[new_pos], ev_t[new_pos]
+    ev_on = on_any
     # chainage of each event: geodesic from its segment's start vertex
     a = xy[seg_idx[ev_seg]]
     b = xy[seg_idx[ev_seg] + 1]
@@ -326,8 +339,17 @@ def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
     mt = mid - ms
     ma, mb = xy[seg_idx[ms]], xy[seg_idx[ms] + 1]
     mp = ma + (mb - ma) * mt[:, None]
-    # within 1e-9° (0.1 mm): a stretch on a border touches both sides, and the rule decides
-    qi, qp = eng.part_tree.query(shapely.points(mp), predicate="dwithin", distance=1e-9)
+    pts = shapely.points(mp)
+    # index the points and query with the (prepared) parts: GEOS prepares the
+    # query geometry, so point-in-polygon runs on the indexed polygons
+    qp, qi = shapely.STRtree(pts).query(eng.part_geoms, predicate="intersects")
+    # a stretch along a boundary: look within 1e-9° (0.1 mm) so that it touches
+    # both sides whatever the rounding, and let the rule decide
+    along = np.flatnonzero(ev_on[lo] & ev_on[hi])
+    if len(along):
+        ai, ap = eng.part_tree.query(pts[along], predicate="dwithin", distance=1e-9)
+        qi = np.concatenate([qi, along[ai]])
+        qp = np.concatenate([qp, ap])
     part = np.full(len(lo), -1)
     if len(qi):
         # lowest part index wins: parts are sorted by territory id (the on-border rule)
