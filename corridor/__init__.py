@@ -24,8 +24,25 @@ from .errors import (
     UnknownPlaceError,
     UnknownTerritoryError,
 )
+from .maps import make_map, save_map
 from .measure import RouteAnalysis, TravelTime, analyze, analyze_many, distance_km, territory_km
+from .network import (
+    NetworkPath,
+    Snap,
+    add_travel_times,
+    alternative_routes,
+    border_crossings,
+    network_from_bbox,
+    network_from_place,
+    network_from_region,
+    path_on_network,
+    read_network,
+    route_on_network,
+    snap_to_network,
+    tag_edges,
+)
 from .places import Place, add_places, place, places
+from .plot import plot_border_profile, plot_map, plot_territory
 from .region import Region, load_region
 from .route import Leg, Route, Stop
 
@@ -35,12 +52,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
-    "CRSError",
     "CorridorError",
+    "CRSError",
     "DataError",
     "DownloadError",
     "GeometryError",
     "Leg",
+    "NetworkPath",
     "NoPathError",
     "OutputPathError",
     "Place",
@@ -48,21 +66,38 @@ __all__ = [
     "Route",
     "RouteAnalysis",
     "ScenarioError",
+    "Snap",
     "Stop",
     "TravelTime",
     "UnknownPlaceError",
     "UnknownTerritoryError",
     "__version__",
     "add_places",
+    "add_travel_times",
+    "alternative_routes",
     "analyze",
     "analyze_many",
+    "border_crossings",
     "clean_coverage",
     "distance_km",
     "errors",
     "geodesy",
     "load_region",
+    "make_map",
+    "network_from_bbox",
+    "network_from_place",
+    "network_from_region",
+    "path_on_network",
     "place",
     "places",
+    "plot_border_profile",
+    "plot_map",
+    "plot_territory",
+    "read_network",
+    "route_on_network",
+    "save_map",
     "show_versions",
+    "snap_to_network",
+    "tag_edges",
     "territory_km",
 ]

@@ -1,0 +1,138 @@
+"""The offline map in a real headless Chromium, with every network request blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import corridor
+from corridor.maps import make_map, save_map
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+EVIL_ROUTE = '<img src=x onerror="window.__pwned=1;alert(1)"> `${window.__pwned=3}`'
+EVIL_STOP = "</script><script>window.__pwned=2;alert(2)</script>"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def page_html(tmp_path_factory) -> Path:
+    zangezur = corridor.Route.from_places(
+        ["Horadiz", "Aghband", "Meghri", "Ordubad", "Julfa", "Nakhchivan"],
+        name=EVIL_ROUTE,
+        status="planned",
+    )
+    stops = [(EVIL_STOP if i == 2 else s.name, s.lon, s.lat) for i, s in enumerate(zangezur.stops)]
+    zangezur = zangezur._with_stops(stops)
+    araz = corridor.Route.along_border(
+        None, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa"
+    ).with_attrs(name="Araz valley 'quoted' \"route\"")
+    m = make_map(
+        routes=[araz],
+        analyses=[corridor.analyze(zangezur)],
+        borders=[("ARM", "IRN")],
+        band_km=5,
+        title="Zangezur ${x} `title`",
+    )
+    return save_map(m, tmp_path_factory.mktemp("browser") / "map.html")
+
+
+def test_offline_map_in_chromium(page_html: Path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    blocked: list[str] = []
+    errors: list[str] = []
+    dialogs: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 860})
+            page.route("**/*", route)
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+            def on_dialog(d):
+                dialogs.append(d.message)
+                d.dismiss()
+
+            page.on("dialog", on_dialog)
+            page.goto(page_html.as_uri())
+            page.wait_for_selector(".leaflet-container .leaflet-overlay-pane svg path")
+            page.wait_for_timeout(500)
+
+            box = page.locator(".folium-map").bounding_box()
+            assert box is not None and box["width"] > 500 and box["height"] > 400
+            assert page.locator(".corridor-route").count() >= 2
+            assert page.locator(".corridor-border").count() >= 5
+            assert page.locator(".corridor-border-highlight").count() >= 1
+            assert page.locator(".corridor-stop").count() >= 6
+            assert page.locator(".corridor-cross").count() >= 1
+            legend = page.locator(".corridor-legend").inner_text()
+            assert "Legend" in legend and "Araz valley 'quoted' \"route\"" in legend
+            assert EVIL_ROUTE in legend  # shown as text
+            assert "Border crossing" in legend
+            assert page.locator(".leaflet-control-scale-line").count() == 1
+            assert (
+                "OpenStreetMap contributors"
+                in page.locator(".leaflet-control-attribution").inner_text()
+            )
+            assert "Nakhchivan" in page.locator(".leaflet-marker-pane").inner_text()
+            assert "${x}" in page.locator(".corridor-title").inner_text()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
+            # open every tooltip: the injected names must show as text and run nothing
+            n_tips = page.evaluate(
+                """() => {
+                  const key = Object.keys(window).find(k => k.startsWith('map_'));
+                  let n = 0;
+                  window[key].eachLayer(l => {
+                    const at = l.getLatLng ? l.getLatLng()
+                      : l.getCenter ? l.getCenter()
+                      : l.getBounds ? l.getBounds().getCenter() : null;
+                    if (at && l.getTooltip && l.getTooltip()) {
+                      l.getTooltip().options.permanent = true;
+                      l.openTooltip(at);
+                      n += 1;
+                    }
+                  });
+                  return n;
+                }"""
+            )
+            assert n_tips > 10
+            page.wait_for_timeout(300)
+            tips = page.locator(".leaflet-tooltip-pane").inner_text()
+            assert EVIL_ROUTE in tips and EVIL_STOP in tips
+            assert page.evaluate("window.__pwned") is None
+            assert page.locator("img[src=x]").count() == 0
+
+            page.screenshot(path=str(ARTIFACTS / "offline_map_tooltips.png"))
+        finally:
+            browser.close()
+    assert blocked == []
+    assert errors == []
+    assert dialogs == []
