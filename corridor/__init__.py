@@ -45,6 +45,15 @@ from .places import Place, add_places, place, places
 from .plot import plot_border_profile, plot_map, plot_territory
 from .region import Region, load_region
 from .route import Leg, Route, Stop
+from .scenario import (
+    Scenario,
+    builtin_scenarios,
+    compare,
+    compare_map,
+    export_comparison,
+    plot_comparison,
+    read_scenarios,
+)
 
 try:
     __version__ = _version("corridor")
@@ -65,6 +74,7 @@ __all__ = [
     "Region",
     "Route",
     "RouteAnalysis",
+    "Scenario",
     "ScenarioError",
     "Snap",
     "Stop",
@@ -78,9 +88,13 @@ __all__ = [
     "analyze",
     "analyze_many",
     "border_crossings",
+    "builtin_scenarios",
     "clean_coverage",
+    "compare",
+    "compare_map",
     "distance_km",
     "errors",
+    "export_comparison",
     "geodesy",
     "load_region",
     "make_map",
@@ -91,9 +105,11 @@ __all__ = [
     "place",
     "places",
     "plot_border_profile",
+    "plot_comparison",
     "plot_map",
     "plot_territory",
     "read_network",
+    "read_scenarios",
     "route_on_network",
     "save_map",
     "show_versions",
