@@ -114,5 +114,193 @@ def places_cmd(query: str | None, fmt: str) -> None:
     _emit(df, fmt)
 
 
+FORMATS = ["table", "csv", "json", "markdown"]
+
+#: Columns shown by the table format (the CSV/JSON have them all).
+_TABLE_COLUMNS = [
+    "length_km",
+    "transit",
+    "crossings",
+    "km_within_5km_border",
+    "min_clearance_km",
+    "detour_index",
+    "travel_time_h",
+]
+
+
+def _progress(names: list[str]) -> Any:
+    """A progress callback: a bar on a terminal's stderr, silent when piped."""
+    stream = sys.stderr
+    if not stream.isatty():
+        return None, None
+    bar = click.progressbar(
+        length=len(names), label="Analysing scenarios", file=stream, show_pos=True
+    )
+    bar.__enter__()
+
+    def step(name: str) -> None:
+        bar.update(1, current_item=name)
+
+    return step, bar
+
+
+def _load_any(files: tuple[str, ...]) -> list[Any]:
+    """Scenario YAML files (or folders of them) and route files, as scenarios."""
+    from pathlib import Path
+
+    from .route import Route
+    from .scenario import Scenario, read_scenarios
+
+    out: list[Any] = []
+    for f in files:
+        p = Path(f)
+        if not p.exists():
+            raise click.ClickException(f"{f}: no such file or folder.")
+        if p.is_dir() or p.suffix.lower() in (".yaml", ".yml"):
+            out.extend(read_scenarios([p]))
+        else:
+            r = Route.read(p)
+            out.append(Scenario.from_routes(r.name, [r]))
+    return out
+
+
+def _compare_and_print(scenarios: list[Any], fmt: str) -> Any:
+    from .scenario import compare, comparison_text
+
+    step, bar = _progress([s.name for s in scenarios])
+    try:
+        df = compare(scenarios, progress=step)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if fmt == "table":
+        km = [
+            c
+            for c in df.columns
+            if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0
+        ]
+        shown = df[["length_km", *km, *[c for c in _TABLE_COLUMNS if c != "length_km"]]]
+        click.echo(comparison_text(shown, "table"), nl=False)
+    else:
+        click.echo(comparison_text(df, fmt), nl=False)
+    return df
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output folder (default: a new corridor-demo-<time> folder here).",
+)
+def demo(out_dir: str | None) -> None:
+    """Compare the built-in Baku → Nakhchivan scenarios; write a table and an offline map.
+
+    Prints the comparison and writes comparison.csv and corridor_map.html into the
+    output folder.
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from .maps import save_map
+    from .scenario import builtin_scenarios, compare_map, export_comparison
+
+    if out_dir is None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = Path.cwd() / f"corridor-demo-{stamp}"
+        out.mkdir()
+    else:
+        out = Path(out_dir)
+        if not out.parent.exists():
+            raise click.ClickException(f"{out.parent}: folder does not exist; create it first.")
+        out.mkdir(exist_ok=True)
+    scenarios = builtin_scenarios()
+    click.echo("Baku → Nakhchivan: built-in corridor scenarios (geodesic km, WGS84)\n")
+    df = _compare_and_print(scenarios, "table")
+    csv_path = export_comparison(df, out / "comparison.csv")
+    m = compare_map(scenarios, title="Baku → Nakhchivan: corridor scenarios")
+    map_path = save_map(m, out / "corridor_map.html")
+    click.echo(
+        "\nSpeeds and border dwell times are planning assumptions (see data/scenarios/*.yaml)."
+        "\nData: © OpenStreetMap contributors (ODbL)."
+    )
+    click.echo(f"\nWrote {csv_path}\nWrote {map_path} (opens offline in any browser)")
+
+
+@main.command("compare")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an offline HTML map of the scenarios.",
+)
+def compare_cmd(files: tuple[str, ...], fmt: str, map_path: str | None) -> None:
+    """Compare scenario files (YAML), folders of them, or route files."""
+    scenarios = _load_any(files)
+    _compare_and_print(scenarios, fmt)
+    if map_path:
+        from .maps import save_map
+        from .scenario import compare_map
+
+        written = save_map(compare_map(scenarios), map_path)
+        click.echo(f"Wrote {written}", err=True)
+
+
+@main.command("analyze")
+@click.argument("route_file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--mode", type=click.Choice(["rail", "road", "other"]), default="rail")
+@click.option("--status", default="existing", show_default=True)
+def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
+    """Analyse one route file: length, territory, crossings, border proximity."""
+    from .measure import analyze
+    from .route import Route
+
+    a = analyze(Route.read(route_file, mode=mode, status=status))
+    summary = a.summary()
+    if fmt == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{summary['name']}: {summary['length_km']:.1f} km (geodesic)")
+    click.echo(a.sections.round(2).to_string(index=False))
+    if len(a.crossings):
+        click.echo("\nCrossings:")
+        click.echo(a.crossings.drop(columns="geometry").round(2).to_string(index=False))
+    for k in (
+        "transit",
+        "min_border_clearance_km",
+        "km_within_1km_border",
+        "km_within_5km_border",
+        "detour_index",
+        "travel_time_h",
+    ):
+        click.echo(f"{k}: {summary[k]}")
+
+
+@main.command("map")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="HTML file to write (offline, self-contained).",
+)
+def map_cmd(files: tuple[str, ...], output: str) -> None:
+    """Write an offline HTML map of scenario or route files."""
+    from .maps import save_map
+    from .scenario import compare_map
+
+    written = save_map(compare_map(_load_any(files)), output)
+    click.echo(f"Wrote {written}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

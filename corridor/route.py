@@ -664,7 +664,10 @@ class Route:
         os.close(fd)
         os.unlink(tmp)
         try:
-            self.to_gdf().to_file(tmp, driver=driver)
+            kw: dict[str, Any] = {"driver": driver}
+            if path.suffix.lower() == ".gpkg":  # the layer is named after the final file
+                kw["layer"] = "".join(c if c.isalnum() else "_" for c in path.stem) or "route"
+            self.to_gdf().to_file(tmp, **kw)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):

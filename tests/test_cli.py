@@ -1,0 +1,101 @@
+"""The command line, run as a user runs it (subprocess)."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+import corridor
+
+
+def run(*args, cwd=None, check=True):
+    out = subprocess.run(
+        [sys.executable, "-m", "corridor.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
+    if check and out.returncode != 0:
+        raise AssertionError(f"exit {out.returncode}: {out.stderr}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("demo")
+    out = run("demo", cwd=d)
+    return d, out
+
+
+def test_demo_default_folder(demo_dir):
+    d, out = demo_dir
+    folders = [p for p in d.iterdir() if p.name.startswith("corridor-demo-")]
+    assert len(folders) == 1
+    written = sorted(p.name for p in folders[0].iterdir())
+    assert written == ["comparison.csv", "corridor_map.html"]  # nothing else, nowhere else
+    assert len(list(d.iterdir())) == 1
+    assert "TRIPP / Zangezur rail (via Armenia)" in out.stdout
+    assert "AZE-ARM-AZE" in out.stdout and "AZE-GEO-TUR-AZE" in out.stdout
+    assert str(folders[0] / "corridor_map.html") in out.stdout
+    html = (folders[0] / "corridor_map.html").read_text()
+    # offline: no script or stylesheet is fetched from the network
+    assert not re.findall(r"<(?:script|link)[^>]+(?:src|href)=[\"']?(?:https?:)?//", html)
+    assert out.stderr == ""  # no progress bar when piped
+
+
+def test_compare_json_is_stable(tmp_path):
+    scen = corridor.scenario.data_path("scenarios") / "a_tripp_zangezur_rail.yaml"
+    out = run("compare", str(scen), "--format", "json", "--map", str(tmp_path / "m.html"))
+    recs = json.loads(out.stdout)
+    assert recs[0]["scenario"] == "TRIPP / Zangezur rail (via Armenia)"
+    assert recs[0]["transit"] == "AZE-ARM-AZE" and recs[0]["crossings"] == 2
+    assert (tmp_path / "m.html").exists()
+
+
+def test_compare_markdown_and_csv(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("name: short\nlegs:\n  - places: [Meghri, Ordubad]\n")
+    md = run("compare", str(p), "--format", "markdown").stdout
+    assert md.startswith("| scenario | length_km |")
+    csv = run("compare", str(p), "--format", "csv").stdout
+    assert csv.splitlines()[1].startswith("short,")
+
+
+def test_analyze_route_file(tmp_path):
+    r = corridor.Route.from_places(["Horadiz", "Nakhchivan"], name="straight")
+    path = r.write(tmp_path / "r.geojson")
+    s = json.loads(run("analyze", str(path), "--format", "json").stdout)
+    assert s["transit"] == ["AZE", "ARM", "AZE"]
+    assert s["length_km"] == pytest.approx(r.length_km, abs=1e-3)
+    table = run("analyze", str(path)).stdout
+    assert "ARM-1" in table
+
+
+def test_map_command(tmp_path):
+    r = corridor.Route.from_places(["Kars", "Gyumri"], name="Kars–Gyumri")
+    path = r.write(tmp_path / "r.gpkg")
+    out = run("map", str(path), "-o", str(tmp_path / "m.html"))
+    assert "Wrote" in out.stdout and (tmp_path / "m.html").stat().st_size > 100_000
+
+
+def test_places_and_borders():
+    assert "Nakhchivan" in run("places", "naxcivan").stdout
+    rows = json.loads(run("borders", "--format", "json").stdout)
+    assert len(rows) == 11
+
+
+def test_errors_are_one_line_and_nonzero(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nlegs:\n  - places: [Meghri, Ordubad]\n    colour: red\n")
+    out = run("compare", str(bad), check=False)
+    assert out.returncode == 1
+    assert "unknown key" in out.stderr and "Traceback" not in out.stderr
+    out = run("compare", str(tmp_path / "missing.yaml"), check=False)
+    assert out.returncode != 0 and "no such file" in out.stderr
+    out = run("demo", "--out", str(tmp_path / "no" / "such" / "dir"), check=False)
+    assert out.returncode != 0 and "does not exist" in out.stderr
+    out = run("--debug", "compare", str(bad), check=False)
+    assert "Traceback" in out.stderr
