@@ -29,7 +29,6 @@ from __future__ import annotations
 import html as _html
 import json
 import os
-import tempfile
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from .errors import OutputPathError
+from ._io import atomic_write as _atomic_write
+from ._io import check_output_path as _check_output_path
 
 if TYPE_CHECKING:
     import folium
@@ -827,39 +827,6 @@ def _safe_resolve(region: Region, name: str) -> bool:
     except KeyError:
         return False
     return True
-
-
-def _check_output_path(path: str | os.PathLike[str], suffixes: Sequence[str] = ()) -> Path:
-    p = Path(path)
-    if p.is_dir():
-        raise OutputPathError(f"Output path {str(p)!r} is a folder; give a file name.")
-    if not p.parent.is_dir():
-        msg = (
-            f"Cannot write {str(p)!r}: folder {str(p.parent)!r} does not exist. "
-            "Create it first (for example `Path(folder).mkdir(parents=True)`) "
-            "or choose another path."
-        )
-        raise OutputPathError(msg)
-    if suffixes and p.suffix.lower() not in suffixes:
-        raise ValueError(
-            f"Unsupported file type {p.suffix!r} for {str(p)!r}; use one of {', '.join(suffixes)}."
-        )
-    return p
-
-
-def _atomic_write(path: Path, write: Any) -> Path:
-    """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
 
 
 def save_map(m: folium.Map, path: str | os.PathLike[str], *, offline: bool = True) -> Path:

@@ -9,8 +9,6 @@ mode, status and speed.  Build one with the classmethod constructors
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +18,7 @@ import numpy as np
 import pyproj
 import shapely
 
-from .errors import CRSError, GeometryError, OutputPathError
+from .errors import CRSError, GeometryError
 from .geodesy import GEOD, local_crs, segment_lengths_m
 from .places import Place, place
 
@@ -656,23 +654,14 @@ class Route:
 
     def write(self, path: str | Path, *, driver: str | None = None) -> Path:
         """Write the route's legs to a file GDAL writes (by extension); atomic."""
+        from ._io import atomic_write
+
         path = Path(path)
-        if not path.parent.exists():
-            msg = f"Folder {str(path.parent)!r} does not exist; create it first or choose another path."
-            raise OutputPathError(msg)
-        fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=f".{path.stem}-")
-        os.close(fd)
-        os.unlink(tmp)
-        try:
-            kw: dict[str, Any] = {"driver": driver}
-            if path.suffix.lower() == ".gpkg":  # the layer is named after the final file
-                kw["layer"] = "".join(c if c.isalnum() else "_" for c in path.stem) or "route"
-            self.to_gdf().to_file(tmp, **kw)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        kw: dict[str, Any] = {"driver": driver}
+        if path.suffix.lower() == ".gpkg":  # the layer is named after the final file
+            kw["layer"] = "".join(c if c.isalnum() else "_" for c in path.stem) or "route"
+        gdf = self.to_gdf()
+        return atomic_write(path, lambda tmp: gdf.to_file(tmp, **kw))
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:

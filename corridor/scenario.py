@@ -14,8 +14,6 @@ contract (see :data:`COMPARISON_COLUMNS`).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,7 +25,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._data import data_path
-from .errors import CorridorError, OutputPathError, ScenarioError
+from ._io import atomic_write, atomic_write_text, check_output_path
+from .errors import CorridorError, ScenarioError
 from .measure import DEFAULT_DWELL_H, RouteAnalysis, analyze
 from .route import MODES, STATUSES, Route
 
@@ -489,23 +488,6 @@ def comparison_text(df: pd.DataFrame, fmt: str) -> str:
     raise ValueError(f"Unknown format {fmt!r}; use csv, json, markdown, html or table.")
 
 
-def _atomic_write_text(path: Path, text: str) -> Path:
-    if not path.parent.exists():
-        raise OutputPathError(f"Folder {str(path.parent)!r} does not exist; create it first.")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
 def export_comparison(df: pd.DataFrame, path: str | Path, *, format: str | None = None) -> Path:
     """Write a comparison to CSV, Markdown, HTML or JSON (by extension or ``format``); atomic."""
     path = Path(path)
@@ -521,7 +503,7 @@ def export_comparison(df: pd.DataFrame, path: str | Path, *, format: str | None 
             f"Cannot tell the format of {str(path)!r}; use .csv, .md, .html or .json "
             "or pass `format=`."
         )
-    return _atomic_write_text(path, comparison_text(df, fmt))
+    return atomic_write_text(path, comparison_text(df, fmt))
 
 
 def plot_comparison(
@@ -575,10 +557,8 @@ def plot_comparison(
     ax.invert_yaxis()
     ax.spines[["top", "right"]].set_visible(False)
     if path is not None:
-        p = Path(path)
-        if not p.parent.exists():
-            raise OutputPathError(f"Folder {str(p.parent)!r} does not exist; create it first.")
-        fig.savefig(p, dpi=150)
+        atomic_write(check_output_path(path, (".png", ".svg", ".pdf")),
+                     lambda tmp: fig.savefig(tmp, dpi=150))
     return fig
 
 
