@@ -174,3 +174,36 @@ def test_along_border_errors(region):
         Route.along_border(region, "ARM", "IRN", side="GEO", offset_m=300)
     with pytest.raises(GeometryError, match="share no border"):
         Route.along_border(region, "ARM", "RUS", side="ARM", offset_m=300)
+
+
+GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="corridor tests" xmlns="http://www.topografix.com/GPX/1/1">
+  <trk><name>Meghri to Agarak</name><trkseg>
+    <trkpt lat="38.903" lon="46.243"></trkpt>
+    <trkpt lat="38.890" lon="46.215"></trkpt>
+    <trkpt lat="38.870" lon="46.184"></trkpt>
+  </trkseg></trk>
+</gpx>
+"""
+
+KML = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark>
+  <name>Julfa to Nakhchivan</name>
+  <LineString><coordinates>45.630,38.957 45.500,39.080 45.412,39.209</coordinates></LineString>
+</Placemark></Document></kml>
+"""
+
+
+def test_read_gpx_and_kml(tmp_path):
+    (tmp_path / "t.gpx").write_text(GPX)
+    r = Route.read(tmp_path / "t.gpx")
+    assert r.name == "Meghri to Agarak"
+    assert r.start == pytest.approx((46.243, 38.903)) and r.end == pytest.approx((46.184, 38.870))
+    expected = corridor.distance_km((46.243, 38.903), (46.215, 38.890)) + corridor.distance_km(
+        (46.215, 38.890), (46.184, 38.870)
+    )
+    assert r.length_km == pytest.approx(expected, abs=1e-6)
+    (tmp_path / "t.kml").write_text(KML)
+    k = Route.read(tmp_path / "t.kml")
+    assert k.start == pytest.approx((45.630, 38.957)) and k.end == pytest.approx((45.412, 39.209))
+    assert corridor.analyze(k).transit == ["AZE"]
