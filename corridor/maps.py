@@ -789,10 +789,8 @@ def make_map(
             ".addTo(map);"
         )
     )
+    # data credits only; each route's own source is in its tooltip
     credits = [c for c in (reg.attribution, attribution) if c]
-    for r in content.routes:
-        if r.source and r.source not in credits:
-            credits.append(r.source)
     m.add_child(
         _control_element(
             "map.attributionControl.setPrefix('Leaflet');"
