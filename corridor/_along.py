@@ -36,6 +36,7 @@ def along_border_coords(
     start: Any,
     end: Any,
     smooth_m: float,
+    connect: bool = False,
 ) -> tuple[np.ndarray, list[tuple[str, float, float]], str]:
     from .route import _as_place_or_point
 
@@ -76,6 +77,9 @@ def along_border_coords(
 
     border = tf(fwd, border_ll)
     side_poly = shapely.make_valid(tf(fwd, side_ll))
+    # fill holes (lakes, oxbows): eroding around them would push the line inland
+    parts = [p for p in shapely.get_parts(side_poly) if p.geom_type == "Polygon"]
+    side_poly = shapely.union_all(shapely.polygons(shapely.get_exterior_ring(np.array(parts, dtype=object))))
     # erode the side territory: its boundary runs inside at offset_m from every edge
     eroded = shapely.buffer(side_poly, -offset_m, quad_segs=16)
     if eroded.is_empty:
@@ -118,14 +122,21 @@ def along_border_coords(
     if reverse:
         sub_ll = sub_ll[::-1]
     out = [sub_ll]
+    # stops: at the places themselves when connected, else where they project
     if s_xy is not None:
-        out.insert(0, np.array([s_xy]))
-        names.append((s_name if isinstance(s_name, str) else str(s_name), *s_xy))
+        if connect:
+            out.insert(0, np.array([s_xy]))
+            names.append((str(s_name), *s_xy))
+        else:
+            names.append((str(s_name), *sub_ll[0]))
     else:
         names.append(("start", *sub_ll[0]))
     if e_xy is not None:
-        out.append(np.array([e_xy]))
-        names.append((e_name if isinstance(e_name, str) else str(e_name), *e_xy))
+        if connect:
+            out.append(np.array([e_xy]))
+            names.append((str(e_name), *e_xy))
+        else:
+            names.append((str(e_name), *sub_ll[-1]))
     else:
         names.append(("end", *sub_ll[-1]))
     coords_ll = np.vstack(out)

@@ -34,6 +34,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from .errors import GeometryError
 from .geodesy import area_km2, local_crs
 
 __all__ = ["clean_coverage"]
@@ -106,6 +107,24 @@ def clean_coverage(
     cut out (Artsvashen, Yukhari Askipara and Barkhudarly in the built-in
     data): it goes wholly to the territory whose part it is.
     """
+    try:
+        return _clean_coverage(geometries, ids, gap_width_m=gap_width_m, step_m=step_m)
+    except shapely.errors.GEOSException as exc:
+        msg = (
+            f"Cleaning the coverage failed in GEOS ({exc}). Check the layer for broken "
+            "geometries, or try another `gap_width_m`, or pass `clean=False` to load_region."
+        )
+        raise GeometryError(msg) from exc
+
+
+def _clean_coverage(
+    geometries: Sequence[object] | np.ndarray,
+    ids: Sequence[str],
+    *,
+    gap_width_m: float = 1000.0,
+    step_m: float | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Implementation of :func:`clean_coverage`."""
     ids = [str(i) for i in ids]
     if len(set(ids)) != len(ids):
         raise ValueError("`ids` must be unique, one per territory.")
@@ -221,7 +240,8 @@ def _split_contested(P: np.ndarray, C: object, step: float, gap_width_m: float) 
         if len(sel) == 0:
             new.append(E[i])
             continue
-        gained = shapely.intersection(C, shapely.coverage_union_all(sel))
+        # union_all, not coverage_union_all: clipped Voronoi cells need not be noded
+        gained = shapely.intersection(C, shapely.union_all(shapely.make_valid(sel), grid_size=None))
         new.append(shapely.union(E[i], gained))
     return _polygonal(shapely.make_valid(np.array(new, dtype=object)))
 

@@ -8,6 +8,7 @@ that do not know about corridor.
 from __future__ import annotations
 
 __all__ = [
+    "ColumnError",
     "CorridorError",
     "CRSError",
     "DataError",
@@ -15,6 +16,7 @@ __all__ = [
     "GeometryError",
     "NoPathError",
     "OutputPathError",
+    "ParameterError",
     "ScenarioError",
     "UnknownPlaceError",
     "UnknownTerritoryError",
@@ -23,6 +25,17 @@ __all__ = [
 
 class CorridorError(Exception):
     """Base class of every error raised by corridor."""
+
+
+class ParameterError(CorridorError, ValueError):
+    """A parameter has a wrong value (a negative speed, an unknown option, ...)."""
+
+
+class ColumnError(CorridorError, KeyError):
+    """A named column is not in the table."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class GeometryError(CorridorError, ValueError):

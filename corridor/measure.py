@@ -32,7 +32,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .errors import CRSError, GeometryError
+from .errors import CRSError, GeometryError, ParameterError, UnknownTerritoryError
 from .geodesy import GEOD, distance_m, length_m, local_crs
 from .route import Route
 
@@ -390,24 +390,45 @@ def _sections(pc: _Pieces, eng: _Engine, *, by: str = "part") -> pd.DataFrame:
     return out.drop(columns=["from_m", "to_m"]).reset_index(drop=True)
 
 
-def _crossings_table(sections: pd.DataFrame) -> pd.DataFrame:
+#: Two opposite crossings closer than this (km) are a hop over a wiggle of the
+#: border line (for example 11 m into Armenia near the Aghband tripoint), not a
+#: visit: both are dropped from the crossings (the km stay in the sections).
+HOP_TOLERANCE_KM = 0.05
+
+
+def _crossings_table(sections: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM) -> pd.DataFrame:
     """International crossings from sections (vectorised over lines)."""
     s = sections[sections["iso3"] != UNASSIGNED]
     prev_iso = s["iso3"].shift()
     prev_line = s["line"].shift()
     prev_to = s["to_km"].shift()
     hit = (prev_line == s["line"]) & (prev_iso != s["iso3"])
-    out = pd.DataFrame(
-        {
-            "line": s["line"][hit].astype(int),
-            "km": ((prev_to[hit] + s["from_km"][hit]) / 2).astype(float),
-            "from_iso3": prev_iso[hit].astype(str),
-            "to_iso3": s["iso3"][hit].astype(str),
-            "water_km": (s["from_km"][hit] - prev_to[hit]).astype(float),
-        }
-    )
+    out = pd.DataFrame({
+        "line": s["line"][hit].astype(int),
+        "km": ((prev_to[hit] + s["from_km"][hit]) / 2).astype(float),
+        "from_iso3": prev_iso[hit].astype(str),
+        "to_iso3": s["iso3"][hit].astype(str),
+        "water_km": (s["from_km"][hit] - prev_to[hit]).astype(float),
+    }).reset_index(drop=True)
+    if hop_km > 0 and len(out) > 1:
+        out = _drop_hops(out, hop_km)
     out["border"] = ["–".join(sorted(p)) for p in zip(out["from_iso3"], out["to_iso3"])]
     return out.reset_index(drop=True)
+
+
+def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:
+    """Remove pairs of opposite crossings closer than ``hop_km`` (a loop over crossings only)."""
+    keep: list[int] = []
+    rows = cx[["line", "km", "from_iso3", "to_iso3"]].to_numpy()
+    for i, (line, km, a, b) in enumerate(rows):
+        if keep:
+            j = keep[-1]
+            pl, pk, pa, pb = rows[j]
+            if pl == line and pa == b and pb == a and km - pk < hop_km:
+                keep.pop()
+                continue
+        keep.append(i)
+    return cx.iloc[keep]
 
 
 # ---------------------------------------------------------------------------
@@ -545,24 +566,41 @@ def _pair_key(k: Any) -> tuple[str, str]:
     if isinstance(k, str):
         parts = [p for p in k.replace("–", "-").split("-") if p]
         if len(parts) != 2:
-            raise ValueError(f"Border key {k!r}: give a pair such as 'ARM-AZE' or ('ARM', 'AZE').")
+            raise ParameterError(f"Border key {k!r}: give a pair such as 'ARM-AZE' or ('ARM', 'AZE').")
         return tuple(sorted(parts))  # type: ignore[return-value]
     a, b = k
     return tuple(sorted((str(a), str(b))))  # type: ignore[return-value]
 
 
 def speed_for(mode: str, status: str, speeds: Mapping[Any, float] | None = None) -> float:
-    """The speed (km/h) for a mode and status: ``speeds`` first, then the defaults."""
-    table = dict(DEFAULT_SPEEDS_KMH)
+    """The speed (km/h) for a mode and status.
+
+    Lookup order: ``speeds[(mode, status)]``, ``speeds[mode]``, then
+    :data:`DEFAULT_SPEEDS_KMH` for ``(mode, status)`` and ``(mode, "existing")``.
+
+    Examples
+    --------
+    >>> speed_for("rail", "planned", {"rail": 120})
+    120.0
+    >>> speed_for("rail", "planned")
+    100.0
+    """
+    user: dict[Any, float] = {}
     for k, v in (speeds or {}).items():
-        key = (k, "*") if isinstance(k, str) else tuple(k)
-        table[key] = float(v)  # type: ignore[index]
-    for key in ((mode, status), (mode, "*")):
-        if key in table:
-            return table[key]  # type: ignore[index]
-    if (mode, "existing") in table:
-        return table[(mode, "existing")]
-    raise ValueError(f"No speed for mode {mode!r}, status {status!r}; pass `speeds=`.")
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            v = float("nan")
+        if not (np.isfinite(v) and v > 0):
+            raise ParameterError(f"Speed for {k!r} must be a positive number of km/h, got {v!r}.")
+        user[k if isinstance(k, str) else tuple(k)] = v
+    for key in ((mode, status), mode):
+        if key in user:
+            return user[key]
+    for key in ((mode, status), (mode, "existing")):
+        if key in DEFAULT_SPEEDS_KMH:
+            return DEFAULT_SPEEDS_KMH[key]  # type: ignore[index]
+    raise ParameterError(f"No speed for mode {mode!r}, status {status!r}; pass `speeds=`.")
 
 
 # ---------------------------------------------------------------------------
@@ -611,9 +649,9 @@ class RouteAnalysis:
 
     @property
     def transit(self) -> list[str]:
-        """Territories crossed, in order (each listed where it is entered)."""
-        seq = [x for x in self.sections["iso3"] if x != UNASSIGNED]
-        return [x for i, x in enumerate(seq) if i == 0 or seq[i - 1] != x]
+        """Territories crossed, in order: the first, then each one entered at a crossing."""
+        first = [x for x in self.sections["iso3"] if x != UNASSIGNED][:1]
+        return first + [str(x) for x in self.crossings["to_iso3"]]
 
     @property
     def detour_index(self) -> float:
@@ -720,7 +758,20 @@ class RouteAnalysis:
         legs = pd.DataFrame(
             rows, columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"]
         )
-        dwell = {_pair_key(k): float(v) for k, v in (dwell_h or {}).items()}
+        if not (np.isfinite(default_dwell_h) and default_dwell_h >= 0):
+            raise ParameterError(f"`default_dwell_h` must be >= 0 hours, got {default_dwell_h!r}.")
+        dwell: dict[tuple[str, str], float] = {}
+        known = set(self.region.ids)
+        for k, v in (dwell_h or {}).items():
+            pair = _pair_key(k)
+            unknown = [x for x in pair if x not in known]
+            if unknown:
+                msg = (f"`dwell_h` key {k!r}: unknown territory {', '.join(unknown)}; "
+                       f"territories are {', '.join(sorted(known))}.")
+                raise UnknownTerritoryError(msg)
+            if not (np.isfinite(float(v)) and float(v) >= 0):
+                raise ParameterError(f"`dwell_h` for {k!r} must be >= 0 hours, got {v!r}.")
+            dwell[pair] = float(v)
         cx = pd.DataFrame(
             {
                 "km": self.crossings["km"].to_numpy(),
@@ -833,14 +884,14 @@ def analyze_many(
     for iso in [*eng.ids, UNASSIGNED]:
         col = km[iso] if iso in km.columns else pd.Series(0.0, index=km.index)
         table[f"km_{iso}"] = col.reindex(range(len(lines)), fill_value=0.0).to_numpy()
-    assigned = sec[sec["iso3"] != UNASSIGNED]
-    trans = assigned[
-        (assigned["line"] != assigned["line"].shift())
-        | (assigned["iso3"] != assigned["iso3"].shift())
-    ]
-    transit = trans.groupby("line")["iso3"].agg(lambda s: "-".join(s))
-    table["transit"] = transit.reindex(range(len(lines)), fill_value="").to_numpy()
     cx = _crossings_table(sec)
+    assigned = sec[sec["iso3"] != UNASSIGNED]
+    first = assigned.groupby("line")["iso3"].first()
+    entered = cx.groupby("line")["to_iso3"].agg(list)
+    table["transit"] = [
+        "-".join(([first[k]] if k in first.index else []) + (entered[k] if k in entered.index else []))
+        for k in range(len(lines))
+    ]
     table["crossings"] = (
         cx.groupby("line").size().reindex(range(len(lines)), fill_value=0).to_numpy()
     )

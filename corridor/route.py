@@ -18,7 +18,7 @@ import numpy as np
 import pyproj
 import shapely
 
-from .errors import CRSError, GeometryError
+from .errors import CRSError, GeometryError, ParameterError
 from .geodesy import GEOD, local_crs, segment_lengths_m
 from .places import Place, place
 
@@ -433,6 +433,7 @@ class Route:
         speed_kmh: float | None = None,
         source: str = "",
         smooth_m: float | None = None,
+        connect: bool = False,
     ) -> Route:
         """Follow the border between ``a`` and ``b`` at ``offset_m`` inside ``side``.
 
@@ -451,8 +452,12 @@ class Route:
             Distance from the border into ``side`` (metres, > 0).
         start, end : place name, Place or (lon, lat), optional
             Where the route starts and ends (default: the ends of the border).
-            The route runs from ``start`` straight to its nearest point on the
-            offset line, follows it, and leaves it straight to ``end``.
+            The route starts and ends where these project onto the offset
+            line, so that it never leaves ``side``.
+        connect : bool, default False
+            Also run straight from ``start`` to the offset line and from it to
+            ``end`` (the stops are then the places themselves).  These
+            connectors may cross other territories.
         smooth_m : float, optional
             Simplification tolerance of the offset line (default
             ``offset_m / 5``).
@@ -470,7 +475,7 @@ class Route:
 
         region = region or load_region()
         if offset_m <= 0 or not np.isfinite(offset_m):
-            raise ValueError(f"`offset_m` must be a positive number of metres, got {offset_m!r}.")
+            raise ParameterError(f"`offset_m` must be a positive number of metres, got {offset_m!r}.")
         coords, stops, label = along_border_coords(
             region,
             a,
@@ -480,6 +485,7 @@ class Route:
             start=start,
             end=end,
             smooth_m=smooth_m if smooth_m is not None else offset_m / 5,
+            connect=connect,
         )
         r = cls.from_coords(
             coords, name=name or label, mode=mode, status=status, speed_kmh=speed_kmh, source=source

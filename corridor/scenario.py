@@ -82,6 +82,7 @@ class AlongBorderSpec(_Strict):
     offset_m: float = Field(gt=0)
     start: str | tuple[float, float] | None = None
     end: str | tuple[float, float] | None = None
+    connect: bool = False
 
 
 class LegSpec(_Strict):
@@ -267,6 +268,7 @@ class Scenario:
                 offset_m=ab.offset_m,
                 start=ab.start,
                 end=ab.end,
+                connect=ab.connect,
                 **kw,
             )
         except (CorridorError, KeyError, ValueError, FileNotFoundError) as exc:
