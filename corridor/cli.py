@@ -109,6 +109,8 @@ def places_cmd(query: str | None, fmt: str) -> None:
     from .places import places
 
     df = places(query)
+    if df.empty:
+        raise click.ClickException(f"no place matches {query!r}; `corridor places` lists them all.")
     if fmt == "table":
         df = df[["name", "lon", "lat", "iso3", "kind", "aliases"]]
     _emit(df, fmt)
@@ -240,6 +242,10 @@ def demo(out_dir: str | None) -> None:
 )
 def compare_cmd(files: tuple[str, ...], fmt: str, map_path: str | None) -> None:
     """Compare scenario files (YAML), folders of them, or route files."""
+    if map_path:
+        from ._io import check_output_path
+
+        check_output_path(map_path, (".html", ".htm"))  # fail before the work, not after
     scenarios = _load_any(files)
     _compare_and_print(scenarios, fmt)
     if map_path:
@@ -295,7 +301,10 @@ def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
 )
 def map_cmd(files: tuple[str, ...], output: str) -> None:
     """Write an offline HTML map of scenario or route files."""
+    from ._io import check_output_path
     from .maps import save_map
+
+    check_output_path(output, (".html", ".htm"))
     from .scenario import compare_map
 
     written = save_map(compare_map(_load_any(files)), output)

@@ -88,6 +88,14 @@ def _validate_coords(coords: Any, *, what: str = "route") -> np.ndarray:
         raise GeometryError(
             f"The {what} has a NaN or infinite coordinate at position {i}: {arr[i]}."
         )
+    if (np.abs(arr) > 360).any():
+        i = int(np.flatnonzero((np.abs(arr) > 360).any(axis=1))[0])
+        msg = (
+            f"Coordinate {arr[i].tolist()} at position {i} of the {what} is not (lon, lat) in "
+            "degrees: it looks projected (metres). Give the layer its CRS, or reproject to "
+            "EPSG:4326, before building a route."
+        )
+        raise GeometryError(msg)
     if (np.abs(arr[:, 1]) > 90).any():
         i = int(np.flatnonzero(np.abs(arr[:, 1]) > 90)[0])
         msg = (
@@ -95,8 +103,6 @@ def _validate_coords(coords: Any, *, what: str = "route") -> np.ndarray:
             "swapped. Coordinates are (lon, lat)."
         )
         raise GeometryError(msg)
-    if (np.abs(arr[:, 0]) > 360).any():
-        raise GeometryError(f"A longitude of the {what} is beyond ±360°.")
     # drop consecutive duplicates
     keep = np.ones(len(arr), dtype=bool)
     keep[1:] = (np.diff(arr, axis=0) != 0).any(axis=1)

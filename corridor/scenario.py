@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -185,6 +185,7 @@ class Scenario:
     sources: tuple[str, ...] = ()
     base_dir: Path | None = None
     routes: tuple[Route, ...] = ()
+    path: Path | None = None
 
     @classmethod
     def from_dict(
@@ -225,7 +226,8 @@ class Scenario:
         """Read and validate a YAML scenario file."""
         path = Path(path)
         data = _load_yaml(path)
-        return cls.from_dict(data, where=str(path), base_dir=path.parent)
+        s = cls.from_dict(data, where=str(path), base_dir=path.parent)
+        return replace(s, path=path)
 
     # ----------------------------------------------------------------- build
     @cached_property
@@ -240,10 +242,12 @@ class Scenario:
         try:
             return Route.join(parts, name=self.name, tolerance_m=2000.0)
         except CorridorError as exc:
-            raise ScenarioError(f"scenario {self.name!r}: legs do not connect: {exc}") from None
+            where = f"{self.path}: " if self.path is not None else ""
+            raise ScenarioError(f"{where}scenario {self.name!r}: legs do not connect: {exc}") from None
 
     def _build_leg(self, k: int, leg: LegSpec) -> Route:
-        where = f"scenario {self.name!r}, legs[{k}]"
+        where = f"{self.path}: " if self.path is not None else ""
+        where += f"scenario {self.name!r}, legs[{k}]"
         label = leg.name or f"{self.name} leg {k + 1}"
         kw = dict(
             name=label, mode=leg.mode, status=leg.status, speed_kmh=leg.speed_kmh, source=leg.source

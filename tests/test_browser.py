@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,14 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 EVIL_ROUTE = '<img src=x onerror="window.__pwned=1;alert(1)"> `${window.__pwned=3}`'
 EVIL_STOP = "</script><script>window.__pwned=2;alert(2)</script>"
 
+# CI sets CORRIDOR_REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
+REQUIRED = os.environ.get("CORRIDOR_REQUIRE_BROWSER") == "1"
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+        not CHROMIUM.exists() and not REQUIRED,
+        reason="needs Debian's chromium at /usr/bin/chromium",
     ),
 ]
 
@@ -55,7 +60,11 @@ def page_html(tmp_path_factory) -> Path:
 
 
 def test_offline_map_in_chromium(page_html: Path):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    if REQUIRED:
+        assert CHROMIUM.exists(), "CORRIDOR_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing"
+        import playwright.sync_api as sync_api
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api")
     blocked: list[str] = []
     errors: list[str] = []
     dialogs: list[str] = []

@@ -97,5 +97,11 @@ def test_errors_are_one_line_and_nonzero(tmp_path):
     assert out.returncode != 0 and "no such file" in out.stderr
     out = run("demo", "--out", str(tmp_path / "no" / "such" / "dir"), check=False)
     assert out.returncode != 0 and "does not exist" in out.stderr
+    out = run("places", "zzzz", check=False)
+    assert out.returncode == 1 and "no place matches" in out.stderr
+    ok = tmp_path / "ok.yaml"
+    ok.write_text("name: ok\nlegs:\n  - places: [Meghri, Ordubad]\n")
+    out = run("compare", str(ok), "--map", str(tmp_path / "nope" / "m.html"), check=False)
+    assert out.returncode == 1 and "does not exist" in out.stderr and out.stdout == ""
     out = run("--debug", "compare", str(bad), check=False)
     assert "Traceback" in out.stderr

@@ -20,6 +20,7 @@ from corridor.errors import CRSError, GeometryError, OutputPathError
         ([(45.0, 40.0), (float("inf"), 40.1)], "NaN or infinite"),
         ([(40.0, 45.0), (39.2, 145.4)], "swapped"),
         ([("a", "b"), (1, 2)], "numbers"),
+        ([(500000.0, 4400000.0), (510000.0, 4410000.0)], "projected"),
     ],
 )
 def test_from_coords_rejects_bad_input(coords, match):

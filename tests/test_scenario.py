@@ -176,8 +176,9 @@ def test_invalid_scenarios(tmp_path, text, match):
 def test_unknown_place_in_scenario(tmp_path):
     p = write(tmp_path, "name: x\nlegs:\n  - places: [Meghri, Atlantis]\n")
     s = Scenario.read(p)
-    with pytest.raises(ScenarioError, match=r"legs\[0\].*Atlantis"):
+    with pytest.raises(ScenarioError, match=r"legs\[0\].*Atlantis") as info:
         _ = s.route
+    assert str(p) in str(info.value)
 
 
 def test_malicious_yaml_tag_is_refused(tmp_path):
