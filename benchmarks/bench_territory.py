@@ -35,16 +35,10 @@ def random_walks(n: int = N_LINES, steps: int = N_STEPS, seed: int = 42) -> gpd.
 def geopandas_reference(lines: gpd.GeoDataFrame, region: corridor.Region) -> pd.DataFrame:
     geod = pyproj.Geod(ellps="WGS84")
     lines = lines.assign(line=np.arange(len(lines)))
-    pieces = gpd.overlay(
-        lines, region.countries[["iso3", "geometry"]], how="intersection", keep_geom_type=True
-    )
+    pieces = gpd.overlay(lines, region.countries[["iso3", "geometry"]], how="intersection", keep_geom_type=True)
     pieces["km"] = [geod.geometry_length(g) / 1000.0 for g in pieces.geometry]
-    table = pieces.pivot_table(
-        index="line", columns="iso3", values="km", aggfunc="sum", fill_value=0.0
-    )
-    return table.reindex(
-        index=range(len(lines)), columns=sorted(region.countries["iso3"]), fill_value=0.0
-    )
+    table = pieces.pivot_table(index="line", columns="iso3", values="km", aggfunc="sum", fill_value=0.0)
+    return table.reindex(index=range(len(lines)), columns=sorted(region.countries["iso3"]), fill_value=0.0)
 
 
 @pytest.fixture(scope="module")

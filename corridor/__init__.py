@@ -13,6 +13,7 @@ from . import errors, geodesy
 from ._coverage import clean_coverage
 from ._show_versions import show_versions
 from .errors import (
+    ColumnError,
     CorridorError,
     CRSError,
     DataError,
@@ -20,6 +21,7 @@ from .errors import (
     GeometryError,
     NoPathError,
     OutputPathError,
+    ParameterError,
     ScenarioError,
     UnknownPlaceError,
     UnknownTerritoryError,
@@ -61,6 +63,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "ColumnError",
     "CorridorError",
     "CRSError",
     "DataError",
@@ -70,6 +73,7 @@ __all__ = [
     "NetworkPath",
     "NoPathError",
     "OutputPathError",
+    "ParameterError",
     "Place",
     "Region",
     "Route",

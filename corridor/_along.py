@@ -10,14 +10,14 @@ import pyproj
 import shapely
 import shapely.ops
 
-from .errors import GeometryError
+from .errors import GeometryError, ParameterError
 from .geodesy import local_crs
 
 
 def _group(region: Any, spec: str | Sequence[str], other: list[str] | None = None) -> list[str]:
     if isinstance(spec, str) and spec == "*":
         if other is None:
-            raise ValueError("Only one of `a` and `b` may be '*'.")
+            raise ParameterError("Only one of `a` and `b` may be '*'.")
         other_iso = {region.iso3_of(o) for o in other}
         return [i for i in region.ids if i not in other_iso]
     items = [spec] if isinstance(spec, str) else list(spec)
@@ -52,9 +52,7 @@ def along_border_coords(
     elif side_key in ("b", b if isinstance(b, str) else tuple(b)):
         S, OTHER = B, A
     else:
-        raise ValueError(
-            f"`side` must be `a` or `b` (or their values {a!r} / {b!r}), got {side!r}."
-        )
+        raise ParameterError(f"`side` must be `a` or `b` (or their values {a!r} / {b!r}), got {side!r}.")
 
     # the border: every line shared by a member of S and a member of OTHER
     pieces = []
@@ -91,16 +89,10 @@ def along_border_coords(
     s_name = e_name = None
     if start is not None:
         s_xy = _as_place_or_point(start)
-        s_name = (
-            start
-            if isinstance(start, str)
-            else getattr(start, "name", f"{s_xy[0]:.4f}, {s_xy[1]:.4f}")
-        )
+        s_name = start if isinstance(start, str) else getattr(start, "name", f"{s_xy[0]:.4f}, {s_xy[1]:.4f}")
     if end is not None:
         e_xy = _as_place_or_point(end)
-        e_name = (
-            end if isinstance(end, str) else getattr(end, "name", f"{e_xy[0]:.4f}, {e_xy[1]:.4f}")
-        )
+        e_name = end if isinstance(end, str) else getattr(end, "name", f"{e_xy[0]:.4f}, {e_xy[1]:.4f}")
     spine = _longest_chain(border)
     p_start = tf(fwd, shapely.Point(s_xy)) if s_xy is not None else shapely.get_point(spine, 0)
     p_end = tf(fwd, shapely.Point(e_xy)) if e_xy is not None else shapely.get_point(spine, -1)

@@ -34,7 +34,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .errors import GeometryError
+from .errors import GeometryError, ParameterError
 from .geodesy import area_km2, local_crs
 
 __all__ = ["clean_coverage"]
@@ -49,11 +49,7 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
             continue
         parts = shapely.get_parts(g)
         polys = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
-        nested = [
-            q
-            for p in polys
-            for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])
-        ]
+        nested = [q for p in polys for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])]
         out.append(shapely.MultiPolygon(nested) if nested else shapely.MultiPolygon())
     return np.array(out, dtype=object)
 
@@ -127,14 +123,14 @@ def _clean_coverage(
     """Implementation of :func:`clean_coverage`."""
     ids = [str(i) for i in ids]
     if len(set(ids)) != len(ids):
-        raise ValueError("`ids` must be unique, one per territory.")
+        raise ParameterError("`ids` must be unique, one per territory.")
     if gap_width_m < 0:
-        raise ValueError(f"`gap_width_m` must be >= 0, got {gap_width_m}.")
+        raise ParameterError(f"`gap_width_m` must be >= 0, got {gap_width_m}.")
     geoms = np.asarray(geometries, dtype=object)
     geoms = _polygonal(shapely.make_valid(geoms))
     valid = ~shapely.is_empty(geoms)
     if not valid.any():
-        raise ValueError("No polygons to clean: every geometry is empty.")
+        raise ParameterError("No polygons to clean: every geometry is empty.")
     union_ll = shapely.union_all(geoms[valid])
     crs = local_crs(union_ll)
     fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
@@ -197,9 +193,7 @@ def _enclave_owner(piece: object, P: np.ndarray, i: int, j: int) -> int | None:
             continue
         hit = shapely.intersects(parts, piece)
         for part in parts[hit]:
-            if part.area < 0.5 * P[other].area and (
-                shapely.intersection(part, piece).area >= 0.9 * part.area
-            ):
+            if part.area < 0.5 * P[other].area and (shapely.intersection(part, piece).area >= 0.9 * part.area):
                 return owner
     return None
 
@@ -229,9 +223,7 @@ def _split_contested(P: np.ndarray, C: object, step: float, gap_width_m: float) 
     first.sort()
     pts, labels = pts[first], labels[first]
     extent = shapely.buffer(shapely.envelope(C), 10 * max(gap_width_m, step))
-    cells = shapely.get_parts(
-        shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=extent, ordered=True)
-    )
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=extent, ordered=True))
     if len(cells) != len(pts):  # pragma: no cover - GEOS merged close points
         raise RuntimeError("Voronoi diagram lost points; try a larger `step_m`.")
     new = []
@@ -246,9 +238,7 @@ def _split_contested(P: np.ndarray, C: object, step: float, gap_width_m: float) 
     return _polygonal(shapely.make_valid(np.array(new, dtype=object)))
 
 
-def _reassign_fragments(
-    P: np.ndarray, original: np.ndarray, min_area_m2: float = 1e4
-) -> np.ndarray:
+def _reassign_fragments(P: np.ndarray, original: np.ndarray, min_area_m2: float = 1e4) -> np.ndarray:
     """Give fragments that cleaning cut off to the neighbour they belong to.
 
     A polygon part that is not its territory's largest, and is either tiny
@@ -298,9 +288,7 @@ def _report(
     if not pieces:
         return _empty_report()
     rows = []
-    pieces_ll = shapely.make_valid(
-        _transform(np.array([p for p, _, _ in pieces], dtype=object), inv)
-    )
+    pieces_ll = shapely.make_valid(_transform(np.array([p for p, _, _ in pieces], dtype=object), inv))
     ptree = shapely.STRtree(out)
     for piece, (_, nb, kind) in zip(pieces_ll, pieces):
         between = "|".join(sorted(ids[k] for k in nb))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputPathError
+from .errors import OutputPathError, ParameterError
 
 __all__ = ["atomic_write", "atomic_write_text", "check_output_path"]
 
@@ -31,9 +31,7 @@ def check_output_path(path: str | os.PathLike[str], suffixes: Sequence[str] = ()
         )
         raise OutputPathError(msg)
     if suffixes and p.suffix.lower() not in suffixes:
-        raise ValueError(
-            f"Unsupported file type {p.suffix!r} for {str(p)!r}; use one of {', '.join(suffixes)}."
-        )
+        raise ParameterError(f"Unsupported file type {p.suffix!r} for {str(p)!r}; use one of {', '.join(suffixes)}.")
     return p
 
 

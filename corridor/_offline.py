@@ -43,9 +43,7 @@ def leaflet_dir() -> Path:
     try:
         from xstatic.pkg import leaflet
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise ImportError(
-            "Saving an offline map needs xstatic-leaflet: `pip install xstatic-leaflet`."
-        ) from exc
+        raise ImportError("Saving an offline map needs xstatic-leaflet: `pip install xstatic-leaflet`.") from exc
     return Path(leaflet.BASE_DIR)
 
 
@@ -95,9 +93,7 @@ def inline_assets(html: str) -> str:
         name = url.rsplit("/", 1)[-1].lower()
         if name in ("leaflet.js", "leaflet-src.js"):
             return "<script>" + _leaflet_js() + "</script>"
-        if any(k in url.lower() for k in _UNUSED) and not (
-            uses_awesome and "awesome-markers" in url.lower()
-        ):
+        if any(k in url.lower() for k in _UNUSED) and not (uses_awesome and "awesome-markers" in url.lower()):
             return ""
         blocked.append(url)
         return match.group(0)

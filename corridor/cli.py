@@ -38,9 +38,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    version=None, package_name="corridor", prog_name="corridor", message="%(prog)s %(version)s"
-)
+@click.version_option(version=None, package_name="corridor", prog_name="corridor", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -135,9 +133,7 @@ def _progress(names: list[str]) -> Any:
     stream = sys.stderr
     if not stream.isatty():
         return None, None
-    bar = click.progressbar(
-        length=len(names), label="Analysing scenarios", file=stream, show_pos=True
-    )
+    bar = click.progressbar(length=len(names), label="Analysing scenarios", file=stream, show_pos=True)
     bar.__enter__()
 
     def step(name: str) -> None:
@@ -176,11 +172,7 @@ def _compare_and_print(scenarios: list[Any], fmt: str) -> Any:
         if bar is not None:
             bar.__exit__(None, None, None)
     if fmt == "table":
-        km = [
-            c
-            for c in df.columns
-            if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0
-        ]
+        km = [c for c in df.columns if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0]
         shown = df[["length_km", *km, *[c for c in _TABLE_COLUMNS if c != "length_km"]]]
         click.echo(comparison_text(shown, "table"), nl=False)
     else:
@@ -258,9 +250,7 @@ def compare_cmd(files: tuple[str, ...], fmt: str, map_path: str | None) -> None:
 
 @main.command("analyze")
 @click.argument("route_file", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--mode", type=click.Choice(["rail", "road", "other"]), default="rail")
 @click.option("--status", default="existing", show_default=True)
 def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:

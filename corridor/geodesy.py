@@ -181,6 +181,4 @@ def local_crs(geometry_or_bounds: Any) -> pyproj.CRS:
     lat0 = (miny + maxy) / 2
     if maxx - minx > 180:  # crosses the antimeridian: centre on the short side
         lon0 = ((lon0 + 360) % 360) - 180
-    return pyproj.CRS.from_proj4(
-        f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs"
-    )
+    return pyproj.CRS.from_proj4(f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs")

@@ -40,6 +40,7 @@ import shapely
 
 from ._io import atomic_write as _atomic_write
 from ._io import check_output_path as _check_output_path
+from .errors import ParameterError
 
 if TYPE_CHECKING:
     import folium
@@ -194,12 +195,7 @@ def display_layers(region: Region, *, tolerance_deg: float = DISPLAY_TOLERANCE_D
             continue
         inter = shapely.intersection(shapely.boundary(ga), shapely.boundary(gb))
         lines = [p for p in shapely.get_parts(inter) if p.geom_type in ("LineString",)]
-        lines += [
-            q
-            for p in shapely.get_parts(inter)
-            if p.geom_type == "MultiLineString"
-            for q in shapely.get_parts(p)
-        ]
+        lines += [q for p in shapely.get_parts(inter) if p.geom_type == "MultiLineString" for q in shapely.get_parts(p)]
         if not lines:
             continue
         merged = shapely.line_merge(shapely.MultiLineString(lines))
@@ -273,9 +269,8 @@ def _collect(
         draw, highlight = False, []
     elif isinstance(borders, str):
         if borders != "all":
-            raise ValueError(
-                f"`borders` must be 'all', None or a list of pairs such as [('ARM', 'AZE')], "
-                f"got {borders!r}."
+            raise ParameterError(
+                f"`borders` must be 'all', None or a list of pairs such as [('ARM', 'AZE')], got {borders!r}."
             )
         draw, highlight = True, []
     else:
@@ -283,9 +278,7 @@ def _collect(
         highlight = []
         for pair in borders:
             if isinstance(pair, str) or len(pair) != 2:
-                raise ValueError(
-                    f"Each border must be a pair of ids such as ('ARM', 'AZE'), got {pair!r}."
-                )
+                raise ParameterError(f"Each border must be a pair of ids such as ('ARM', 'AZE'), got {pair!r}.")
             a, b = (region.iso3_of(str(x)) for x in pair)
             highlight.append(tuple(sorted((a, b))))  # type: ignore[arg-type]
     return _Content(region, rs, by_route, highlight, draw)  # type: ignore[arg-type]
@@ -507,9 +500,9 @@ def make_map(
         raise ImportError("Interactive maps need folium: `pip install folium`.") from exc
 
     if color_by not in ("route", "territory"):
-        raise ValueError(f"`color_by` must be 'route' or 'territory', got {color_by!r}.")
+        raise ParameterError(f"`color_by` must be 'route' or 'territory', got {color_by!r}.")
     if band_km is not None and not band_km > 0:
-        raise ValueError(f"`band_km` must be > 0 km, got {band_km!r}.")
+        raise ParameterError(f"`band_km` must be > 0 km, got {band_km!r}.")
     content = _collect(region, routes, analyses, borders, crossings)
     reg = content.region
     assert reg is not None
@@ -556,8 +549,7 @@ def make_map(
         for a, b, length, lines in disp.borders:
             hl = (a, b) in content.highlight
             tip = (
-                f"<b>{escape_text(names.get(a, a))} – {escape_text(names.get(b, b))}</b><br>"
-                f"{length:,.1f} km (geodesic)"
+                f"<b>{escape_text(names.get(a, a))} – {escape_text(names.get(b, b))}</b><br>{length:,.1f} km (geodesic)"
             )
             for coords in _latlon(lines, COORD_DECIMALS):
                 folium.PolyLine(
@@ -595,19 +587,13 @@ def make_map(
                 "color": BAND_COLOR,
                 "weight": 0.8,
             },
-            tooltip=folium.Tooltip(
-                escape_text(f"Within {band_km:g} km of the {label} border"), sticky=True
-            ),
+            tooltip=folium.Tooltip(escape_text(f"Within {band_km:g} km of the {label} border"), sticky=True),
         ).add_to(fband)
         for r, lines, km in inside:
             band_inside[id(r)] = (lines, km)
         fband.add_to(m)
         what = "border" if label == "international" else f"{label} border"
-        legend.append(
-            _legend_row(
-                _legend_symbol("band", BAND_COLOR), escape_text(f"Within {band_km:g} km of {what}")
-            )
-        )
+        legend.append(_legend_row(_legend_symbol("band", BAND_COLOR), escape_text(f"Within {band_km:g} km of {what}")))
 
     # ---- routes
     stop_seen: set[tuple[str, float, float]] = set()
@@ -617,10 +603,7 @@ def make_map(
         dash = "9 6" if r.status in _PLANNED else None
         an = content.analyses.get(id(r))
         group = folium.FeatureGroup(name=escape_text(r.name))
-        tip = (
-            f"<b>{escape_text(r.name)}</b><br>{r.length_km:,.1f} km, "
-            f"{escape_text(r.mode)}, {escape_text(r.status)}"
-        )
+        tip = f"<b>{escape_text(r.name)}</b><br>{r.length_km:,.1f} km, {escape_text(r.mode)}, {escape_text(r.status)}"
         if r.source:
             tip += f"<br><i>Source: {escape_text(r.source)}</i>"
         geom = shapely.simplify(r.geometry, ROUTE_TOLERANCE_DEG)
@@ -633,16 +616,13 @@ def make_map(
                     weight=13,
                     opacity=0.75,
                     tooltip=folium.Tooltip(
-                        f"<b>{escape_text(r.name)}</b><br>{km:,.1f} km within {band_km:g} km "
-                        "of the border",
+                        f"<b>{escape_text(r.name)}</b><br>{km:,.1f} km within {band_km:g} km of the border",
                         sticky=True,
                     ),
                     class_name="corridor-band-route",
                 ).add_to(group)
         for coords in _latlon(geom):
-            folium.PolyLine(
-                coords, color="#ffffff", weight=7, opacity=0.9, interactive=False
-            ).add_to(group)
+            folium.PolyLine(coords, color="#ffffff", weight=7, opacity=0.9, interactive=False).add_to(group)
         if color_by == "territory" and an is not None:
             for row in an.sections.itertuples():
                 if row.to_km <= row.from_km:
@@ -738,9 +718,7 @@ def make_map(
         names = {iso: n for iso, n, _ in disp.countries}
         for iso in present:
             c = territory_color(iso, iso_index.get(iso, 0))
-            legend.append(
-                _legend_row(_legend_symbol("line", c), f"in {escape_text(names.get(iso, iso))}")
-            )
+            legend.append(_legend_row(_legend_symbol("line", c), f"in {escape_text(names.get(iso, iso))}"))
 
     # ---- labels
     if label_fg is not None:
@@ -784,20 +762,14 @@ def make_map(
             )
         )
     m.add_child(
-        _control_element(
-            "L.control.scale({position:'bottomleft',metric:true,imperial:false,maxWidth:160})"
-            ".addTo(map);"
-        )
+        _control_element("L.control.scale({position:'bottomleft',metric:true,imperial:false,maxWidth:160}).addTo(map);")
     )
     # data credits only; each route's own source is in its tooltip
     credits = [c for c in (reg.attribution, attribution) if c]
     m.add_child(
         _control_element(
             "map.attributionControl.setPrefix('Leaflet');"
-            + "".join(
-                f"map.attributionControl.addAttribution({_js_string(escape_text(c))});"
-                for c in credits
-            )
+            + "".join(f"map.attributionControl.addAttribution({_js_string(escape_text(c))});" for c in credits)
             + "function z(){var e=map.getContainer();"
             "if(map.getZoom()<9){e.classList.add('corridor-zoom-low');}"
             "else{e.classList.remove('corridor-zoom-low');}}"

@@ -99,14 +99,10 @@ class _Engine:
         self._border_cache: dict[Any, Any] = {}
 
     def to_local(self, g: Any) -> Any:
-        return shapely.transform(
-            g, lambda xy: np.column_stack(self.fwd.transform(xy[:, 0], xy[:, 1]))
-        )
+        return shapely.transform(g, lambda xy: np.column_stack(self.fwd.transform(xy[:, 0], xy[:, 1])))
 
     def to_ll(self, g: Any) -> Any:
-        return shapely.transform(
-            g, lambda xy: np.column_stack(self.inv.transform(xy[:, 0], xy[:, 1]))
-        )
+        return shapely.transform(g, lambda xy: np.column_stack(self.inv.transform(xy[:, 0], xy[:, 1])))
 
     def border_lines(self, border: Any = None) -> tuple[str, Any]:
         """(label, lon/lat lines) of one border (a pair) or of all international borders."""
@@ -132,7 +128,10 @@ class _Engine:
         key = ("buffer", _border_key(border), float(within_km))
         if key not in self._border_cache:
             _, local = self.border_local(border)
-            buf = shapely.buffer(local, within_km * 1000.0, quad_segs=8)
+            # simplify first (to 1 % of the distance): the buffer's edge moves by at
+            # most that much, and building it is 4-10x faster on detailed borders
+            simple = shapely.simplify(local, within_km * 1000.0 / 100.0)
+            buf = shapely.buffer(simple, within_km * 1000.0, quad_segs=8)
             shapely.prepare(buf)
             self._border_cache[key] = buf
         return self._border_cache[key]
@@ -141,9 +140,7 @@ class _Engine:
         key = "pairs"
         if key not in self._border_cache:
             out = []
-            for a, b, g in zip(
-                self.region.borders["a"], self.region.borders["b"], self.region.borders.geometry
-            ):
+            for a, b, g in zip(self.region.borders["a"], self.region.borders["b"], self.region.borders.geometry):
                 local = self.to_local(g)
                 shapely.prepare(local)
                 out.append((f"{a}–{b}", local))
@@ -228,9 +225,7 @@ def _as_lines(lines: Any) -> np.ndarray:
     bad = ~np.isin(types, (1, 2, -1)) & ~shapely.is_empty(arr)
     if bad.any() or (types == 5).any():
         i = int(np.flatnonzero(bad | (types == 5))[0])
-        raise GeometryError(
-            f"Line {i} is a {shapely.get_type_id(arr[i])!r} geometry, not one LineString."
-        )
+        raise GeometryError(f"Line {i} is a {shapely.get_type_id(arr[i])!r} geometry, not one LineString.")
     return arr
 
 
@@ -266,9 +261,7 @@ def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
     seg_start_m = cum - seg_m - line_base
 
     # chunks of consecutive segments of one line
-    ord_in_line = np.arange(len(seg_idx)) - np.maximum.accumulate(
-        np.where(first_of_line, np.arange(len(seg_idx)), 0)
-    )
+    ord_in_line = np.arange(len(seg_idx)) - np.maximum.accumulate(np.where(first_of_line, np.arange(len(seg_idx)), 0))
     new_chunk = first_of_line | (ord_in_line % (_CHUNK - 1) == 0)
     chunk_of_seg = np.cumsum(new_chunk) - 1
     last_of_chunk = np.r_[chunk_of_seg[1:] != chunk_of_seg[:-1], True]
@@ -403,13 +396,15 @@ def _crossings_table(sections: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM
     prev_line = s["line"].shift()
     prev_to = s["to_km"].shift()
     hit = (prev_line == s["line"]) & (prev_iso != s["iso3"])
-    out = pd.DataFrame({
-        "line": s["line"][hit].astype(int),
-        "km": ((prev_to[hit] + s["from_km"][hit]) / 2).astype(float),
-        "from_iso3": prev_iso[hit].astype(str),
-        "to_iso3": s["iso3"][hit].astype(str),
-        "water_km": (s["from_km"][hit] - prev_to[hit]).astype(float),
-    }).reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "line": s["line"][hit].astype(int),
+            "km": ((prev_to[hit] + s["from_km"][hit]) / 2).astype(float),
+            "from_iso3": prev_iso[hit].astype(str),
+            "to_iso3": s["iso3"][hit].astype(str),
+            "water_km": (s["from_km"][hit] - prev_to[hit]).astype(float),
+        }
+    ).reset_index(drop=True)
     if hop_km > 0 and len(out) > 1:
         out = _drop_hops(out, hop_km)
     out["border"] = ["–".join(sorted(p)) for p in zip(out["from_iso3"], out["to_iso3"])]
@@ -461,7 +456,7 @@ def territory_km(lines: Any, region: Region | None = None, *, by: str = "iso3") 
     (87.6, 0.0)
     """
     if by not in ("iso3", "part"):
-        raise ValueError(f"`by` must be 'iso3' or 'part', got {by!r}.")
+        raise ParameterError(f"`by` must be 'iso3' or 'part', got {by!r}.")
     eng = _engine(region)
     arr = _as_lines(lines)
     pc = _split(arr, eng)
@@ -510,9 +505,7 @@ def _geodesic_clearance_m(eng: _Engine, lines_local: np.ndarray, border_local: A
     return np.where(inter, 0.0, d)
 
 
-def _km_within(
-    eng: _Engine, lines_ll: np.ndarray, within_km: float, border: Any = None
-) -> np.ndarray:
+def _km_within(eng: _Engine, lines_ll: np.ndarray, within_km: float, border: Any = None) -> np.ndarray:
     buf = eng.border_buffer(within_km, border)
     local = eng.to_local(lines_ll)
     inside = shapely.intersection(local, buf)
@@ -551,10 +544,7 @@ class TravelTime:
             ("leg", f"{r.leg} ({r.mode}, {r.status}, {r.speed_kmh:g} km/h)", r.length_km, r.hours)
             for r in self.legs.itertuples()
         ]
-        rows += [
-            ("crossing", f"{r.border} at km {r.km:.1f}", 0.0, r.dwell_h)
-            for r in self.crossings.itertuples()
-        ]
+        rows += [("crossing", f"{r.border} at km {r.km:.1f}", 0.0, r.dwell_h) for r in self.crossings.itertuples()]
         rows.append(("total", "", float(self.legs["length_km"].sum()), self.total_h))
         return pd.DataFrame(rows, columns=["kind", "what", "km", "hours"])
 
@@ -666,9 +656,7 @@ class RouteAnalysis:
         local = self._eng.to_local(np.array([self.route.geometry], dtype=object))
         return float(_geodesic_clearance_m(self._eng, local, border)[0]) / 1000.0
 
-    def border_profile(
-        self, *, step_km: float = 1.0, border: Sequence[str] | None = None
-    ) -> pd.DataFrame:
+    def border_profile(self, *, step_km: float = 1.0, border: Sequence[str] | None = None) -> pd.DataFrame:
         """Distance from the route to a border, sampled along the route.
 
         Parameters
@@ -685,7 +673,7 @@ class RouteAnalysis:
             ``km``, ``distance_km`` (geodesic), ``border``, ``lon``, ``lat``.
         """
         if not step_km > 0:
-            raise ValueError(f"`step_km` must be > 0, got {step_km}.")
+            raise ParameterError(f"`step_km` must be > 0, got {step_km}.")
         km = np.unique(np.r_[np.arange(0.0, self.length_km, step_km), self.length_km])
         xy = self.route.points_at_km(km)
         pts = shapely.points(np.column_stack(self._eng.fwd.transform(xy[:, 0], xy[:, 1])))
@@ -713,13 +701,16 @@ class RouteAnalysis:
         )
 
     def km_near_border(self, within_km: float, *, border: Sequence[str] | None = None) -> float:
-        """Km of the route within ``within_km`` of a border (default: any international border)."""
+        """Km of the route within ``within_km`` of a border (default: any international border).
+
+        The band is built in the region's local projection from the border
+        simplified to 1 % of ``within_km``, so its edge is within 1 % of the
+        distance asked for.
+        """
         if not within_km > 0:
-            raise ValueError(f"`within_km` must be > 0, got {within_km}.")
+            raise ParameterError(f"`within_km` must be > 0, got {within_km}.")
         b = tuple(border) if border is not None else None
-        return float(
-            _km_within(self._eng, np.array([self.route.geometry], dtype=object), within_km, b)[0]
-        )
+        return float(_km_within(self._eng, np.array([self.route.geometry], dtype=object), within_km, b)[0])
 
     def borders_alongside(self, within_km: float) -> pd.DataFrame:
         """Which borders the route runs along within ``within_km``, and for how many km each."""
@@ -755,9 +746,7 @@ class RouteAnalysis:
         for lg in self.route.legs:
             v = lg.speed_kmh if lg.speed_kmh is not None else speed_for(lg.mode, lg.status, speeds)
             rows.append((lg.name, lg.mode, lg.status, lg.length_km, v, lg.length_km / v))
-        legs = pd.DataFrame(
-            rows, columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"]
-        )
+        legs = pd.DataFrame(rows, columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"])
         if not (np.isfinite(default_dwell_h) and default_dwell_h >= 0):
             raise ParameterError(f"`default_dwell_h` must be >= 0 hours, got {default_dwell_h!r}.")
         dwell: dict[tuple[str, str], float] = {}
@@ -766,8 +755,10 @@ class RouteAnalysis:
             pair = _pair_key(k)
             unknown = [x for x in pair if x not in known]
             if unknown:
-                msg = (f"`dwell_h` key {k!r}: unknown territory {', '.join(unknown)}; "
-                       f"territories are {', '.join(sorted(known))}.")
+                msg = (
+                    f"`dwell_h` key {k!r}: unknown territory {', '.join(unknown)}; "
+                    f"territories are {', '.join(sorted(known))}."
+                )
                 raise UnknownTerritoryError(msg)
             if not (np.isfinite(float(v)) and float(v) >= 0):
                 raise ParameterError(f"`dwell_h` for {k!r} must be >= 0 hours, got {v!r}.")
@@ -793,8 +784,7 @@ class RouteAnalysis:
             "km_by_territory": {k: round(float(v), 3) for k, v in kbt.items()},
             "transit": self.transit,
             "crossings": [
-                {"km": round(float(r.km), 3), "from": r.from_iso3, "to": r.to_iso3}
-                for r in self.crossings.itertuples()
+                {"km": round(float(r.km), 3), "from": r.from_iso3, "to": r.to_iso3} for r in self.crossings.itertuples()
             ],
             "min_border_clearance_km": round(self.min_border_clearance_km, 3),
             "km_within_1km_border": round(self.km_near_border(1.0), 3),
@@ -806,8 +796,7 @@ class RouteAnalysis:
     def __repr__(self) -> str:
         terr = ", ".join(f"{k} {v:.1f}" for k, v in self.km_by_territory.items())
         return (
-            f"<RouteAnalysis {self.route.name!r}: {self.length_km:.1f} km ({terr}); "
-            f"{len(self.crossings)} crossing(s)>"
+            f"<RouteAnalysis {self.route.name!r}: {self.length_km:.1f} km ({terr}); {len(self.crossings)} crossing(s)>"
         )
 
     def _repr_html_(self) -> str:
@@ -844,9 +833,7 @@ def analyze(route: Route, region: Region | None = None) -> RouteAnalysis:
     sec = _sections(pc, eng).drop(columns="line")
     cx = _crossings_table(_sections(pc, eng)).drop(columns="line")
     pts = route.points_at_km(cx["km"].to_numpy()) if len(cx) else np.zeros((0, 2))
-    crossings = gpd.GeoDataFrame(
-        cx, geometry=list(shapely.points(pts)) if len(cx) else [], crs="EPSG:4326"
-    )
+    crossings = gpd.GeoDataFrame(cx, geometry=list(shapely.points(pts)) if len(cx) else [], crs="EPSG:4326")
     return RouteAnalysis(route, eng.region, float(pc.length_m.sum()) / 1000.0, sec, crossings, eng)
 
 
@@ -866,11 +853,7 @@ def analyze_many(
     if hasattr(routes, "geometry") and hasattr(routes, "crs"):
         gdf = routes
         lines = _as_lines(gdf)
-        names = (
-            list(map(str, gdf[name_column]))
-            if name_column in gdf.columns
-            else list(map(str, gdf.index))
-        )
+        names = list(map(str, gdf[name_column])) if name_column in gdf.columns else list(map(str, gdf.index))
     else:
         rs = list(routes)
         lines = _as_lines(rs)
@@ -878,9 +861,7 @@ def analyze_many(
     pc = _split(lines, eng)
     sec = _sections(pc, eng, by="iso3")
     table = pd.DataFrame({"name": names, "length_km": pc.length_m / 1000.0})
-    km = sec.pivot_table(
-        index="line", columns="iso3", values="length_km", aggfunc="sum", fill_value=0.0
-    )
+    km = sec.pivot_table(index="line", columns="iso3", values="length_km", aggfunc="sum", fill_value=0.0)
     for iso in [*eng.ids, UNASSIGNED]:
         col = km[iso] if iso in km.columns else pd.Series(0.0, index=km.index)
         table[f"km_{iso}"] = col.reindex(range(len(lines)), fill_value=0.0).to_numpy()
@@ -892,9 +873,7 @@ def analyze_many(
         "-".join(([first[k]] if k in first.index else []) + (entered[k] if k in entered.index else []))
         for k in range(len(lines))
     ]
-    table["crossings"] = (
-        cx.groupby("line").size().reindex(range(len(lines)), fill_value=0).to_numpy()
-    )
+    table["crossings"] = cx.groupby("line").size().reindex(range(len(lines)), fill_value=0).to_numpy()
     table["km_within_1km_border"] = _km_within(eng, lines, 1.0)
     table["km_within_5km_border"] = _km_within(eng, lines, 5.0)
     _, border = eng.border_local(None)

@@ -38,7 +38,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .errors import DataError, DownloadError, GeometryError, NoPathError, UnknownPlaceError
+from .errors import DataError, DownloadError, GeometryError, NoPathError, ParameterError, UnknownPlaceError
 from .geodesy import GEOD, _as_point, area_km2, distance_m, length_m, local_crs
 from .measure import DEFAULT_SPEEDS_KMH, _crossings_table, _engine, _sections, _split, territory_km
 from .places import Place, place
@@ -94,9 +94,7 @@ def _import_osmnx() -> Any:
 
 
 @contextmanager
-def _osmnx_settings(
-    *, timeout_s: float | None = None, cache_folder: str | Path | None = None
-) -> Iterator[Any]:
+def _osmnx_settings(*, timeout_s: float | None = None, cache_folder: str | Path | None = None) -> Iterator[Any]:
     """Set osmnx settings for one call and restore them (and ``socket.getaddrinfo``) after.
 
     osmnx keeps its settings in module globals, and its downloader replaces
@@ -129,7 +127,7 @@ def _filter_kwargs(network_type: str, custom_filter: str | None) -> dict[str, An
     if custom_filter is not None:
         return {"network_type": "all", "custom_filter": custom_filter}
     if network_type not in NETWORK_TYPES:
-        raise ValueError(f"`network_type` must be one of {NETWORK_TYPES}, got {network_type!r}.")
+        raise ParameterError(f"`network_type` must be one of {NETWORK_TYPES}, got {network_type!r}.")
     if network_type == "rail":
         return {"network_type": "all", "custom_filter": RAIL_FILTER}
     return {"network_type": network_type}
@@ -151,7 +149,7 @@ def _check_area(bounds: Sequence[float], max_area_km2: float, what: str) -> floa
             "might not fit in memory. Choose a smaller area (a province, a bounding box of a "
             "few tens of km), a sparser `network_type`, or raise `max_area_km2` if you are sure."
         )
-        raise ValueError(msg)
+        raise ParameterError(msg)
     return area
 
 
@@ -251,9 +249,7 @@ def network_from_bbox(
     west, south, east, north = (float(v) for v in bbox)
 
     def call(ox: Any) -> Any:
-        return ox.graph_from_bbox(
-            (west, south, east, north), simplify=simplify, retain_all=retain_all, **kw
-        )
+        return ox.graph_from_bbox((west, south, east, north), simplify=simplify, retain_all=retain_all, **kw)
 
     with _osmnx_settings(timeout_s=timeout_s, cache_folder=cache_folder):
         return _download(call, what=what, timeout_s=timeout_s, retries=retries)
@@ -402,9 +398,7 @@ def network_from_region(
 # reading files
 
 
-def read_network(
-    path: str | Path, *, simplify: bool = True, retain_all: bool = True
-) -> nx.MultiDiGraph:
+def read_network(path: str | Path, *, simplify: bool = True, retain_all: bool = True) -> nx.MultiDiGraph:
     """Read a network from an OSM XML file (``.osm``, ``.osm.bz2``) or a GraphML file, offline.
 
     OSM XML goes through :func:`osmnx.graph_from_xml`; ways that are neither
@@ -437,7 +431,7 @@ def read_network(
             f"Cannot tell the format of {str(path)!r}: use a .osm or .osm.bz2 (OSM XML) "
             "or a .graphml file. For .pbf, convert first (`osmium cat in.pbf -o out.osm`)."
         )
-        raise ValueError(msg)
+        raise ParameterError(msg)
     with _osmnx_settings() as ox:
         try:
             if is_graphml:
@@ -471,11 +465,7 @@ def _read_osm_xml(ox: Any, path: Path, *, simplify: bool, retain_all: bool) -> A
 
 def _routable(ox: Any, G: Any, *, simplify: bool, retain_all: bool) -> Any:
     """Drop edges that are neither highway nor railway, then isolated nodes; simplify."""
-    drop = [
-        (u, v, k)
-        for u, v, k, d in G.edges(keys=True, data=True)
-        if "highway" not in d and "railway" not in d
-    ]
+    drop = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if "highway" not in d and "railway" not in d]
     G.remove_edges_from(drop)
     G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
     if not retain_all and len(G):
@@ -533,7 +523,7 @@ def _mode_of(G: nx.MultiDiGraph, mode: str | None) -> str:
     if mode in ("road", "rail"):
         return mode
     if mode is not None:
-        raise ValueError(f"`mode` must be 'road', 'rail' or None, got {mode!r}.")
+        raise ParameterError(f"`mode` must be 'road', 'rail' or None, got {mode!r}.")
     has_road = any("highway" in d for _, _, d in G.edges(data=True))
     return "road" if has_road else "rail"
 
@@ -588,9 +578,7 @@ class _Snapper:
         self.crs = local_crs((minx, miny, maxx, maxy))
         self.fwd = pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
         self.inv = pyproj.Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
-        self.local = shapely.transform(
-            edges.geoms, lambda xy: np.column_stack(self.fwd.transform(xy[:, 0], xy[:, 1]))
-        )
+        self.local = shapely.transform(edges.geoms, lambda xy: np.column_stack(self.fwd.transform(xy[:, 0], xy[:, 1])))
         self.tree = shapely.STRtree(self.local)
 
     def snap(self, name: str, lon: float, lat: float, max_snap_m: float) -> tuple[Snap, int, float]:
@@ -657,10 +645,7 @@ def snap_to_network(
         u, v, k = s.edge
         rows.append(
             {
-                **{
-                    f: getattr(s, f)
-                    for f in ("name", "lon", "lat", "snapped_lon", "snapped_lat", "distance_m")
-                },
+                **{f: getattr(s, f) for f in ("name", "lon", "lat", "snapped_lon", "snapped_lat", "distance_m")},
                 "u": u,
                 "v": v,
                 "key": k,
@@ -730,9 +715,7 @@ class NetworkPath:
             source=f"OpenStreetMap network (osmnx), by {self.weight}; snapped: {snaps}",
         )
         km = np.minimum(np.asarray(self.stop_m) / 1000.0, r.length_km)
-        stops = tuple(
-            Stop(s.name, s.snapped_lon, s.snapped_lat, float(k)) for s, k in zip(self.snaps, km)
-        )
+        stops = tuple(Stop(s.name, s.snapped_lon, s.snapped_lat, float(k)) for s, k in zip(self.snaps, km))
         return replace(r, stops=stops)
 
 
@@ -749,7 +732,7 @@ def _avoid_ids(region: Region | None, avoid: Any) -> tuple[Region, list[str]]:
                 f"`avoid` takes territory ids; {a!r} is the part {key!r} of "
                 f"{region.iso3_of(key)!r}. Pass the territory id instead."
             )
-            raise ValueError(msg)
+            raise ParameterError(msg)
         ids.append(key)
     return region, ids
 
@@ -782,10 +765,9 @@ class _Router:
                 else ""
             )
             msg = (
-                f"{len(lacking)} of {len(self.edges.data)} edges have no `{weight}` attribute "
-                f"to use as `weight`.{hint}"
+                f"{len(lacking)} of {len(self.edges.data)} edges have no `{weight}` attribute to use as `weight`.{hint}"
             )
-            raise ValueError(msg)
+            raise ParameterError(msg)
         self.avoid: list[str] = []
         self.region: Region | None = None
         blocked = np.zeros(len(self.edges.keys), dtype=bool)
@@ -817,10 +799,7 @@ class _Router:
                 pt = shapely.Point(s.snapped_lon, s.snapped_lat)
                 for a in self.avoid:
                     if self.region is not None and self.region.geometry_of(a).covers(pt):
-                        msg = (
-                            f"{s.name} is in {a}, which `avoid` excludes: no path can avoid "
-                            f"{a} and reach it."
-                        )
+                        msg = f"{s.name} is in {a}, which `avoid` excludes: no path can avoid {a} and reach it."
                         raise NoPathError(msg)
         by_edge: dict[int, list[tuple[float, int]]] = {}
         nodes: list[Any] = []
@@ -956,9 +935,7 @@ def _seg_m(xy: np.ndarray) -> np.ndarray:
     return np.asarray(d, dtype=float)
 
 
-def _cut(
-    geom: Any, local: Any, dists: Sequence[float], pts: Sequence[tuple[float, float]]
-) -> list[Any]:
+def _cut(geom: Any, local: Any, dists: Sequence[float], pts: Sequence[tuple[float, float]]) -> list[Any]:
     """Cut a lon/lat line at planar distances along its local twin, keeping its vertices."""
     xy = shapely.get_coordinates(geom)
     lxy = shapely.get_coordinates(local)
@@ -1096,7 +1073,7 @@ def alternative_routes(
     network has fewer simple paths.
     """
     if int(k) < 1:
-        raise ValueError(f"`k` must be at least 1, got {k!r}.")
+        raise ParameterError(f"`k` must be at least 1, got {k!r}.")
     items = [_as_named_point(p, "point") for p in (origin, destination)]
     router = _Router(G, weight=weight, mode=mode, avoid=avoid, region=region, max_snap_m=max_snap_m)
     router.add_points(items)

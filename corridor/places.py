@@ -142,18 +142,13 @@ class Gazetteer:
             }
             for p in self
         ]
-        return pd.DataFrame(
-            rows, columns=["name", "lon", "lat", "iso3", "kind", "aliases", "source"]
-        )
+        return pd.DataFrame(rows, columns=["name", "lon", "lat", "iso3", "kind", "aliases", "source"])
 
     def search(self, query: str) -> pd.DataFrame:
         """Places whose name or alias contains ``query`` (case/diacritics ignored)."""
         q = normalize_name(query)
         df = self.to_frame()
-        hit = [
-            q in normalize_name(n) or q in normalize_name(a)
-            for n, a in zip(df["name"], df["aliases"])
-        ]
+        hit = [q in normalize_name(n) or q in normalize_name(a) for n, a in zip(df["name"], df["aliases"])]
         return df[hit].reset_index(drop=True)
 
 
@@ -172,11 +167,7 @@ def _places_from_frame(df: pd.DataFrame, *, where: str) -> list[Place]:
         except (TypeError, ValueError) as exc:
             raise GeometryError(f"{where}, row {i + 1}: `lon`/`lat` must be numbers.") from exc
         aliases = row.get("aliases")
-        al = (
-            tuple(a.strip() for a in str(aliases).split("|") if a.strip())
-            if isinstance(aliases, str)
-            else ()
-        )
+        al = tuple(a.strip() for a in str(aliases).split("|") if a.strip()) if isinstance(aliases, str) else ()
         out.append(
             Place(
                 name=str(row["name"]),

@@ -200,9 +200,7 @@ def plot_map(
             for ring in rings:
                 xy = np.asarray(ring.coords)
                 verts.append(xy)
-                codes.append(
-                    np.r_[MPath.MOVETO, np.full(len(xy) - 2, MPath.LINETO), MPath.CLOSEPOLY]
-                )
+                codes.append(np.r_[MPath.MOVETO, np.full(len(xy) - 2, MPath.LINETO), MPath.CLOSEPOLY])
             ax.add_patch(PathPatch(MPath(np.vstack(verts), np.concatenate(codes)), **kw))
 
     def draw_lines(g: Any, **kw: Any) -> None:
@@ -230,9 +228,7 @@ def plot_map(
                 ls="-" if hl else (0, (4, 2)),
                 zorder=3 if hl else 2,
             )
-        handles.append(
-            Line2D([], [], color=BORDER_COLOR, lw=0.8, ls=(0, (4, 2)), label="International border")
-        )
+        handles.append(Line2D([], [], color=BORDER_COLOR, lw=0.8, ls=(0, (4, 2)), label="International border"))
         for a, b in content.highlight:
             hit = [x for x in disp.borders if (x[0], x[1]) == (a, b)]
             length = hit[0][2] if hit else reg.border_length_km(a, b)
@@ -279,9 +275,7 @@ def plot_map(
         an = content.analyses.get(id(r))
         if id(r) in band_inside:
             lines, km = band_inside[id(r)]
-            draw_lines(
-                proj(lines), color=BAND_COLOR, lw=9, alpha=0.8, solid_capstyle="round", zorder=4
-            )
+            draw_lines(proj(lines), color=BAND_COLOR, lw=9, alpha=0.8, solid_capstyle="round", zorder=4)
         g = proj(r.geometry)
         draw_lines(g, color="white", lw=4.5, zorder=5, solid_capstyle="round")
         if color_by == "territory" and an is not None:
@@ -289,9 +283,7 @@ def plot_map(
                 if row.to_km <= row.from_km:
                     continue
                 c = territory_color(str(row.iso3), iso_index.get(str(row.iso3), 0))
-                draw_lines(
-                    proj(_sub_line(r, row.from_km, row.to_km)), color=c, lw=2.6, ls=ls, zorder=6
-                )
+                draw_lines(proj(_sub_line(r, row.from_km, row.to_km)), color=c, lw=2.6, ls=ls, zorder=6)
         else:
             draw_lines(g, color=color, lw=2.6, ls=ls, zorder=6)
         extra = f", {r.status}" if r.status in _PLANNED else ""
@@ -539,18 +531,14 @@ def plot_border_profile(
     for row in analysis.sections.itertuples():
         iso = str(row.iso3)
         c = territory_color(iso, iso_index.get(iso, 0))
-        ax.broken_barh(
-            [(row.from_km, row.to_km - row.from_km)], (-strip * 1.6, strip), color=c, lw=0
-        )
+        ax.broken_barh([(row.from_km, row.to_km - row.from_km)], (-strip * 1.6, strip), color=c, lw=0)
         if iso not in seen:
             nm = names.get(iso, "Unassigned" if iso == "unassigned" else iso)
             seen[iso] = Patch(color=c, label=_text(nm))
     last_label = -np.inf
     for cx in analysis.crossings.itertuples():
         ax.axvline(cx.km, color="#111", lw=0.6, ls=":", zorder=1)
-        ax.scatter(
-            [cx.km], [0], marker="D", s=28, facecolor="white", edgecolor="#111", lw=1.2, zorder=5
-        )
+        ax.scatter([cx.km], [0], marker="D", s=28, facecolor="white", edgecolor="#111", lw=1.2, zorder=5)
         if cx.km - last_label < analysis.length_km * 0.025:
             continue  # too close to the previous label to read
         last_label = cx.km
@@ -640,9 +628,7 @@ def plot_territory(
     for key in km.index.astype(str):
         iso = key if by == "iso3" else (reg.iso3_of(key) if key != "unassigned" else key)
         if by == "iso3":
-            labels.append(
-                names.get(key, "Unassigned (water, gaps)" if key == "unassigned" else key)
-            )
+            labels.append(names.get(key, "Unassigned (water, gaps)" if key == "unassigned" else key))
         else:
             nm = pnames.get(key)
             labels.append(f"{nm} ({key})" if isinstance(nm, str) and nm else key)

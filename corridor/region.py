@@ -24,7 +24,14 @@ import shapely
 
 from ._coverage import clean_coverage
 from ._data import data_path, verify_checksum
-from .errors import CRSError, DataError, GeometryError, UnknownTerritoryError
+from .errors import (
+    ColumnError,
+    CRSError,
+    DataError,
+    GeometryError,
+    ParameterError,
+    UnknownTerritoryError,
+)
 from .geodesy import area_km2, length_m, local_crs
 
 if TYPE_CHECKING:
@@ -179,9 +186,7 @@ class Region:
         g = nx.Graph()
         for pid, iso, kind in zip(self.parts["part_id"], self.parts["iso3"], self.parts["kind"]):
             g.add_node(str(pid), iso3=str(iso), kind=str(kind))
-        for a, b, length in zip(
-            self.part_borders["a"], self.part_borders["b"], self.part_borders["length_km"]
-        ):
+        for a, b, length in zip(self.part_borders["a"], self.part_borders["b"], self.part_borders["length_km"]):
             g.add_edge(str(a), str(b), length_km=float(length))
         return g
 
@@ -387,9 +392,7 @@ def derive_topology(
             {
                 "a": [r[0] for r in rows],
                 "b": [r[1] for r in rows],
-                "length_km": np.asarray(length_m(np.array(geo, dtype=object)), dtype=float) / 1000
-                if rows
-                else [],
+                "length_km": np.asarray(length_m(np.array(geo, dtype=object)), dtype=float) / 1000 if rows else [],
             },
             geometry=geo,
             crs="EPSG:4326",
@@ -478,6 +481,7 @@ def load_region(
     gap_width_m: float = 1000.0,
     layer: str | int | None = None,
     attribution: str = "",
+    repair: bool = False,
 ) -> Region:
     """Load the built-in South Caucasus region, or build one from a polygon layer.
 
@@ -502,6 +506,9 @@ def load_region(
         Layer to read from a multi-layer file.
     attribution : str
         Data credit to show on maps.
+    repair : bool, default False
+        Fix invalid polygons with ``shapely.make_valid`` instead of raising
+        :class:`~corridor.errors.GeometryError`.
 
     Returns
     -------
@@ -527,15 +534,13 @@ def load_region(
     if id_column is None:
         cols = [c for c in gdf.columns if c != gdf.geometry.name]
         msg = f"Pass `id_column=` naming the column of territory ids; {where} has: {cols}."
-        raise ValueError(msg)
+        raise ParameterError(msg)
     if id_column not in gdf.columns:
         cols = [c for c in gdf.columns if c != gdf.geometry.name]
-        raise KeyError(f"`id_column` {id_column!r} is not a column of {where}; columns: {cols}.")
+        raise ColumnError(f"`id_column` {id_column!r} is not a column of {where}; columns: {cols}.")
     if name_column is not None and name_column not in gdf.columns:
         cols = [c for c in gdf.columns if c != gdf.geometry.name]
-        raise KeyError(
-            f"`name_column` {name_column!r} is not a column of {where}; columns: {cols}."
-        )
+        raise KeyError(f"`name_column` {name_column!r} is not a column of {where}; columns: {cols}.")
     if gdf.crs is None:
         msg = (
             f"{where} has no CRS. Set it first, for example "
@@ -551,6 +556,22 @@ def load_region(
         raise GeometryError(f"{where}: no polygons to build a region from.")
     gdf = gdf.to_crs("EPSG:4326")
     gdf[id_column] = gdf[id_column].astype(str)
+    invalid = ~shapely.is_valid(np.asarray(gdf.geometry.values, dtype=object))
+    if invalid.any():
+        if not repair:
+            bad = gdf[invalid]
+            reasons = [
+                f"{i}: {shapely.is_valid_reason(g)}"
+                for i, g in zip(bad[id_column].tolist()[:5], bad.geometry.tolist()[:5])
+            ]
+            more = f" and {int(invalid.sum()) - 5} more" if invalid.sum() > 5 else ""
+            msg = (
+                f"{where}: {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} "
+                f"({'; '.join(reasons)}{more}). Pass `repair=True` to fix them with "
+                "shapely.make_valid, or fix the layer first."
+            )
+            raise GeometryError(msg)
+        gdf = gdf.set_geometry(shapely.make_valid(np.asarray(gdf.geometry.values, dtype=object)))
     names = (
         gdf.groupby(id_column)[name_column].first()
         if name_column is not None

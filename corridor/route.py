@@ -66,11 +66,11 @@ class Leg:
 
 def _check_attrs(mode: str, status: str, speed_kmh: float | None) -> None:
     if mode not in MODES:
-        raise ValueError(f"`mode` must be one of {MODES}, got {mode!r}.")
+        raise ParameterError(f"`mode` must be one of {MODES}, got {mode!r}.")
     if status not in STATUSES:
-        raise ValueError(f"`status` must be one of {STATUSES}, got {status!r}.")
+        raise ParameterError(f"`status` must be one of {STATUSES}, got {status!r}.")
     if speed_kmh is not None and not (np.isfinite(speed_kmh) and speed_kmh > 0):
-        raise ValueError(f"`speed_kmh` must be a positive number, got {speed_kmh!r}.")
+        raise ParameterError(f"`speed_kmh` must be a positive number, got {speed_kmh!r}.")
 
 
 def _validate_coords(coords: Any, *, what: str = "route") -> np.ndarray:
@@ -85,9 +85,7 @@ def _validate_coords(coords: Any, *, what: str = "route") -> np.ndarray:
     bad = ~np.isfinite(arr).all(axis=1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise GeometryError(
-            f"The {what} has a NaN or infinite coordinate at position {i}: {arr[i]}."
-        )
+        raise GeometryError(f"The {what} has a NaN or infinite coordinate at position {i}: {arr[i]}.")
     if (np.abs(arr) > 360).any():
         i = int(np.flatnonzero((np.abs(arr) > 360).any(axis=1))[0])
         msg = (
@@ -167,9 +165,7 @@ class Route:
         if cum[-1] <= 0:
             raise GeometryError("The route has zero length: give at least two distinct points.")
         if not self.legs:
-            leg = Leg(
-                self.name, 0.0, self.length_km, self.mode, self.status, self.speed_kmh, self.source
-            )
+            leg = Leg(self.name, 0.0, self.length_km, self.mode, self.status, self.speed_kmh, self.source)
             object.__setattr__(self, "legs", (leg,))
 
     # ---------------------------------------------------------------- values
@@ -291,7 +287,7 @@ class Route:
             st = [("start", *raw[0]), ("end", *raw[-1])]
         elif len(stops) and isinstance(stops[0], str):
             if len(stops) != len(raw):
-                raise ValueError("`stops` given as names needs one name per coordinate.")
+                raise ParameterError("`stops` given as names needs one name per coordinate.")
             st = [(str(n), *xy) for n, xy in zip(stops, raw)]
         else:
             st = [(str(n), float(x), float(y)) for n, x, y in stops]  # type: ignore[misc]
@@ -493,9 +489,7 @@ class Route:
             smooth_m=smooth_m if smooth_m is not None else offset_m / 5,
             connect=connect,
         )
-        r = cls.from_coords(
-            coords, name=name or label, mode=mode, status=status, speed_kmh=speed_kmh, source=source
-        )
+        r = cls.from_coords(coords, name=name or label, mode=mode, status=status, speed_kmh=speed_kmh, source=source)
         return r._with_stops(stops)
 
     # ------------------------------------------------------------ operations
@@ -504,17 +498,14 @@ class Route:
         L = self.length_km
         geom = shapely.LineString(self.coords[::-1])
         stops = tuple(Stop(s.name, s.lon, s.lat, L - s.km) for s in reversed(self.stops))
-        legs = tuple(
-            replace(leg, from_km=L - leg.to_km, to_km=L - leg.from_km)
-            for leg in reversed(self.legs)
-        )
+        legs = tuple(replace(leg, from_km=L - leg.to_km, to_km=L - leg.from_km) for leg in reversed(self.legs))
         return replace(self, geometry=geom, stops=stops, legs=legs)
 
     def slice(self, from_km: float, to_km: float) -> Route:
         """The part of the route between two chainages (km), with its stops and legs."""
         L = self.length_km
         if not (0 <= from_km < to_km <= L + 1e-9):
-            raise ValueError(f"Need 0 <= from_km < to_km <= {L:.3f}, got {from_km}, {to_km}.")
+            raise ParameterError(f"Need 0 <= from_km < to_km <= {L:.3f}, got {from_km}, {to_km}.")
         to_km = min(to_km, L)
         km = self.vertex_km
         inner = (km > from_km) & (km < to_km)
@@ -528,15 +519,9 @@ class Route:
         keep = np.ones(len(pts), dtype=bool)
         keep[1:] = (np.diff(pts, axis=0) != 0).any(axis=1)
         geom = shapely.LineString(pts[keep])
-        stops = tuple(
-            Stop(s.name, s.lon, s.lat, s.km - from_km)
-            for s in self.stops
-            if from_km <= s.km <= to_km
-        )
+        stops = tuple(Stop(s.name, s.lon, s.lat, s.km - from_km) for s in self.stops if from_km <= s.km <= to_km)
         legs = tuple(
-            replace(
-                lg, from_km=max(lg.from_km, from_km) - from_km, to_km=min(lg.to_km, to_km) - from_km
-            )
+            replace(lg, from_km=max(lg.from_km, from_km) - from_km, to_km=min(lg.to_km, to_km) - from_km)
             for lg in self.legs
             if lg.to_km > from_km and lg.from_km < to_km
         )
@@ -554,9 +539,7 @@ class Route:
         return replace(self, legs=tuple(legs))
 
     @classmethod
-    def join(
-        cls, routes: Sequence[Route], *, name: str | None = None, tolerance_m: float = 50.0
-    ) -> Route:
+    def join(cls, routes: Sequence[Route], *, name: str | None = None, tolerance_m: float = 50.0) -> Route:
         """Join routes end to start into one multi-leg route; each leg keeps its attributes.
 
         Consecutive routes must meet within ``tolerance_m`` (a gap up to that
@@ -617,11 +600,7 @@ class Route:
         if len(self.legs) == 1:
             leg = replace(
                 self.legs[0],
-                **{
-                    k: v
-                    for k, v in kwargs.items()
-                    if k in ("name", "mode", "status", "speed_kmh", "source")
-                },
+                **{k: v for k, v in kwargs.items() if k in ("name", "mode", "status", "speed_kmh", "source")},
             )
             r = replace(r, legs=(leg,))
         return r
@@ -720,9 +699,7 @@ def _as_place_or_point(p: Any) -> tuple[float, float]:
     if xy.shape != (2,) or not np.isfinite(xy).all():
         raise GeometryError(f"Expected a place name or (lon, lat), got {p!r}.")
     if abs(xy[1]) > 90:
-        raise GeometryError(
-            f"Latitude {xy[1]} of {p!r} is beyond ±90°: axes swapped? Use (lon, lat)."
-        )
+        raise GeometryError(f"Latitude {xy[1]} of {p!r} is beyond ±90°: axes swapped? Use (lon, lat).")
     return float(xy[0]), float(xy[1])
 
 

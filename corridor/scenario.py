@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._data import data_path
 from ._io import atomic_write, atomic_write_text, check_output_path
-from .errors import CorridorError, ScenarioError
+from .errors import CorridorError, ParameterError, ScenarioError
 from .measure import DEFAULT_DWELL_H, RouteAnalysis, analyze
 from .route import MODES, STATUSES, Route
 
@@ -100,18 +100,15 @@ class LegSpec(_Strict):
 
     @model_validator(mode="after")
     def _one_geometry(self) -> LegSpec:
-        given = [
-            k for k in ("places", "coords", "file", "along_border") if getattr(self, k) is not None
-        ]
+        given = [k for k in ("places", "coords", "file", "along_border") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(
-                "each leg needs exactly one of `places`, `coords`, `file`, `along_border`"
-                f" (got {given or 'none'})"
+            raise ParameterError(
+                f"each leg needs exactly one of `places`, `coords`, `file`, `along_border` (got {given or 'none'})"
             )
         if self.places is not None and len(self.places) < 2:
-            raise ValueError("`places` needs at least two place names")
+            raise ParameterError("`places` needs at least two place names")
         if self.coords is not None and len(self.coords) < 2:
-            raise ValueError("`coords` needs at least two (lon, lat) pairs")
+            raise ParameterError("`coords` needs at least two (lon, lat) pairs")
         return self
 
 
@@ -127,9 +124,9 @@ class DwellSpec(_Strict):
         for k, h in v.items():
             parts = [p for p in k.replace("–", "-").split("-") if p]
             if len(parts) != 2:
-                raise ValueError(f"border key {k!r} must be a pair such as 'ARM-AZE'")
+                raise ParameterError(f"border key {k!r} must be a pair such as 'ARM-AZE'")
             if h < 0:
-                raise ValueError(f"dwell time for {k!r} must be >= 0")
+                raise ParameterError(f"dwell time for {k!r} must be >= 0")
         return v
 
 
@@ -148,12 +145,12 @@ class ParamsSpec(_Strict):
         for k, s in v.items():
             mode, _, status = k.partition("/")
             if mode not in MODES or (status and status not in STATUSES):
-                raise ValueError(
+                raise ParameterError(
                     f"speed key {k!r} must be a mode ({', '.join(MODES)}) or 'mode/status' "
                     f"with a status among {', '.join(STATUSES)}"
                 )
             if not s > 0:
-                raise ValueError(f"speed for {k!r} must be > 0")
+                raise ParameterError(f"speed for {k!r} must be > 0")
         return v
 
 
@@ -188,9 +185,7 @@ class Scenario:
     path: Path | None = None
 
     @classmethod
-    def from_dict(
-        cls, data: dict[str, Any], *, where: str = "scenario", base_dir: Path | None = None
-    ) -> Scenario:
+    def from_dict(cls, data: dict[str, Any], *, where: str = "scenario", base_dir: Path | None = None) -> Scenario:
         """Validate a scenario given as a dict (the YAML structure)."""
         try:
             spec = ScenarioSpec.model_validate(data)
@@ -249,9 +244,7 @@ class Scenario:
         where = f"{self.path}: " if self.path is not None else ""
         where += f"scenario {self.name!r}, legs[{k}]"
         label = leg.name or f"{self.name} leg {k + 1}"
-        kw = dict(
-            name=label, mode=leg.mode, status=leg.status, speed_kmh=leg.speed_kmh, source=leg.source
-        )
+        kw = dict(name=label, mode=leg.mode, status=leg.status, speed_kmh=leg.speed_kmh, source=leg.source)
         try:
             if leg.places is not None:
                 return Route.from_places(leg.places, **kw)
@@ -319,10 +312,7 @@ def _load_yaml(path: Path) -> dict[str, Any]:
         raise FileNotFoundError(f"Scenario file {str(path)!r} does not exist.")
     size = path.stat().st_size
     if size > MAX_YAML_BYTES:
-        raise ScenarioError(
-            f"{path}: file is {size:,} bytes; scenario files are limited to "
-            f"{MAX_YAML_BYTES:,} bytes."
-        )
+        raise ScenarioError(f"{path}: file is {size:,} bytes; scenario files are limited to {MAX_YAML_BYTES:,} bytes.")
     text = path.read_text(encoding="utf-8")
     # stream the events first: aliases are counted before anything is expanded
     aliases = events = 0
@@ -344,8 +334,7 @@ def _load_yaml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: not valid scenario YAML{at}: {problem}") from None
     if not isinstance(data, dict):
         raise ScenarioError(
-            f"{path}: expected a mapping with `name` and `legs` at the top level, "
-            f"got {type(data).__name__}."
+            f"{path}: expected a mapping with `name` and `legs` at the top level, got {type(data).__name__}."
         )
     return data
 
@@ -419,8 +408,7 @@ def compare(
     ids = list(eng.ids)
     rows = []
     any_cost = any(
-        s.parameters.cost_per_km is not None or s.parameters.cost_per_crossing is not None
-        for s in scenarios
+        s.parameters.cost_per_km is not None or s.parameters.cost_per_crossing is not None for s in scenarios
     )
     for s in scenarios:
         if progress is not None:
@@ -438,17 +426,13 @@ def compare(
         row["min_clearance_km"] = a.min_border_clearance_km
         row["detour_index"] = a.detour_index
         p = s.parameters
-        tt = a.travel_time(
-            speeds=s.speeds(), dwell_h=p.dwell.per_border, default_dwell_h=p.dwell.default_h
-        )
+        tt = a.travel_time(speeds=s.speeds(), dwell_h=p.dwell.per_border, default_dwell_h=p.dwell.default_h)
         row["travel_time_h"] = tt.total_h
         if any_cost:
             if p.cost_per_km is None and p.cost_per_crossing is None:
                 row["cost"] = float("nan")
             else:
-                row["cost"] = (p.cost_per_km or 0.0) * a.length_km + (
-                    p.cost_per_crossing or 0.0
-                ) * len(a.crossings)
+                row["cost"] = (p.cost_per_km or 0.0) * a.length_km + (p.cost_per_crossing or 0.0) * len(a.crossings)
         rows.append(row)
     df = pd.DataFrame(rows).set_index("scenario")
     df.index.name = "scenario"
@@ -491,7 +475,7 @@ def comparison_text(df: pd.DataFrame, fmt: str) -> str:
             lambda x: f"{x:.1f}",
         ):
             return df.to_string() + "\n"
-    raise ValueError(f"Unknown format {fmt!r}; use csv, json, markdown, html or table.")
+    raise ParameterError(f"Unknown format {fmt!r}; use csv, json, markdown, html or table.")
 
 
 def export_comparison(df: pd.DataFrame, path: str | Path, *, format: str | None = None) -> Path:
@@ -505,9 +489,8 @@ def export_comparison(df: pd.DataFrame, path: str | Path, *, format: str | None 
         ".json": "json",
     }.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(
-            f"Cannot tell the format of {str(path)!r}; use .csv, .md, .html or .json "
-            "or pass `format=`."
+        raise ParameterError(
+            f"Cannot tell the format of {str(path)!r}; use .csv, .md, .html or .json or pass `format=`."
         )
     return atomic_write_text(path, comparison_text(df, fmt))
 
@@ -535,11 +518,7 @@ def plot_comparison(
         fig = ax.figure
     names = [str(n).replace("$", r"\$") for n in df.index]
     if stacked_territory:
-        cols = [
-            c
-            for c in df.columns
-            if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0
-        ]
+        cols = [c for c in df.columns if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0]
         left = pd.Series(0.0, index=df.index)
         for k, c in enumerate(cols):
             iso = c[3:]
@@ -563,8 +542,7 @@ def plot_comparison(
     ax.invert_yaxis()
     ax.spines[["top", "right"]].set_visible(False)
     if path is not None:
-        atomic_write(check_output_path(path, (".png", ".svg", ".pdf")),
-                     lambda tmp: fig.savefig(tmp, dpi=150))
+        atomic_write(check_output_path(path, (".png", ".svg", ".pdf")), lambda tmp: fig.savefig(tmp, dpi=150))
     return fig
 
 

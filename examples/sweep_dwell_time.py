@@ -77,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
                     tt = analyses[k].travel_time(speeds=s.speeds(), default_dwell_h=h)
                 else:
                     dwell = {**p.dwell.per_border, border: h}
-                    tt = analyses[k].travel_time(
-                        speeds=s.speeds(), dwell_h=dwell, default_dwell_h=p.dwell.default_h
-                    )
+                    tt = analyses[k].travel_time(speeds=s.speeds(), dwell_h=dwell, default_dwell_h=p.dwell.default_h)
                 times[k] = tt.total_h
             order = ranking(times)
             changed = previous is not None and order != previous

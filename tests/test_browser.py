@@ -106,10 +106,7 @@ def test_offline_map_in_chromium(page_html: Path):
             assert EVIL_ROUTE in legend  # shown as text
             assert "Border crossing" in legend
             assert page.locator(".leaflet-control-scale-line").count() == 1
-            assert (
-                "OpenStreetMap contributors"
-                in page.locator(".leaflet-control-attribution").inner_text()
-            )
+            assert "OpenStreetMap contributors" in page.locator(".leaflet-control-attribution").inner_text()
             assert "Nakhchivan" in page.locator(".leaflet-marker-pane").inner_text()
             assert "${x}" in page.locator(".corridor-title").inner_text()
             ARTIFACTS.mkdir(exist_ok=True)

@@ -8,9 +8,7 @@ from corridor.errors import GeometryError
 
 def test_known_answer_pyproj():
     # pyproj's documented known answer for Geod.geometry_length on WGS84
-    assert geodesy.length_m(shapely.LineString([(1, 2), (3, 4)])) == pytest.approx(
-        313588.397, abs=1e-3
-    )
+    assert geodesy.length_m(shapely.LineString([(1, 2), (3, 4)])) == pytest.approx(313588.397, abs=1e-3)
 
 
 def test_length_vectorised_matches_single():

@@ -32,9 +32,7 @@ def zangezur() -> corridor.Route:
 
 @pytest.fixture(scope="module")
 def araz() -> corridor.Route:
-    r = corridor.Route.along_border(
-        None, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa"
-    )
+    r = corridor.Route.along_border(None, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa")
     return r.with_attrs(name="Araz valley")
 
 
@@ -173,9 +171,7 @@ def test_plot_map_saves(tmp_path, suffix, zangezur, araz, analysis):
     from matplotlib.figure import Figure
 
     path = tmp_path / f"map{suffix}"
-    fig, ax = plot_map(
-        routes=[araz], analyses=[analysis], borders=[("ARM", "IRN")], band_km=5, path=path
-    )
+    fig, ax = plot_map(routes=[araz], analyses=[analysis], borders=[("ARM", "IRN")], band_km=5, path=path)
     assert isinstance(fig, Figure)
     assert path.stat().st_size > 10_000
     texts = [t.get_text() for t in ax.texts]

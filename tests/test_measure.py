@@ -47,9 +47,7 @@ def test_zangezur_line_along_the_aras(region):
     assert a.km_near_border(5.0) > a.km_near_border(1.0) > 0
     prof = a.border_profile(step_km=1.0)
     assert prof["km"].iloc[-1] == pytest.approx(a.length_km)
-    assert set(prof["border"]) <= {
-        "–".join(p) for p in zip(region.borders["a"], region.borders["b"])
-    }
+    assert set(prof["border"]) <= {"–".join(p) for p in zip(region.borders["a"], region.borders["b"])}
     # Meghri lies about 3 km from the Aras (Armenia–Iran border)
     at_meghri = prof.iloc[(prof["km"] - r.stops[2].km).abs().argmin()]
     assert at_meghri["distance_km"] == pytest.approx(3.0, abs=2.0)
@@ -66,9 +64,7 @@ def test_reversing_mirrors_crossings(region):
     a, b = corridor.analyze(r, region), corridor.analyze(r.reversed(), region)
     assert b.length_km == pytest.approx(a.length_km, rel=1e-12)
     pd.testing.assert_series_equal(a.km_by_territory, b.km_by_territory, rtol=1e-9)
-    assert b.crossings["km"].tolist() == pytest.approx(
-        (a.length_km - a.crossings["km"])[::-1].tolist(), abs=1e-6
-    )
+    assert b.crossings["km"].tolist() == pytest.approx((a.length_km - a.crossings["km"])[::-1].tolist(), abs=1e-6)
     assert list(b.crossings["from_iso3"]) == list(a.crossings["to_iso3"])[::-1]
 
 
@@ -93,18 +89,14 @@ def test_route_exactly_on_border_is_assigned_once(region):
 def test_touch_and_return_is_not_a_crossing():
     sq_a = shapely.box(45.0, 40.0, 45.1, 40.1)
     sq_b = shapely.box(45.1, 40.0, 45.2, 40.1)
-    reg = corridor.load_region(
-        gpd.GeoDataFrame({"id": ["A", "B"]}, geometry=[sq_a, sq_b], crs=4326), id_column="id"
-    )
+    reg = corridor.load_region(gpd.GeoDataFrame({"id": ["A", "B"]}, geometry=[sq_a, sq_b], crs=4326), id_column="id")
     touch = Route.from_coords([(45.05, 40.05), (45.1, 40.06), (45.05, 40.07)])
     a = corridor.analyze(touch, reg)
     assert len(a.crossings) == 0 and a.transit == ["A"]
     cross = Route.from_coords([(45.05, 40.05), (45.15, 40.05), (45.05, 40.06)])
     b = corridor.analyze(cross, reg)
     assert list(zip(b.crossings["from_iso3"], b.crossings["to_iso3"])) == [("A", "B"), ("B", "A")]
-    assert b.crossings["km"].iloc[0] == pytest.approx(
-        corridor.distance_km((45.05, 40.05), (45.1, 40.05)), abs=1e-3
-    )
+    assert b.crossings["km"].iloc[0] == pytest.approx(corridor.distance_km((45.05, 40.05), (45.1, 40.05)), abs=1e-3)
 
 
 def test_route_through_a_sliver_gap_counts_unassigned():
@@ -116,9 +108,7 @@ def test_route_through_a_sliver_gap_counts_unassigned():
     a = corridor.analyze(Route.from_coords([(45.05, 40.05), (45.15, 40.05)]), reg)
     gap_km = corridor.distance_km((45.1, 40.05), (45.1012, 40.05))
     assert a.km_by_territory["unassigned"] == pytest.approx(gap_km, abs=1e-4)
-    assert len(a.crossings) == 1 and a.crossings["water_km"].iloc[0] == pytest.approx(
-        gap_km, abs=1e-4
-    )
+    assert len(a.crossings) == 1 and a.crossings["water_km"].iloc[0] == pytest.approx(gap_km, abs=1e-4)
     # cleaned, the gap is split and nothing is unassigned
     clean = corridor.load_region(gdf, id_column="id")
     c = corridor.analyze(Route.from_coords([(45.05, 40.05), (45.15, 40.05)]), clean)
@@ -144,9 +134,7 @@ def test_territory_km_vectorised_matches_analyze(region):
         for iso, km in kbt.items():
             assert t.loc[k, iso] == pytest.approx(km, abs=1e-9)
         assert t.loc[k].sum() == pytest.approx(r.length_km, rel=1e-9)
-    gdf = gpd.GeoDataFrame(
-        {"name": ["a", "b", "c"]}, geometry=[r.geometry for r in routes], crs=4326
-    )
+    gdf = gpd.GeoDataFrame({"name": ["a", "b", "c"]}, geometry=[r.geometry for r in routes], crs=4326)
     many = corridor.analyze_many(gdf, region)
     assert list(many["name"]) == ["a", "b", "c"]
     assert many.loc[0, "transit"] == "AZE-ARM-AZE"
@@ -170,9 +158,7 @@ def test_travel_time_speeds_and_dwell(region):
 
 def test_analyze_other_crs_route_file(tmp_path, region):
     r = Route.from_places(["Yerevan", "Gyumri"])
-    gpd.GeoDataFrame(geometry=[r.geometry], crs=4326).to_crs("EPSG:32638").to_file(
-        tmp_path / "r.gpkg"
-    )
+    gpd.GeoDataFrame(geometry=[r.geometry], crs=4326).to_crs("EPSG:32638").to_file(tmp_path / "r.gpkg")
     back = Route.read(tmp_path / "r.gpkg")
     assert corridor.analyze(back, region).length_km == pytest.approx(r.length_km, rel=1e-6)
 
@@ -183,9 +169,7 @@ lat = st.floats(38.5, 41.5)
 walk = st.lists(st.tuples(lon, lat), min_size=2, max_size=8, unique=True)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(coords=walk, cut=st.floats(0.05, 0.95))
 def test_invariants(region, coords, cut):
     r = Route.from_coords(coords, geodesic=True)

@@ -141,9 +141,7 @@ def test_read_errors(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="osmium"):
         read_network(bad)
     empty = tmp_path / "empty.osm"
-    empty.write_text(
-        '<?xml version="1.0"?><osm version="0.6"><node id="1" lat="39" lon="45"/></osm>'
-    )
+    empty.write_text('<?xml version="1.0"?><osm version="0.6"><node id="1" lat="39" lon="45"/></osm>')
     with pytest.raises(DataError):
         read_network(empty)
 
@@ -276,9 +274,7 @@ def test_avoid_without_path(G: nx.MultiDiGraph, town_region: corridor.Region) ->
         route_on_network(G, XY[105], XY[108], avoid="BBB", region=town_region)
     # the origin itself (Aville station) lies in the avoided territory
     with pytest.raises(NoPathError, match="AAA"):
-        route_on_network(
-            G, (44.988, 38.997), (45.012, 38.997), mode="rail", avoid="AAA", region=town_region
-        )
+        route_on_network(G, (44.988, 38.997), (45.012, 38.997), mode="rail", avoid="AAA", region=town_region)
     with pytest.raises(UnknownTerritoryError):
         route_on_network(G, XY[105], XY[305], avoid="ZZZ", region=town_region)
 
@@ -339,9 +335,7 @@ def test_border_crossings(G: nx.MultiDiGraph, town_region: corridor.Region) -> N
 
 
 def test_border_crossings_none(G: nx.MultiDiGraph) -> None:
-    aaa = corridor.load_region(
-        gpd.GeoDataFrame({"iso3": ["AAA"]}, geometry=[AAA], crs="EPSG:4326"), id_column="iso3"
-    )
+    aaa = corridor.load_region(gpd.GeoDataFrame({"iso3": ["AAA"]}, geometry=[AAA], crs="EPSG:4326"), id_column="iso3")
     bc = border_crossings(G, aaa)
     assert len(bc) == 0 and "highway" in bc.columns
 
@@ -375,9 +369,7 @@ def test_region_too_large_is_refused(region: corridor.Region) -> None:
         network_from_region(region, "AZE")
 
 
-def test_download_without_network_fails_fast(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_download_without_network_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import osmnx as ox
 
     # an Overpass server that refuses connections: as if offline

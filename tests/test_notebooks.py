@@ -39,9 +39,7 @@ OFFLINE_ENV = {
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location(
-        "build_notebooks", NOTEBOOKS / "build_notebooks.py"
-    )
+    spec = importlib.util.spec_from_file_location("build_notebooks", NOTEBOOKS / "build_notebooks.py")
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -75,9 +73,7 @@ def test_notebooks_are_generated_and_stored_without_outputs() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOK_FILES))
-def test_notebook_executes_offline(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_notebook_executes_offline(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
@@ -156,15 +152,11 @@ def test_example_compare_custom_scenario(tmp_path: Path, monkeypatch: pytest.Mon
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "state"]
 
 
-def test_example_compare_custom_scenario_default_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_example_compare_custom_scenario_default_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _isolated_env(monkeypatch, tmp_path)
     env["TMPDIR"] = str(tmp_path / "tmp")
     (tmp_path / "tmp").mkdir()
     proc = _run([str(EXAMPLES / "compare_custom_scenario.py")], tmp_path, env)
-    written = [
-        Path(ln.split(" ", 1)[1]) for ln in proc.stdout.splitlines() if ln.startswith("wrote ")
-    ]
+    written = [Path(ln.split(" ", 1)[1]) for ln in proc.stdout.splitlines() if ln.startswith("wrote ")]
     assert len(written) == 2 and all(p.is_file() for p in written)
     assert all(p.parent.parent == tmp_path / "tmp" for p in written)

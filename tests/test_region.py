@@ -167,9 +167,7 @@ def _tiny_layer():
     a = shapely.box(45.0, 40.0, 45.1, 40.1)
     b = shapely.box(45.1006, 40.0, 45.2, 40.1)
     c = shapely.box(45.0, 40.1, 45.2, 40.2)
-    return gpd.GeoDataFrame(
-        {"code": ["A", "B", "C"], "label": ["Aa", "Bb", "Cc"]}, geometry=[a, b, c], crs="EPSG:4326"
-    )
+    return gpd.GeoDataFrame({"code": ["A", "B", "C"], "label": ["Aa", "Bb", "Cc"]}, geometry=[a, b, c], crs="EPSG:4326")
 
 
 def test_user_region_from_file_in_other_crs(tmp_path):
@@ -199,11 +197,15 @@ def test_user_region_errors(tmp_path):
     with pytest.raises(CRSError, match="set_crs"):
         corridor.load_region(gdf.set_crs(None, allow_override=True), id_column="code")
     with pytest.raises(GeometryError, match="polygons"):
-        corridor.load_region(
-            gdf.set_geometry(shapely.centroid(gdf.geometry.values)), id_column="code"
-        )
+        corridor.load_region(gdf.set_geometry(shapely.centroid(gdf.geometry.values)), id_column="code")
     with pytest.raises(FileNotFoundError):
         corridor.load_region(tmp_path / "missing.gpkg", id_column="code")
+    bowtie = shapely.Polygon([(45, 40), (45.1, 40.1), (45.1, 40), (45, 40.1), (45, 40)])
+    bad = gpd.GeoDataFrame({"code": ["X", "Y"]}, geometry=[bowtie, shapely.box(45.1, 40, 45.2, 40.1)], crs=4326)
+    with pytest.raises(GeometryError, match=r"X: Self-intersection.*repair=True"):
+        corridor.load_region(bad, id_column="code")
+    fixed = corridor.load_region(bad, id_column="code", repair=True)
+    assert fixed.neighbours("X") == ["Y"]
 
 
 def test_cli_borders_json():

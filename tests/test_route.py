@@ -142,9 +142,7 @@ def test_along_border_armenia_iran_stays_in_armenia(region):
 
 
 def test_along_border_north_bank_horadiz_julfa(region):
-    r = Route.along_border(
-        region, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa"
-    )
+    r = Route.along_border(region, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa")
     a = corridor.analyze(r, region)
     kbt = a.km_by_territory
     assert kbt.get("IRN", 0.0) == 0.0
@@ -177,8 +175,7 @@ def test_along_border_south_bank_through_iran(region):
     assert set(a.km_by_territory.index) <= {"IRN", "unassigned"}  # small lakes are water
     assert a.km_by_territory.get("unassigned", 0.0) < 5.0
     assert [s.name for s in r.stops] == ["Horadiz", "Julfa"]
-    joined = Route.along_border(region, "*", "IRN", side="b", offset_m=500, start="Aghband",
-                                end="Jolfa", connect=True)
+    joined = Route.along_border(region, "*", "IRN", side="b", offset_m=500, start="Aghband", end="Jolfa", connect=True)
     assert corridor.analyze(joined, region).transit == ["AZE", "IRN"]  # the connector from Aghband
 
 

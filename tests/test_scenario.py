@@ -64,12 +64,7 @@ def test_comparison_makes_geographic_sense(table):
     assert btk["transit"] == "AZE-GEO-TUR-AZE" and btk["crossings"] == 3
     # via Georgia and Türkiye is the long way round: almost twice the Aras routes
     assert btk["length_km"] > 1.7 * tripp["length_km"]
-    assert (
-        tripp["travel_time_h"]
-        < aras["travel_time_h"]
-        < road["travel_time_h"]
-        < btk["travel_time_h"]
-    )
+    assert tripp["travel_time_h"] < aras["travel_time_h"] < road["travel_time_h"] < btk["travel_time_h"]
     # the Aras routes hug the border for much of their length
     assert tripp["km_within_5km_border"] > 200 and btk["km_within_5km_border"] < 120
 
@@ -193,9 +188,7 @@ def test_alias_bomb_is_refused(tmp_path):
     for k in range(1, 12):
         prev = chr(ord("a") + k - 1)
         cur = chr(ord("a") + k)
-        lines.append(
-            f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
-        )
+        lines.append(f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]")
     p = write(tmp_path, "\n".join(lines) + "\nname: bomb\nlegs: []\n")
     with pytest.raises(ScenarioError, match="alias"):
         Scenario.read(p)
