@@ -656,6 +656,27 @@ class RouteAnalysis:
         local = self._eng.to_local(np.array([self.route.geometry], dtype=object))
         return float(_geodesic_clearance_m(self._eng, local, border)[0]) / 1000.0
 
+    @cached_property
+    def clearance_uncrossed_km(self) -> float:
+        """Smallest geodesic distance (km) to an international border the route does not cross.
+
+        Borders between the pairs of territories at the route's crossings are
+        left out, so a route that crosses Armenia–Azerbaijan but runs along
+        the Aras shows how close it keeps to Iran.  NaN if the route crosses
+        every border of the region.
+        """
+        crossed = {tuple(sorted(p)) for p in zip(self.crossings["from_iso3"], self.crossings["to_iso3"])}
+        pairs = [
+            (label, g)
+            for label, g in self._eng.pair_borders_local()
+            if tuple(sorted(label.split("–"))) not in crossed
+        ]
+        if not pairs:
+            return float("nan")
+        local = self._eng.to_local(np.array([self.route.geometry], dtype=object))
+        d = [float(_geodesic_clearance_m(self._eng, local, g)[0]) for _, g in pairs]
+        return min(d) / 1000.0
+
     def border_profile(self, *, step_km: float = 1.0, border: Sequence[str] | None = None) -> pd.DataFrame:
         """Distance from the route to a border, sampled along the route.
 
@@ -787,6 +808,7 @@ class RouteAnalysis:
                 {"km": round(float(r.km), 3), "from": r.from_iso3, "to": r.to_iso3} for r in self.crossings.itertuples()
             ],
             "min_border_clearance_km": round(self.min_border_clearance_km, 3),
+            "clearance_uncrossed_km": round(self.clearance_uncrossed_km, 3),
             "km_within_1km_border": round(self.km_near_border(1.0), 3),
             "km_within_5km_border": round(self.km_near_border(5.0), 3),
             "detour_index": round(self.detour_index, 4),

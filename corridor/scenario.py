@@ -388,7 +388,9 @@ def compare(
     ``transit`` (territories crossed, in order, joined by ``-``);
     ``crossings`` (international crossings); ``km_within_1km_border`` and
     ``km_within_5km_border`` (any international border);
-    ``min_clearance_km``; ``detour_index`` (length / geodesic distance between
+    ``min_clearance_km`` (smallest distance to an international border the
+    route does not cross: crossing a border makes the distance to it 0, so
+    the crossed pairs are left out); ``detour_index`` (length / geodesic distance between
     the ends); ``travel_time_h`` (scenario speeds and dwell times); ``cost``
     when a scenario gives ``cost_per_km`` or ``cost_per_crossing``.
 
@@ -423,7 +425,7 @@ def compare(
         row["crossings"] = int(len(a.crossings))
         row["km_within_1km_border"] = a.km_near_border(1.0)
         row["km_within_5km_border"] = a.km_near_border(5.0)
-        row["min_clearance_km"] = a.min_border_clearance_km
+        row["min_clearance_km"] = a.clearance_uncrossed_km
         row["detour_index"] = a.detour_index
         p = s.parameters
         tt = a.travel_time(speeds=s.speeds(), dwell_h=p.dwell.per_border, default_dwell_h=p.dwell.default_h)

@@ -443,8 +443,9 @@ display(Markdown(corridor.scenario.comparison_text(df[cols].rename(index=short),
 - **Crossings.** Each option leaves Azerbaijan and enters it again (two crossings); (c) crosses
   three borders (AZE–GEO, GEO–TUR, TUR–AZE at Dilucu–Sadarak).
 - **Near the border.** (a) and (b) run *along* the Aras, which is the border, so hundreds of km
-  lie within 5 km of it; `min_clearance_km` is 0 for every scenario because each one crosses a
-  border somewhere.
+  lie within 5 km of it. `min_clearance_km` is the closest each option comes to a border it does
+  *not* cross: a few hundred metres for the Aras lines (to Iran for TRIPP, to Armenia for the
+  Iranian bank), tens of km for the Astara road.
 - **Detour index** = length / geodesic distance between the end points (Baku to Nakhchivan);
   the Aras routes are about a third longer than the straight line, the northern route well over
   twice as long.

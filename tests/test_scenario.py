@@ -65,6 +65,9 @@ def test_comparison_makes_geographic_sense(table):
     # via Georgia and Türkiye is the long way round: almost twice the Aras routes
     assert btk["length_km"] > 1.7 * tripp["length_km"]
     assert tripp["travel_time_h"] < aras["travel_time_h"] < road["travel_time_h"] < btk["travel_time_h"]
+    # closest approach to a border it does not cross: TRIPP keeps ~500 m from Iran
+    assert 0.2 < tripp["min_clearance_km"] < 0.6
+    assert road["min_clearance_km"] > 10
     # the Aras routes hug the border for much of their length
     assert tripp["km_within_5km_border"] > 200 and btk["km_within_5km_border"] < 120
 
