@@ -54,6 +54,7 @@ __all__ = [
 
 UNASSIGNED = "unassigned"
 _CHUNK = 64  # vertices per chunk of route or boundary in the STRtree
+_CHUNK_DEG = 0.25  # planar length (degrees) after which a route chunk is cut
 
 #: Default speeds (km/h) by (mode, status): planning assumptions, not published
 #: figures.  Override them per leg (``Route.speed_kmh``) or per call.
@@ -260,9 +261,18 @@ def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
     line_base = np.maximum.accumulate(np.where(first_of_line, cum - seg_m, 0.0))
     seg_start_m = cum - seg_m - line_base
 
-    # chunks of consecutive segments of one line
-    ord_in_line = np.arange(len(seg_idx)) - np.maximum.accumulate(np.where(first_of_line, np.arange(len(seg_idx)), 0))
-    new_chunk = first_of_line | (ord_in_line % (_CHUNK - 1) == 0)
+    # planar positions along segments, to turn a located point into (segment, t)
+    plen = np.hypot(xy[seg_idx + 1, 0] - xy[seg_idx, 0], xy[seg_idx + 1, 1] - xy[seg_idx, 1])
+    pcum = np.cumsum(plen)
+    pstart = pcum - plen
+    # chunks of consecutive segments of one line: at most _CHUNK - 1 segments and
+    # about _CHUNK_DEG of length, so that chunk bounding boxes stay small
+    idx = np.arange(len(seg_idx))
+    line_p0 = np.maximum.accumulate(np.where(first_of_line, pstart, 0.0))
+    bucket = np.floor((pstart - line_p0) / _CHUNK_DEG)
+    brk = first_of_line | np.r_[True, bucket[1:] != bucket[:-1]]
+    ord_in_grp = idx - np.maximum.accumulate(np.where(brk, idx, 0))
+    new_chunk = brk | (ord_in_grp % (_CHUNK - 1) == 0)
     chunk_of_seg = np.cumsum(new_chunk) - 1
     last_of_chunk = np.r_[chunk_of_seg[1:] != chunk_of_seg[:-1], True]
     v_idx = np.concatenate([seg_idx, seg_idx[last_of_chunk] + 1])
@@ -271,10 +281,6 @@ def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
     order = np.lexsort((v_ord, v_chunk))
     chunks = shapely.linestrings(xy[v_idx[order]], indices=v_chunk[order])
     chunk_first_seg = np.flatnonzero(new_chunk)
-    # planar positions along segments, to turn a located point into (segment, t)
-    plen = np.hypot(xy[seg_idx + 1, 0] - xy[seg_idx, 0], xy[seg_idx + 1, 1] - xy[seg_idx, 1])
-    pcum = np.cumsum(plen)
-    pstart = pcum - plen
 
     ci, bi = eng.bnd_tree.query(chunks, predicate="intersects")
     ev_seg = np.zeros(0, dtype=int)
@@ -667,9 +673,7 @@ class RouteAnalysis:
         """
         crossed = {tuple(sorted(p)) for p in zip(self.crossings["from_iso3"], self.crossings["to_iso3"])}
         pairs = [
-            (label, g)
-            for label, g in self._eng.pair_borders_local()
-            if tuple(sorted(label.split("–"))) not in crossed
+            (label, g) for label, g in self._eng.pair_borders_local() if tuple(sorted(label.split("–"))) not in crossed
         ]
         if not pairs:
             return float("nan")
