@@ -602,6 +602,8 @@ def make_map(
         color = palette[k % len(palette)]
         dash = "9 6" if r.status in _PLANNED else None
         an = content.analyses.get(id(r))
+        # routes that share track stay visible: earlier ones are drawn wider, underneath
+        width = 3.5 + 3 * (len(content.routes) - 1 - k)
         group = folium.FeatureGroup(name=escape_text(r.name))
         tip = f"<b>{escape_text(r.name)}</b><br>{r.length_km:,.1f} km, {escape_text(r.mode)}, {escape_text(r.status)}"
         if r.source:
@@ -622,7 +624,7 @@ def make_map(
                     class_name="corridor-band-route",
                 ).add_to(group)
         for coords in _latlon(geom):
-            folium.PolyLine(coords, color="#ffffff", weight=7, opacity=0.9, interactive=False).add_to(group)
+            folium.PolyLine(coords, color="#ffffff", weight=width + 1.5, opacity=0.9, interactive=False).add_to(group)
         if color_by == "territory" and an is not None:
             for row in an.sections.itertuples():
                 if row.to_km <= row.from_km:
@@ -637,7 +639,7 @@ def make_map(
                     folium.PolyLine(
                         coords,
                         color=c,
-                        weight=4,
+                        weight=width,
                         opacity=1,
                         dash_array=dash,
                         tooltip=folium.Tooltip(stip, sticky=True),
@@ -648,7 +650,7 @@ def make_map(
                 folium.PolyLine(
                     coords,
                     color=color,
-                    weight=4,
+                    weight=width,
                     opacity=1,
                     dash_array=dash,
                     tooltip=folium.Tooltip(tip, sticky=True),
