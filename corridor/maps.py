@@ -41,6 +41,7 @@ import shapely
 from ._io import atomic_write as _atomic_write
 from ._io import check_output_path as _check_output_path
 from .errors import ParameterError
+from .region import _shared_lines
 
 if TYPE_CHECKING:
     import folium
@@ -193,12 +194,10 @@ def display_layers(region: Region, *, tolerance_deg: float = DISPLAY_TOLERANCE_D
         ga, gb = by_id.get(str(a)), by_id.get(str(b))
         if ga is None or gb is None:
             continue
-        inter = shapely.intersection(shapely.boundary(ga), shapely.boundary(gb))
-        lines = [p for p in shapely.get_parts(inter) if p.geom_type in ("LineString",)]
-        lines += [q for p in shapely.get_parts(inter) if p.geom_type == "MultiLineString" for q in shapely.get_parts(p)]
-        if not lines:
+        # the same derivation as Region.borders, on the simplified display shapes
+        merged = _shared_lines(ga, gb)
+        if merged.is_empty:
             continue
-        merged = shapely.line_merge(shapely.MultiLineString(lines))
         borders.append((str(a), str(b), float(length), merged))
     labels = [(n, *_label_point(g), "country") for _, n, g in countries]
     ex = region.parts[(region.parts["kind"] == "exclave") & region.parts["name"].notna()]
@@ -297,8 +296,7 @@ def _band(
     content: _Content, band_km: float, band_border: Sequence[str] | None
 ) -> tuple[str, Any, list[tuple[Route, Any, float]]]:
     """(label, band polygon lon/lat, [(route, inside lines lon/lat, km inside)])."""
-    from .geodesy import length_m
-    from .measure import _engine
+    from .measure import _engine, _within_band
 
     eng = _engine(content.region)
     if band_border is None and content.highlight:
@@ -307,14 +305,10 @@ def _band(
     label, _ = eng.border_local(key)
     buf = eng.border_buffer(band_km, key)
     poly = eng.to_ll(shapely.simplify(buf, 100.0))
-    inside = []
-    for r in content.routes:
-        local = eng.to_local(r.geometry)
-        cut = shapely.intersection(local, buf)
-        if cut.is_empty:
-            continue
-        ll = eng.to_ll(cut)
-        inside.append((r, ll, float(length_m(ll)) / 1000.0))
+    # the measurement layer cuts the routes, so the map shows what km_near_border counts
+    lines = np.array([r.geometry for r in content.routes], dtype=object)
+    cut, km = _within_band(eng, lines, band_km, key) if len(lines) else ([], [])
+    inside = [(r, g, float(k)) for r, g, k in zip(content.routes, cut, km) if not g.is_empty]
     return label, poly, inside
 
 

@@ -511,11 +511,17 @@ def _geodesic_clearance_m(eng: _Engine, lines_local: np.ndarray, border_local: A
     return np.where(inter, 0.0, d)
 
 
-def _km_within(eng: _Engine, lines_ll: np.ndarray, within_km: float, border: Any = None) -> np.ndarray:
+def _within_band(
+    eng: _Engine, lines_ll: np.ndarray, within_km: float, border: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of each line within ``within_km`` of a border (lon/lat) and their km."""
     buf = eng.border_buffer(within_km, border)
-    local = eng.to_local(lines_ll)
-    inside = shapely.intersection(local, buf)
-    return np.asarray(length_m(eng.to_ll(inside)), dtype=float) / 1000.0
+    inside = eng.to_ll(shapely.intersection(eng.to_local(lines_ll), buf))
+    return inside, np.asarray(length_m(inside), dtype=float) / 1000.0
+
+
+def _km_within(eng: _Engine, lines_ll: np.ndarray, within_km: float, border: Any = None) -> np.ndarray:
+    return _within_band(eng, lines_ll, within_km, border)[1]
 
 
 # ---------------------------------------------------------------------------
