@@ -39,7 +39,7 @@ import pyproj
 import shapely
 
 from .errors import DataError, DownloadError, GeometryError, NoPathError, ParameterError, UnknownPlaceError
-from .geodesy import GEOD, _as_point, area_km2, distance_m, length_m, local_crs
+from .geodesy import _as_point, area_km2, distance_m, length_m, local_crs, segment_lengths_m
 from .measure import DEFAULT_SPEEDS_KMH, _crossings_table, _engine, _sections, _split, territory_km
 from .places import Place, place
 from .route import Route, Stop
@@ -904,7 +904,7 @@ class _Router:
         xy = np.concatenate(coords)
         geom = shapely.LineString(xy)
         # chainage of each stop: geodesic length up to the vertex where its node is reached
-        cum = np.concatenate([[0.0], np.cumsum(_seg_m(xy))])
+        cum = np.concatenate([[0.0], np.cumsum(segment_lengths_m(xy))])
         ends = np.cumsum([len(c) for c in coords]) - 1  # vertex index of seq[k + 1]
         stop_m, start = [], 0
         last = len(self.snap_nodes) - 1
@@ -926,13 +926,6 @@ class _Router:
             self.mode,
             float(tt) if has_tt else None,
         )
-
-
-def _seg_m(xy: np.ndarray) -> np.ndarray:
-    if len(xy) < 2:
-        return np.zeros(0)
-    _, _, d = GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
-    return np.asarray(d, dtype=float)
 
 
 def _cut(geom: Any, local: Any, dists: Sequence[float], pts: Sequence[tuple[float, float]]) -> list[Any]:
@@ -1240,7 +1233,7 @@ def border_crossings(G: nx.MultiDiGraph, region: Region | None = None) -> gpd.Ge
 
 def _point_at_m(geom: Any, m: float) -> tuple[float, float]:
     xy = shapely.get_coordinates(geom)
-    seg = _seg_m(xy)
+    seg = segment_lengths_m(xy)
     cum = np.concatenate([[0.0], np.cumsum(seg)])
     i = int(np.clip(np.searchsorted(cum, m, side="right") - 1, 0, len(seg) - 1))
     t = (m - cum[i]) / seg[i] if seg[i] > 0 else 0.0
