@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 __all__ = ["main"]
 
@@ -133,7 +136,11 @@ def _progress(names: list[str]) -> Any:
     stream = sys.stderr
     if not stream.isatty():
         return None, None
-    bar = click.progressbar(length=len(names), label="Analysing scenarios", file=stream, show_pos=True)
+    # click types a length-only bar as ProgressBar[int], but current_item is only shown as a label
+    bar = cast(
+        "ProgressBar[str]",
+        click.progressbar(length=len(names), label="Analysing scenarios", file=stream, show_pos=True),
+    )
     bar.__enter__()
 
     def step(name: str) -> None:

@@ -33,7 +33,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import shapely
@@ -229,8 +229,8 @@ class _Content:
 
 def _collect(
     region: Region | None,
-    routes: Iterable[Route],
-    analyses: Iterable[RouteAnalysis],
+    routes: Route | Iterable[Route],
+    analyses: RouteAnalysis | Iterable[RouteAnalysis],
     borders: str | Sequence[Sequence[str]] | None,
     crossings: bool,
 ) -> _Content:
@@ -264,6 +264,7 @@ def _collect(
         for r in rs:
             if id(r) not in by_route:
                 by_route[id(r)] = analyze(r, region)
+    highlight: list[tuple[str, str]]
     if borders is None:
         draw, highlight = False, []
     elif isinstance(borders, str):
@@ -278,9 +279,9 @@ def _collect(
         for pair in borders:
             if isinstance(pair, str) or len(pair) != 2:
                 raise ParameterError(f"Each border must be a pair of ids such as ('ARM', 'AZE'), got {pair!r}.")
-            a, b = (region.iso3_of(str(x)) for x in pair)
-            highlight.append(tuple(sorted((a, b))))  # type: ignore[arg-type]
-    return _Content(region, rs, by_route, highlight, draw)  # type: ignore[arg-type]
+            id_a, id_b = (region.iso3_of(str(x)) for x in pair)
+            highlight.append(cast("tuple[str, str]", tuple(sorted((id_a, id_b)))))
+    return _Content(region, rs, by_route, highlight, draw)
 
 
 def _sub_line(route: Route, from_km: float, to_km: float) -> Any:
@@ -307,6 +308,8 @@ def _band(
     poly = eng.to_ll(shapely.simplify(buf, 100.0))
     # the measurement layer cuts the routes, so the map shows what km_near_border counts
     lines = np.array([r.geometry for r in content.routes], dtype=object)
+    cut: np.ndarray | list[Any]
+    km: np.ndarray | list[float]
     cut, km = _within_band(eng, lines, band_km, key) if len(lines) else ([], [])
     inside = [(r, g, float(k)) for r, g, k in zip(content.routes, cut, km) if not g.is_empty]
     return label, poly, inside
@@ -512,7 +515,8 @@ def make_map(
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
-    m.get_root().header.add_child(folium.Element(_CSS % {"sea": SEA_COLOR}))
+    # branca's Element.get_root() is typed as Element; on a Map it is the Figure
+    cast("folium.Figure", m.get_root()).header.add_child(folium.Element(_CSS % {"sea": SEA_COLOR}))
     if tiles:
         folium.TileLayer(tiles, name="Tiles", overlay=False, control=True).add_to(m)
 
@@ -597,7 +601,7 @@ def make_map(
         dash = "9 6" if r.status in _PLANNED else None
         an = content.analyses.get(id(r))
         # routes that share track stay visible: earlier ones are drawn wider, underneath
-        width = 3.5 + 3 * (len(content.routes) - 1 - k)
+        line_w = 3.5 + 3 * (len(content.routes) - 1 - k)
         group = folium.FeatureGroup(name=escape_text(r.name))
         tip = f"<b>{escape_text(r.name)}</b><br>{r.length_km:,.1f} km, {escape_text(r.mode)}, {escape_text(r.status)}"
         if r.source:
@@ -618,7 +622,7 @@ def make_map(
                     class_name="corridor-band-route",
                 ).add_to(group)
         for coords in _latlon(geom):
-            folium.PolyLine(coords, color="#ffffff", weight=width + 1.5, opacity=0.9, interactive=False).add_to(group)
+            folium.PolyLine(coords, color="#ffffff", weight=line_w + 1.5, opacity=0.9, interactive=False).add_to(group)
         if color_by == "territory" and an is not None:
             for row in an.sections.itertuples():
                 if row.to_km <= row.from_km:
@@ -633,7 +637,7 @@ def make_map(
                     folium.PolyLine(
                         coords,
                         color=c,
-                        weight=width,
+                        weight=line_w,
                         opacity=1,
                         dash_array=dash,
                         tooltip=folium.Tooltip(stip, sticky=True),
@@ -644,7 +648,7 @@ def make_map(
                 folium.PolyLine(
                     coords,
                     color=color,
-                    weight=width,
+                    weight=line_w,
                     opacity=1,
                     dash_array=dash,
                     tooltip=folium.Tooltip(tip, sticky=True),
@@ -775,9 +779,9 @@ def make_map(
 
     # ---- fit to content
     if content.routes:
-        b = np.array([r.geometry.bounds for r in content.routes])
-        minx, miny = b[:, 0].min(), b[:, 1].min()
-        maxx, maxy = b[:, 2].max(), b[:, 3].max()
+        bnds = np.array([r.geometry.bounds for r in content.routes])
+        minx, miny = bnds[:, 0].min(), bnds[:, 1].min()
+        maxx, maxy = bnds[:, 2].max(), bnds[:, 3].max()
         padx, pady = max((maxx - minx) * 0.15, 0.1), max((maxy - miny) * 0.15, 0.1)
         bounds = [[miny - pady, minx - padx], [maxy + pady, maxx + padx]]
     else:

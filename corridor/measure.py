@@ -883,7 +883,7 @@ def analyze_many(
     """
     eng = _engine(region)
     if hasattr(routes, "geometry") and hasattr(routes, "crs"):
-        gdf = routes
+        gdf: gpd.GeoDataFrame = routes
         lines = _as_lines(gdf)
         names = list(map(str, gdf[name_column])) if name_column in gdf.columns else list(map(str, gdf.index))
     else:

@@ -881,7 +881,8 @@ class _Router:
 
     def to_path(self, seq: Sequence[Any]) -> NetworkPath:
         coords: list[np.ndarray] = []
-        edges, cost, length, tt = [], 0.0, 0.0, 0.0
+        edges: list[tuple[Any, Any, int]] = []
+        cost, length, tt = 0.0, 0.0, 0.0
         has_tt = True
         for a, b in zip(seq[:-1], seq[1:]):
             e = self.D[a][b]

@@ -210,8 +210,8 @@ def place(name: str | Place) -> Place:
     >>> place("MEHRI").iso3
     'ARM'
     """
-    if isinstance(place_obj := name, Place):
-        return place_obj
+    if isinstance(name, Place):
+        return name
     return builtin_gazetteer().get(name)
 
 

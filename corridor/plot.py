@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pyproj
@@ -50,7 +50,7 @@ __all__ = ["plot_border_profile", "plot_map", "plot_territory"]
 
 _SUFFIXES = (".png", ".svg", ".pdf")
 _PLANNED = ("planned", "proposed", "under construction")
-_FONT = {"family": "sans-serif"}
+_FONT: dict[str, Any] = {"family": "sans-serif"}
 
 
 def _mpl() -> Any:
@@ -163,8 +163,8 @@ def plot_map(
 
     if extent is None:
         if content.routes:
-            b = np.array([r.geometry.bounds for r in content.routes])
-            minx, miny, maxx, maxy = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+            bnds = np.array([r.geometry.bounds for r in content.routes])
+            minx, miny, maxx, maxy = bnds[:, 0].min(), bnds[:, 1].min(), bnds[:, 2].max(), bnds[:, 3].max()
             padx = max((maxx - minx) * 0.12, 0.15)
             pady = max((maxy - miny) * 0.12, 0.15)
             extent = (minx - padx, miny - pady, maxx + padx, maxy + pady)
@@ -638,7 +638,8 @@ def plot_territory(
     ax.set_yticks(y, [_text(s) for s in labels])
     total = float(analysis.length_km)
     for yi, v in zip(y, km.to_numpy()):
-        ax.text(v, yi, f"  {v:,.1f} km ({v / total:.0%})", va="center", fontsize=8)
+        # numpy integers are accepted wherever matplotlib's stubs say float
+        ax.text(v, cast(float, yi), f"  {v:,.1f} km ({v / total:.0%})", va="center", fontsize=8)
     ax.set_xlim(0, float(km.max()) * 1.35 if len(km) else 1)
     ax.set_xlabel("km (geodesic)")
     ax.set_title(

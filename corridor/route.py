@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pyproj
@@ -153,7 +153,7 @@ class Route:
     status: str = "existing"
     speed_kmh: float | None = None
     source: str = ""
-    _cum_m: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _cum_m: np.ndarray = field(default=cast("np.ndarray", None), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.geometry, shapely.LineString) or self.geometry.is_empty:
@@ -290,7 +290,8 @@ class Route:
                 raise ParameterError("`stops` given as names needs one name per coordinate.")
             st = [(str(n), *xy) for n, xy in zip(stops, raw)]
         else:
-            st = [(str(n), float(x), float(y)) for n, x, y in stops]  # type: ignore[misc]
+            triples = cast("Sequence[tuple[str, float, float]]", stops)
+            st = [(str(n), float(x), float(y)) for n, x, y in triples]
         return r._with_stops(st)
 
     def _with_stops(self, stops: Sequence[tuple[str, float, float]]) -> Route:
@@ -574,7 +575,8 @@ class Route:
             first.source,
         )
         offset = 0.0
-        legs, stops = [], []
+        legs: list[Leg] = []
+        stops: list[Stop] = []
         for k, x in enumerate(routes):
             if k:
                 offset += GEOD.inv(*routes[k - 1].end, *x.start)[2] / 1000.0

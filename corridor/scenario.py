@@ -244,17 +244,28 @@ class Scenario:
         where = f"{self.path}: " if self.path is not None else ""
         where += f"scenario {self.name!r}, legs[{k}]"
         label = leg.name or f"{self.name} leg {k + 1}"
-        kw = dict(name=label, mode=leg.mode, status=leg.status, speed_kmh=leg.speed_kmh, source=leg.source)
         try:
             if leg.places is not None:
-                return Route.from_places(leg.places, **kw)
+                return Route.from_places(
+                    leg.places, name=label, mode=leg.mode, status=leg.status, speed_kmh=leg.speed_kmh, source=leg.source
+                )
             if leg.coords is not None:
-                return Route.from_coords(leg.coords, geodesic=True, **kw)
+                return Route.from_coords(
+                    leg.coords,
+                    geodesic=True,
+                    name=label,
+                    mode=leg.mode,
+                    status=leg.status,
+                    speed_kmh=leg.speed_kmh,
+                    source=leg.source,
+                )
             if leg.file is not None:
                 p = Path(leg.file)
                 if not p.is_absolute() and self.base_dir is not None:
                     p = self.base_dir / p
-                return Route.read(p, **kw)
+                return Route.read(
+                    p, name=label, mode=leg.mode, status=leg.status, speed_kmh=leg.speed_kmh, source=leg.source
+                )
             ab = leg.along_border
             assert ab is not None
             return Route.along_border(
@@ -266,7 +277,11 @@ class Scenario:
                 start=ab.start,
                 end=ab.end,
                 connect=ab.connect,
-                **kw,
+                name=label,
+                mode=leg.mode,
+                status=leg.status,
+                speed_kmh=leg.speed_kmh,
+                source=leg.source,
             )
         except (CorridorError, KeyError, ValueError, FileNotFoundError) as exc:
             msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
