@@ -533,14 +533,17 @@ def plot_comparison(
         ax = fig.add_subplot()
     else:
         fig = ax.figure
-    names = [str(n).replace("$", r"\$") for n in df.index]
+    import textwrap
+
+    names = ["\n".join(textwrap.wrap(str(n).replace("$", r"\$"), 34)) for n in df.index]
     if stacked_territory:
         cols = [c for c in df.columns if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0]
         left = pd.Series(0.0, index=df.index)
         for k, c in enumerate(cols):
             iso = c[3:]
             color = "#bbbbbb" if iso == "unassigned" else territory_color(iso, k)
-            ax.barh(names, df[c], left=left, color=color, edgecolor="white", label=iso)
+            label = "water / outside" if iso == "unassigned" else iso
+            ax.barh(names, df[c], left=left, color=color, edgecolor="white", label=label)
             left = left + df[c]
         for y, (total, cx) in enumerate(zip(df["length_km"], df["crossings"])):
             ax.text(
@@ -551,8 +554,8 @@ def plot_comparison(
                 fontsize=9,
             )
         ax.set_xlabel("km (geodesic) by territory")
-        ax.legend(loc="lower right", fontsize=8, frameon=False, ncols=min(len(cols), 7))
-        ax.set_xlim(0, float(df["length_km"].max()) * 1.3)
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False, ncols=min(len(cols), 7))
+        ax.set_xlim(0, float(df["length_km"].max()) * 1.4)
     else:
         ax.barh(names, df[column], color="#3b6ea5")
         ax.set_xlabel(column)
