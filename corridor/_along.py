@@ -54,6 +54,12 @@ def along_border_coords(
     else:
         raise ParameterError(f"`side` must be `a` or `b` (or their values {a!r} / {b!r}), got {side!r}.")
 
+    overlap = {region.iso3_of(x) for x in S} & {region.iso3_of(x) for x in OTHER}
+    overlap_parts = set(S) & set(OTHER)
+    if overlap_parts or (overlap and not _parts_only(region, S, OTHER)):
+        both = sorted(overlap_parts or overlap)
+        raise ParameterError(f"{', '.join(both)} is on both sides of the border; `a` and `b` must not overlap.")
+
     # the border: every line shared by a member of S and a member of OTHER
     pieces = []
     for s in S:
@@ -94,8 +100,26 @@ def along_border_coords(
         e_xy = _as_place_or_point(end)
         e_name = end if isinstance(end, str) else getattr(end, "name", f"{e_xy[0]:.4f}, {e_xy[1]:.4f}")
     spine = _longest_chain(border)
+    limit_m = max(25_000.0, 20 * offset_m)
+    if s_xy is None and e_xy is None:
+        gap = _cluster_gap_m(border, limit_m)
+        if gap > 0:
+            msg = (
+                f"The border of {'/'.join(S)} with {'/'.join(OTHER)} is in separate stretches "
+                f"({gap / 1000:.0f} km apart); give `start` and `end`, or a part (for example "
+                "'Nakhchivan' or 'AZE-1') instead of the whole territory."
+            )
+            raise ParameterError(msg)
     p_start = tf(fwd, shapely.Point(s_xy)) if s_xy is not None else shapely.get_point(spine, 0)
     p_end = tf(fwd, shapely.Point(e_xy)) if e_xy is not None else shapely.get_point(spine, -1)
+    for label, pt, given in (("start", p_start, s_xy), ("end", p_end, e_xy)):
+        if given is not None and shapely.distance(pt, border) > limit_m:
+            msg = (
+                f"`{label}` is {shapely.distance(pt, border) / 1000:.0f} km from the "
+                f"{'/'.join(S)}–{'/'.join(OTHER)} border (at most {limit_m / 1000:.0f} km allowed); "
+                "choose places near that border, or another border."
+            )
+            raise ParameterError(msg)
     # the component of the eroded territory that runs along the border near both ends
     near_band = [c for c in comps if shapely.intersects(shapely.get_exterior_ring(c), band)]
     if not near_band:
@@ -105,8 +129,12 @@ def along_border_coords(
     d0 = float(shapely.line_locate_point(ring, p_start))
     d1 = float(shapely.line_locate_point(ring, p_end))
     if abs(d1 - d0) < 1e-6:
-        raise GeometryError("`start` and `end` project to the same point of the border.")
-    sub = _best_arc(ring, d0, d1, band)
+        if s_xy is None and e_xy is None:  # a closed border (an enclave): the whole ring
+            sub = ring
+        else:
+            raise GeometryError("`start` and `end` project to the same point of the border.")
+    else:
+        sub = _best_arc(ring, d0, d1, band)
     if smooth_m > 0:
         sub = shapely.simplify(sub, smooth_m, preserve_topology=True)
     reverse = False
@@ -199,3 +227,39 @@ def _concat(a: Any, b: Any) -> Any:
     ca, cb = shapely.get_coordinates(a), shapely.get_coordinates(b)
     c = np.vstack([ca, cb[1:] if len(ca) and len(cb) and (ca[-1] == cb[0]).all() else cb])
     return shapely.LineString(c)
+
+
+def _parts_only(region: Any, S: list[str], OTHER: list[str]) -> bool:
+    """True when the sides are different parts (Nakhchivan vs mainland AZE is fine)."""
+    kinds = [region.resolve(x)[0] for x in (*S, *OTHER)]
+    return all(k == "part" for k in kinds)
+
+
+def _line_pieces(g: Any) -> list[Any]:
+    return [p for p in shapely.get_parts(g) if p.geom_type == "LineString"]
+
+
+def _cluster_gap_m(border: Any, limit_m: float) -> float:
+    """0 if the border pieces form one stretch (gaps under ``limit_m``), else the gap between stretches.
+
+    Gaps under the limit are water (reservoirs) on one border; larger ones
+    mean separate borders (Nakhchivan's and mainland Azerbaijan's with Iran).
+    """
+    pieces = _line_pieces(border)
+    n = len(pieces)
+    group = list(range(n))
+
+    def find(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if shapely.distance(pieces[i], pieces[j]) <= limit_m:
+                group[find(i)] = find(j)
+    roots = {find(i) for i in range(n)}
+    if len(roots) < 2:
+        return 0.0
+    return min(shapely.distance(pieces[i], pieces[j]) for i in range(n) for j in range(n) if find(i) != find(j))

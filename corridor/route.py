@@ -94,6 +94,10 @@ def _validate_coords(coords: Any, *, what: str = "route") -> np.ndarray:
             "EPSG:4326, before building a route."
         )
         raise GeometryError(msg)
+    if (np.abs(arr[:, 0]) > 180).any():
+        i = int(np.flatnonzero(np.abs(arr[:, 0]) > 180)[0])
+        msg = f"Longitude {arr[i, 0]} at position {i} of the {what} is beyond ±180°; give (lon, lat) in degrees."
+        raise GeometryError(msg)
     if (np.abs(arr[:, 1]) > 90).any():
         i = int(np.flatnonzero(np.abs(arr[:, 1]) > 90)[0])
         msg = (
@@ -379,6 +383,8 @@ class Route:
             kw["layer"] = layer
         elif path.suffix.lower() == ".gpx":
             kw["layer"] = "tracks"
+        else:
+            kw.update(_line_layer(path))
         try:
             gdf = gpd.read_file(path, **kw)
         except Exception as exc:
@@ -395,22 +401,29 @@ class Route:
         if len(gdf) == 0:
             raise GeometryError(f"{str(path)!r} holds no lines.")
         lines = []
-        for g in gdf.geometry:
+        points: list[tuple[str, float, float]] = []
+        name_col = next((c for c in ("name", "Name", "NAME") if c in gdf.columns), None)
+        for k, g in enumerate(gdf.geometry):
             if g.geom_type == "LineString":
                 lines.append(g)
             elif g.geom_type == "MultiLineString":
                 lines.extend(shapely.get_parts(g))
+            elif g.geom_type == "Point":  # placemarks / waypoints: named ones become stops
+                label_k = gdf[name_col].iloc[k] if name_col else None
+                if isinstance(label_k, str) and label_k:
+                    points.append((label_k, g.x, g.y))
             else:
                 msg = f"{str(path)!r} holds a {g.geom_type}; a route needs LineStrings."
                 raise GeometryError(msg)
+        if not lines:
+            raise GeometryError(f"{str(path)!r} holds no lines (only points?); a route needs LineStrings.")
         coords = _chain(lines, tolerance_m, where=str(path))
         label = name
-        if label is None:
-            for col in ("name", "Name", "NAME"):
-                if col in gdf.columns and isinstance(gdf[col].iloc[0], str):
-                    label = gdf[col].iloc[0]
-                    break
-        return cls.from_coords(
+        if label is None and name_col is not None:
+            line_rows = gdf[gdf.geom_type.isin(["LineString", "MultiLineString"])]
+            first = line_rows[name_col].iloc[0] if len(line_rows) else None
+            label = first if isinstance(first, str) and first else None
+        r = cls.from_coords(
             coords,
             name=label or path.stem,
             mode=mode,
@@ -418,6 +431,12 @@ class Route:
             speed_kmh=speed_kmh,
             source=source if source is not None else f"file {path.name}",
         )
+        if points:
+            ends = [("start", *r.start)] if points[0][1:] != r.start else []
+            tail = [("end", *r.end)] if points[-1][1:] != r.end else []
+            r = r._with_stops([*ends, *points, *tail])
+            r = replace(r, stops=tuple(sorted(r.stops, key=lambda st: st.km)))
+        return r
 
     @classmethod
     def along_border(
@@ -645,16 +664,39 @@ class Route:
             crs="EPSG:4326",
         )
 
-    def write(self, path: str | Path, *, driver: str | None = None) -> Path:
-        """Write the route's legs to a file GDAL writes (by extension); atomic."""
+    #: File types :meth:`write` produces (single-file formats GDAL writes reliably).
+    WRITE_DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".fgb": "FlatGeobuf"}
+
+    def write(self, path: str | Path) -> Path:
+        """Write the route to a file, atomically: GeoJSON, GeoPackage or FlatGeobuf.
+
+        One feature per leg (``route``, ``leg``, ``mode``, ``status``,
+        ``speed_kmh``, ``from_km``, ``to_km``, ``length_km``, ``source``).  A
+        GeoPackage also gets a ``stops`` layer with the named stops.  Other
+        formats (KML, GPX, Shapefile) are refused: convert the GeoJSON with
+        ``ogr2ogr`` if you need them.
+        """
         from ._io import atomic_write
 
         path = Path(path)
-        kw: dict[str, Any] = {"driver": driver}
-        if path.suffix.lower() == ".gpkg":  # the layer is named after the final file
-            kw["layer"] = "".join(c if c.isalnum() else "_" for c in path.stem) or "route"
+        driver = self.WRITE_DRIVERS.get(path.suffix.lower())
+        if driver is None:
+            msg = (
+                f"Cannot write a route as {path.suffix or 'a file without extension'!r}; use one of "
+                f"{', '.join(sorted(self.WRITE_DRIVERS))} (convert with ogr2ogr for KML, GPX or Shapefile)."
+            )
+            raise ParameterError(msg)
         gdf = self.to_gdf()
-        return atomic_write(path, lambda tmp: gdf.to_file(tmp, **kw))
+        layer = "".join(c if c.isalnum() else "_" for c in path.stem) or "route"
+
+        def write(tmp: Path) -> None:
+            if driver == "GPKG":
+                gdf.to_file(tmp, driver=driver, layer=layer)
+                self.stops_gdf().to_file(tmp, driver=driver, layer="stops")
+            else:
+                gdf.to_file(tmp, driver=driver)
+
+        return atomic_write(path, write)
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:
@@ -735,3 +777,19 @@ def _chain(lines: list[Any], tolerance_m: float, *, where: str) -> np.ndarray:
             )
             raise GeometryError(msg)
     return out
+
+
+def _line_layer(path: Path) -> dict[str, Any]:
+    """``{"layer": name}`` of the first line layer of a multi-layer file, else ``{}``."""
+    import pyogrio
+
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception:  # let the reader report the problem
+        return {}
+    if len(layers) < 2:
+        return {}
+    for name, gtype in layers:
+        if gtype and "LineString" in str(gtype):
+            return {"layer": str(name)}
+    return {"layer": str(layers[0][0])}

@@ -221,3 +221,53 @@ def test_read_gpx_and_kml(tmp_path):
     k = Route.read(tmp_path / "t.kml")
     assert k.start == pytest.approx((45.630, 38.957)) and k.end == pytest.approx((45.412, 39.209))
     assert corridor.analyze(k).transit == ["AZE"]
+
+
+def test_along_border_refuses_ambiguous_or_far_requests(region):
+    # mainland Azerbaijan's and Nakhchivan's borders with Iran are separate stretches
+    with pytest.raises(ValueError, match="separate stretches"):
+        Route.along_border(region, "AZE", "IRN", side="a", offset_m=500)
+    # Nakhchivan alone is one stretch (the Aras reservoir gap is bridged along the shore)
+    nax = corridor.analyze(Route.along_border(region, "Nakhchivan", "IRN", side="a", offset_m=500), region)
+    assert nax.transit == ["AZE"] and nax.km_by_part().get("AZE-2", 0) > 180
+    with pytest.raises(ValueError, match="from the ARM–IRN border"):
+        Route.along_border(region, "ARM", "IRN", side="ARM", offset_m=500, start="Yerevan", end="Meghri")
+    with pytest.raises(ValueError, match="both sides"):
+        Route.along_border(region, ["ARM", "AZE"], ["AZE", "IRN"], side="a", offset_m=500)
+    # an enclave: the whole ring around Artsvashen, inside it
+    ring = Route.along_border(region, "Artsvashen", "*", side="a", offset_m=200)
+    a = corridor.analyze(ring, region)
+    assert a.transit == ["ARM"] and 20 < ring.length_km < 30
+
+
+def test_write_formats(tmp_path):
+    r = Route.from_places(["Horadiz", "Aghband", "Meghri"], name="east")
+    for ext in ("geojson", "gpkg", "fgb"):
+        back = Route.read(r.write(tmp_path / f"r.{ext}"))
+        assert back.length_km == pytest.approx(r.length_km, rel=1e-9)
+    import geopandas as gpd
+
+    stops = gpd.read_file(tmp_path / "r.gpkg", layer="stops")
+    assert list(stops["stop"]) == ["Horadiz", "Aghband", "Meghri"]
+    for ext in ("kml", "shp", "gpx", "csv"):
+        with pytest.raises(ValueError, match="geojson"):
+            r.write(tmp_path / f"r.{ext}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.fgb", "r.geojson", "r.gpkg"]
+
+
+def test_read_kml_with_placemarks_as_stops(tmp_path):
+    kml = KML.replace(
+        "<Placemark>",
+        "<Placemark><name>Julfa station</name><Point><coordinates>45.630,38.957</coordinates></Point>"
+        "</Placemark><Placemark>",
+        1,
+    )
+    (tmp_path / "p.kml").write_text(kml)
+    r = Route.read(tmp_path / "p.kml")
+    assert [s.name for s in r.stops] == ["Julfa station", "end"]
+    assert r.name == "Julfa to Nakhchivan"
+
+
+def test_longitude_beyond_180_is_refused():
+    with pytest.raises(GeometryError, match="±180"):
+        Route.from_coords([(44.5, 40.1), (200.0, 40.0)])
