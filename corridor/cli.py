@@ -35,7 +35,8 @@ class _Group(click.Group):
                 raise
             from .errors import CorridorError
 
-            kind = "error" if isinstance(exc, CorridorError) else type(exc).__name__
+            # one line: the message's first line (validation errors list more lines below it)
+            kind = "error" if isinstance(exc, (CorridorError, OSError)) else type(exc).__name__
             click.echo(f"corridor: {kind}: {exc}", err=True)
             ctx.exit(1)
 
@@ -193,7 +194,8 @@ def _compare_and_print(scenarios: list[Any], fmt: str) -> Any:
     "out_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Output folder (default: a new corridor-demo-<time> folder here).",
+    help="Output folder (default: a new corridor-demo-<time> folder here); "
+    "comparison.csv and corridor_map.html in it are replaced.",
 )
 def demo(out_dir: str | None) -> None:
     """Compare the built-in Baku → Nakhchivan scenarios; write a table and an offline map.
@@ -265,6 +267,8 @@ def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
     from .measure import analyze
     from .route import Route
 
+    if route_file.lower().endswith((".yaml", ".yml")):
+        raise click.ClickException(f"{route_file} looks like a scenario file; use `corridor compare {route_file}`.")
     a = analyze(Route.read(route_file, mode=mode, status=status))
     summary = a.summary()
     if fmt == "json":
@@ -275,9 +279,9 @@ def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
     if len(a.crossings):
         click.echo("\nCrossings:")
         click.echo(a.crossings.drop(columns="geometry").round(2).to_string(index=False))
+    click.echo(f"\ntransit: {'-'.join(summary['transit'])}")
     for k in (
-        "transit",
-        "min_border_clearance_km",
+        "clearance_uncrossed_km",
         "km_within_1km_border",
         "km_within_5km_border",
         "detour_index",

@@ -280,6 +280,8 @@ def _collect(
             if isinstance(pair, str) or len(pair) != 2:
                 raise ParameterError(f"Each border must be a pair of ids such as ('ARM', 'AZE'), got {pair!r}.")
             id_a, id_b = (region.iso3_of(str(x)) for x in pair)
+            if not region.touches(id_a, id_b):
+                raise ParameterError(f"{id_a} and {id_b} share no land border in this region; nothing to highlight.")
             highlight.append(cast("tuple[str, str]", tuple(sorted((id_a, id_b)))))
     return _Content(region, rs, by_route, highlight, draw)
 
@@ -825,9 +827,20 @@ def save_map(m: folium.Map, path: str | os.PathLike[str], *, offline: bool = Tru
     OutputPathError
         The folder of ``path`` does not exist, or ``path`` is a folder.
     """
+    import folium
+
     from ._offline import inline_assets
 
     p = _check_output_path(path, (".html", ".htm"))
+    if offline:
+        tiles = [c for c in m._children.values() if isinstance(c, folium.raster_layers.TileLayer)]
+        if tiles:
+            msg = (
+                "The map has an online tile layer, so the saved file would fetch tiles when opened. "
+                "Make the map with `tiles=None` (the country polygons are the base map), or save "
+                "it with `offline=False`."
+            )
+            raise ParameterError(msg)
     page = m.get_root().render()
     if offline:
         page = inline_assets(page)

@@ -231,7 +231,13 @@ def _as_lines(lines: Any) -> np.ndarray:
     bad = ~np.isin(types, (1, 2, -1)) & ~shapely.is_empty(arr)
     if bad.any() or (types == 5).any():
         i = int(np.flatnonzero(bad | (types == 5))[0])
-        raise GeometryError(f"Line {i} is a {shapely.get_type_id(arr[i])!r} geometry, not one LineString.")
+        kind = arr[i].geom_type if arr[i] is not None else "missing"
+        msg = (
+            f"Line {i} is a {kind}, not one LineString"
+            + (" (its parts do not connect end to end)" if kind == "MultiLineString" else "")
+            + "; split it into separate lines or join its parts first."
+        )
+        raise GeometryError(msg)
     return arr
 
 
@@ -906,7 +912,8 @@ def analyze_many(
 
     Columns: ``name``, ``length_km``, one ``km_<ID>`` per territory and
     ``km_unassigned``, ``transit``, ``crossings``, ``km_within_1km_border``,
-    ``km_within_5km_border``, ``min_clearance_km``, ``detour_index``.
+    ``km_within_5km_border``, ``min_clearance_km`` (to borders the line does
+    not cross, as in :func:`corridor.compare`), ``detour_index``.
     """
     eng = _engine(region)
     if hasattr(routes, "geometry") and hasattr(routes, "crs"):
@@ -935,8 +942,15 @@ def analyze_many(
     table["crossings"] = cx.groupby("line").size().reindex(range(len(lines)), fill_value=0).to_numpy()
     table["km_within_1km_border"] = _km_within(eng, lines, 1.0)
     table["km_within_5km_border"] = _km_within(eng, lines, 5.0)
-    _, border = eng.border_local(None)
-    table["min_clearance_km"] = _geodesic_clearance_m(eng, eng.to_local(lines), border) / 1000.0
+    # clearance to the borders each line does not cross (as in compare())
+    local = eng.to_local(lines)
+    crossed = set(zip(cx["line"].astype(int), cx["border"]))
+    best = np.full(len(lines), np.inf)
+    for label, g in eng.pair_borders_local():
+        d = _geodesic_clearance_m(eng, local, g) / 1000.0
+        skip = np.array([(k, label) in crossed for k in range(len(lines))], dtype=bool)
+        best = np.where(skip, best, np.minimum(best, d))
+    table["min_clearance_km"] = np.where(np.isfinite(best), best, np.nan)
     xy0 = shapely.get_coordinates(shapely.get_point(lines, 0))
     xy1 = shapely.get_coordinates(shapely.get_point(lines, -1))
     _, _, d = GEOD.inv(xy0[:, 0], xy0[:, 1], xy1[:, 0], xy1[:, 1])

@@ -288,8 +288,24 @@ class Scenario:
             raise ScenarioError(f"{where}: {msg}") from None
 
     def analyze(self, region: Region | None = None) -> RouteAnalysis:
-        """Analyse the scenario's route."""
+        """Analyse the scenario's route.
+
+        The analysis knows nothing of the scenario's parameters: use
+        :meth:`travel_time` for the time with this scenario's speeds and dwell
+        times (``analysis.travel_time()`` uses the package defaults).
+        """
         return analyze(self.route, region)
+
+    def travel_time(self, region: Region | None = None) -> Any:
+        """Travel time with this scenario's speeds and dwell times (as in :func:`compare`)."""
+        p = self.parameters
+        try:
+            return self.analyze(region).travel_time(
+                speeds=self.speeds(), dwell_h=p.dwell.per_border, default_dwell_h=p.dwell.default_h
+            )
+        except CorridorError as exc:
+            where = f"{self.path}: " if self.path is not None else ""
+            raise ScenarioError(f"{where}scenario {self.name!r}, parameters: {exc}") from None
 
     def speeds(self) -> dict[Any, float]:
         """Speed overrides as ``{mode: v}`` / ``{(mode, status): v}``."""
@@ -443,7 +459,11 @@ def compare(
         row["min_clearance_km"] = a.clearance_uncrossed_km
         row["detour_index"] = a.detour_index
         p = s.parameters
-        tt = a.travel_time(speeds=s.speeds(), dwell_h=p.dwell.per_border, default_dwell_h=p.dwell.default_h)
+        try:
+            tt = a.travel_time(speeds=s.speeds(), dwell_h=p.dwell.per_border, default_dwell_h=p.dwell.default_h)
+        except CorridorError as exc:
+            where = f"{s.path}: " if s.path is not None else ""
+            raise ScenarioError(f"{where}scenario {s.name!r}, parameters.dwell: {exc}") from None
         row["travel_time_h"] = tt.total_h
         if any_cost:
             if p.cost_per_km is None and p.cost_per_crossing is None:

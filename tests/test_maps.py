@@ -95,6 +95,16 @@ def test_online_save_links_cdn(tmp_path):
 def test_tiles_on_request(tmp_path):
     m = make_map(tiles="OpenStreetMap")
     assert "tile.openstreetmap.org" in m.get_root().render()
+    # an "offline" file with online tiles would be a lie: refused, saved online on request
+    with pytest.raises(ValueError, match="tile layer"):
+        save_map(m, tmp_path / "tiles.html")
+    assert not (tmp_path / "tiles.html").exists()
+    assert save_map(m, tmp_path / "tiles.html", offline=False).exists()
+
+
+def test_highlighting_a_border_that_does_not_exist(region):
+    with pytest.raises(ValueError, match="share no land border"):
+        make_map(region, borders=[("ARM", "RUS")])
 
 
 def test_display_simplification_keeps_shared_borders(region):

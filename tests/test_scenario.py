@@ -72,6 +72,12 @@ def test_comparison_makes_geographic_sense(table):
     assert tripp["km_within_5km_border"] > 200 and btk["km_within_5km_border"] < 120
 
 
+def test_analyze_many_agrees_with_compare(table, builtins):
+    many = corridor.analyze_many([s.route for s in builtins]).set_index("name")
+    for col in ("length_km", "km_ARM", "km_IRN", "crossings", "km_within_5km_border", "min_clearance_km"):
+        assert many[col].tolist() == pytest.approx(table[col].tolist(), rel=1e-9), col
+
+
 def test_comparison_matches_analysis(table, builtins):
     s = builtins[0]
     a = corridor.analyze(s.route)
