@@ -554,6 +554,17 @@ def load_region(
         raise GeometryError(msg)
     if len(gdf) == 0:
         raise GeometryError(f"{where}: no polygons to build a region from.")
+    missing_ids = gdf[id_column].isna() | (gdf[id_column].astype(str).str.strip() == "")
+    if missing_ids.any():
+        msg = (
+            f"{where}: {int(missing_ids.sum())} polygon(s) have no `{id_column}`; give every "
+            "territory an id (or drop those rows) so that nothing is silently left out."
+        )
+        raise ParameterError(msg)
+    if not gdf.crs.is_geographic:
+        # densify straight edges before reprojecting, so that shared edges with
+        # different vertices (T-junctions) stay within centimetres of each other
+        gdf = gdf.set_geometry(shapely.segmentize(np.asarray(gdf.geometry.values, dtype=object), 100.0))
     gdf = gdf.to_crs("EPSG:4326")
     gdf[id_column] = gdf[id_column].astype(str)
     invalid = ~shapely.is_valid(np.asarray(gdf.geometry.values, dtype=object))

@@ -227,3 +227,19 @@ def test_cli_version():
         check=True,
     )
     assert out.stdout.strip() == f"corridor {corridor.__version__}"
+
+
+def test_user_region_projected_t_junction_and_missing_ids():
+    # test squares in UTM 38N: A spans the full height, B and C are stacked beside it
+    a = shapely.box(500000, 4400000, 520000, 4450000)
+    b = shapely.box(520000, 4400000, 540000, 4425000)
+    c = shapely.box(520000, 4425000, 540000, 4450000)
+    g = gpd.GeoDataFrame({"id": ["A", "B", "C"]}, geometry=[a, b, c], crs=32638)
+    r = corridor.load_region(g, id_column="id")
+    # 25 km of grid edge each; UTM's scale factor near the central meridian is ~0.9996
+    assert r.border_length_km("A", "B") == pytest.approx(25.0, rel=0.002)
+    assert r.border_length_km("A", "C") == pytest.approx(25.0, rel=0.002)
+    assert len(r.tripoints) == 1 and r.tripoints["ids"].iloc[0] == ("A", "B", "C")
+    g.loc[1, "id"] = None
+    with pytest.raises(ValueError, match="no `id`"):
+        corridor.load_region(g, id_column="id")
