@@ -486,6 +486,8 @@ def _markdown(df: pd.DataFrame) -> str:
 
 
 def _fmt(v: Any) -> str:
+    if isinstance(v, float) and v == 0:
+        return "0"
     if isinstance(v, float):
         return f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"
     return str(v)
