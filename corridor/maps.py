@@ -87,7 +87,7 @@ TERRITORY_COLORS = {
     "IRN": "#8c8c7a",
     "TUR": "#b05a5a",
     "RUS": "#5b7a9c",
-    "unassigned": "#9e9e9e",
+    "unassigned": "#9cc3da",  # mostly water: a light blue, unlike Iran's grey-olive
 }
 _COLOR_CYCLE = ("#c9772f", "#3f8f4a", "#7b5ea7", "#b5a02a", "#3b8bb0", "#b05a5a", "#8c8c7a")
 

@@ -81,7 +81,7 @@ def _save(fig: Figure, path: str | os.PathLike[str] | None, dpi: int) -> None:
         return
     p = _check_output_path(path, _SUFFIXES)
     fmt = p.suffix.lower().lstrip(".")
-    _atomic_write(p, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi))
+    _atomic_write(p, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))
 
 
 def _nice_km(width_km: float) -> float:
@@ -451,14 +451,14 @@ def plot_map(
     bar.patch.set_edgecolor("none")
     ax.add_artist(bar)
     if handles:
+        # below the map, so that it never hides a route, a label or the scale bar
         leg = ax.legend(
             handles=handles,
-            loc="best",
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.035),
+            ncols=2,
             fontsize=8,
-            frameon=True,
-            framealpha=0.93,
-            edgecolor="#ccc",
-            title="Legend",
+            frameon=False,
             title_fontsize=9,
         )
         leg.set_zorder(20)

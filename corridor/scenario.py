@@ -563,7 +563,7 @@ def plot_comparison(
         left = pd.Series(0.0, index=df.index)
         for k, c in enumerate(cols):
             iso = c[3:]
-            color = "#bbbbbb" if iso == "unassigned" else territory_color(iso, k)
+            color = territory_color(iso, k)
             label = "water / outside" if iso == "unassigned" else iso
             ax.barh(names, df[c], left=left, color=color, edgecolor="white", label=label)
             left = left + df[c]
