@@ -243,3 +243,14 @@ def test_user_region_projected_t_junction_and_missing_ids():
     g.loc[1, "id"] = None
     with pytest.raises(ValueError, match="no `id`"):
         corridor.load_region(g, id_column="id")
+
+
+@pytest.mark.parametrize("deg", [1, 2, 5])
+def test_user_region_of_large_test_boxes_cleans(deg):
+    # two test boxes deg° wide and 2·deg° tall sharing an edge on 44+deg°E
+    a = shapely.box(44, 39, 44 + deg, 39 + 2 * deg)
+    b = shapely.box(44 + deg, 39, 44 + 2 * deg, 39 + 2 * deg)
+    r = corridor.load_region(gpd.GeoDataFrame({"id": ["A", "B"]}, geometry=[a, b], crs=4326), id_column="id")
+    assert r.neighbours("A") == ["B"]
+    # the shared meridian edge: 2·deg° of latitude, about 111 km per degree
+    assert r.border_length_km("A", "B") == pytest.approx(111.1 * 2 * deg, rel=0.005)
