@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pyproj
 import shapely
 import shapely.ops
 
 from .errors import GeometryError, ParameterError
-from .geodesy import local_crs
+from .geodesy import LocalProjection
 
 
 def _group(region: Any, spec: str | Sequence[str], other: list[str] | None = None) -> list[str]:
@@ -72,15 +71,9 @@ def along_border_coords(
     border_ll = shapely.line_merge(shapely.union_all(pieces))
     side_ll = shapely.union_all([region.geometry_of(s) for s in S])
 
-    crs = local_crs(border_ll)
-    fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    inv = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-
-    def tf(t: pyproj.Transformer, g: Any) -> Any:
-        return shapely.transform(g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
-
-    border = tf(fwd, border_ll)
-    side_poly = shapely.make_valid(tf(fwd, side_ll))
+    proj = LocalProjection(border_ll)
+    border = proj.to_local(border_ll)
+    side_poly = shapely.make_valid(proj.to_local(side_ll))
     # fill holes (lakes, oxbows): eroding around them would push the line inland
     parts = [p for p in shapely.get_parts(side_poly) if p.geom_type == "Polygon"]
     side_poly = shapely.union_all(shapely.polygons(shapely.get_exterior_ring(np.array(parts, dtype=object))))
@@ -110,8 +103,8 @@ def along_border_coords(
                 "'Nakhchivan' or 'AZE-1') instead of the whole territory."
             )
             raise ParameterError(msg)
-    p_start = tf(fwd, shapely.Point(s_xy)) if s_xy is not None else shapely.get_point(spine, 0)
-    p_end = tf(fwd, shapely.Point(e_xy)) if e_xy is not None else shapely.get_point(spine, -1)
+    p_start = proj.to_local(shapely.Point(s_xy)) if s_xy is not None else shapely.get_point(spine, 0)
+    p_end = proj.to_local(shapely.Point(e_xy)) if e_xy is not None else shapely.get_point(spine, -1)
     for label, pt, given in (("start", p_start, s_xy), ("end", p_end, e_xy)):
         if given is not None and shapely.distance(pt, border) > limit_m:
             msg = (
@@ -138,7 +131,7 @@ def along_border_coords(
     if smooth_m > 0:
         sub = shapely.simplify(sub, smooth_m, preserve_topology=True)
     reverse = False
-    sub_ll = shapely.get_coordinates(tf(inv, sub))
+    sub_ll = shapely.get_coordinates(proj.to_lonlat(sub))
     if reverse:
         sub_ll = sub_ll[::-1]
     out = [sub_ll]

@@ -31,11 +31,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from .errors import GeometryError, ParameterError
-from .geodesy import area_km2, local_crs
+from .geodesy import LocalProjection, area_km2
 
 __all__ = ["clean_coverage"]
 
@@ -52,14 +51,6 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
         nested = [q for p in polys for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])]
         out.append(shapely.MultiPolygon(nested) if nested else shapely.MultiPolygon())
     return np.array(out, dtype=object)
-
-
-def _transform(geoms: np.ndarray, transformer: pyproj.Transformer) -> np.ndarray:
-    def fn(xy: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, fn)
 
 
 def clean_coverage(
@@ -132,10 +123,8 @@ def _clean_coverage(
     if not valid.any():
         raise ParameterError("No polygons to clean: every geometry is empty.")
     union_ll = shapely.union_all(geoms[valid])
-    crs = local_crs(union_ll)
-    fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    inv = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    P = _polygonal(shapely.make_valid(_transform(geoms, fwd)))
+    proj = LocalProjection(union_ll)
+    P = _polygonal(shapely.make_valid(proj.to_local(geoms)))
     step = step_m if step_m is not None else max(gap_width_m / 20.0, 1.0)
 
     # 1a. overlaps between pairs; enclaves drawn in both layers
@@ -181,8 +170,8 @@ def _clean_coverage(
 
     # 3. exact shared edges; sub-metre slivers from the overlay are absorbed
     cleaned = _polygonal(shapely.make_valid(shapely.coverage_clean(P, gap_width=1.0)))
-    out = _polygonal(shapely.make_valid(_transform(cleaned, inv)))
-    return out, _report(pieces, out, ids, inv)
+    out = _polygonal(shapely.make_valid(proj.to_lonlat(cleaned)))
+    return out, _report(pieces, out, ids, proj)
 
 
 def _enclave_owner(piece: object, P: np.ndarray, i: int, j: int) -> int | None:
@@ -282,13 +271,13 @@ def _report(
     pieces: list[tuple[object, tuple[int, ...], str]],
     out: np.ndarray,
     ids: list[str],
-    inv: pyproj.Transformer,
+    proj: LocalProjection,
 ) -> pd.DataFrame:
     """Area (geodesic km²) of each contested piece, by who got it."""
     if not pieces:
         return _empty_report()
     rows = []
-    pieces_ll = shapely.make_valid(_transform(np.array([p for p, _, _ in pieces], dtype=object), inv))
+    pieces_ll = shapely.make_valid(proj.to_lonlat(np.array([p for p, _, _ in pieces], dtype=object)))
     ptree = shapely.STRtree(out)
     for piece, (_, nb, kind) in zip(pieces_ll, pieces):
         between = "|".join(sorted(ids[k] for k in nb))

@@ -19,6 +19,7 @@ from .errors import GeometryError
 
 __all__ = [
     "GEOD",
+    "LocalProjection",
     "area_km2",
     "distance_m",
     "length_m",
@@ -182,3 +183,43 @@ def local_crs(geometry_or_bounds: Any) -> pyproj.CRS:
     if maxx - minx > 180:  # crosses the antimeridian: centre on the short side
         lon0 = ((lon0 + 360) % 360) - 180
     return pyproj.CRS.from_proj4(f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs")
+
+
+class LocalProjection:
+    """Forward and inverse transforms between lon/lat and :func:`local_crs`.
+
+    The one place corridor goes planar: buffers, offsets, nearest points and
+    snapping tolerances, in metres, near the data.  Reported lengths are never
+    measured here (see :func:`local_crs` for the distortion bound).
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> proj = LocalProjection((45, 39, 47, 41))
+    >>> p = proj.to_local(Point(46, 40))
+    >>> round(p.x, 6), round(p.y, 6)
+    (0.0, 0.0)
+    >>> round(proj.to_lonlat(p).x, 9)
+    46.0
+    """
+
+    def __init__(self, geometry_or_bounds: Any) -> None:
+        self.crs = local_crs(geometry_or_bounds)
+        self._fwd = pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
+        self._inv = pyproj.Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
+
+    def xy_to_local(self, lon: Any, lat: Any) -> tuple[Any, Any]:
+        """Projected ``(x, y)`` in metres of ``(lon, lat)`` (scalars or arrays)."""
+        return self._fwd.transform(lon, lat)
+
+    def xy_to_lonlat(self, x: Any, y: Any) -> tuple[Any, Any]:
+        """``(lon, lat)`` of projected ``(x, y)`` (scalars or arrays)."""
+        return self._inv.transform(x, y)
+
+    def to_local(self, geometry: Any) -> Any:
+        """Geometries (one or an array) from lon/lat to the local projection."""
+        return shapely.transform(geometry, lambda xy: np.column_stack(self._fwd.transform(xy[:, 0], xy[:, 1])))
+
+    def to_lonlat(self, geometry: Any) -> Any:
+        """Geometries (one or an array) from the local projection to lon/lat."""
+        return shapely.transform(geometry, lambda xy: np.column_stack(self._inv.transform(xy[:, 0], xy[:, 1])))

@@ -34,11 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from .errors import CRSError, GeometryError, ParameterError, UnknownTerritoryError
-from .geodesy import GEOD, distance_m, length_m, local_crs
+from .geodesy import GEOD, LocalProjection, distance_m, length_m
 from .route import Route
 
 if TYPE_CHECKING:
@@ -98,17 +97,11 @@ class _Engine:
         self.bnd_tree = shapely.STRtree(self.bnd)
         self.ids = sorted(region.countries["iso3"].astype(str))
         minx, miny, maxx, maxy = region.countries.total_bounds
-        self.crs = local_crs((minx, miny, maxx, maxy))
-        self.fwd = pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
-        self.inv = pyproj.Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
+        self.proj = LocalProjection((minx, miny, maxx, maxy))
+        self.to_local = self.proj.to_local
+        self.to_ll = self.proj.to_lonlat
         self.region = region
         self._border_cache: dict[Any, Any] = {}
-
-    def to_local(self, g: Any) -> Any:
-        return shapely.transform(g, lambda xy: np.column_stack(self.fwd.transform(xy[:, 0], xy[:, 1])))
-
-    def to_ll(self, g: Any) -> Any:
-        return shapely.transform(g, lambda xy: np.column_stack(self.inv.transform(xy[:, 0], xy[:, 1])))
 
     def border_lines(self, border: Any = None) -> tuple[str, Any]:
         """(label, lon/lat lines) of one border (a pair) or of all international borders."""
@@ -535,7 +528,7 @@ def _geodesic_clearance_m(eng: _Engine, lines_local: np.ndarray, border_local: A
     """
     sl = shapely.shortest_line(lines_local, border_local)
     ends = shapely.get_coordinates(sl).reshape(-1, 2, 2)
-    lon, lat = eng.inv.transform(ends[:, :, 0].ravel(), ends[:, :, 1].ravel())
+    lon, lat = eng.proj.xy_to_lonlat(ends[:, :, 0].ravel(), ends[:, :, 1].ravel())
     lon = np.asarray(lon).reshape(-1, 2)
     lat = np.asarray(lat).reshape(-1, 2)
     _, _, d = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
@@ -740,7 +733,7 @@ class RouteAnalysis:
             raise ParameterError(f"`step_km` must be > 0, got {step_km}.")
         km = np.unique(np.r_[np.arange(0.0, self.length_km, step_km), self.length_km])
         xy = self.route.points_at_km(km)
-        pts = shapely.points(np.column_stack(self._eng.fwd.transform(xy[:, 0], xy[:, 1])))
+        pts = shapely.points(np.column_stack(self._eng.proj.xy_to_local(xy[:, 0], xy[:, 1])))
         if border is not None:
             candidates = [self._eng.border_local(tuple(border))]
         else:

@@ -35,11 +35,10 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from .errors import DataError, DownloadError, GeometryError, NoPathError, ParameterError, UnknownPlaceError
-from .geodesy import _as_point, area_km2, distance_m, length_m, local_crs, segment_lengths_m
+from .geodesy import LocalProjection, _as_point, area_km2, distance_m, length_m, segment_lengths_m
 from .measure import DEFAULT_SPEEDS_KMH, _crossings_table, _engine, _sections, _split, territory_km
 from .places import Place, place
 from .route import Route, Stop
@@ -374,12 +373,8 @@ def network_from_region(
     """
     polygon = region.geometry_of(id)
     if buffer_km:
-        crs = local_crs(polygon)
-        fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        inv = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        local = shapely.transform(polygon, lambda xy: np.column_stack(fwd.transform(*xy.T)))
-        local = shapely.buffer(local, float(buffer_km) * 1000.0)
-        polygon = shapely.transform(local, lambda xy: np.column_stack(inv.transform(*xy.T)))
+        proj = LocalProjection(polygon)
+        polygon = proj.to_lonlat(shapely.buffer(proj.to_local(polygon), float(buffer_km) * 1000.0))
     return _network_from_polygon(
         polygon,
         what=f"{id!r} of region {region.name!r}",
@@ -575,14 +570,12 @@ class _Snapper:
     def __init__(self, edges: _Edges) -> None:
         self.edges = edges
         minx, miny, maxx, maxy = shapely.total_bounds(edges.geoms)
-        self.crs = local_crs((minx, miny, maxx, maxy))
-        self.fwd = pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
-        self.inv = pyproj.Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
-        self.local = shapely.transform(edges.geoms, lambda xy: np.column_stack(self.fwd.transform(xy[:, 0], xy[:, 1])))
+        self.proj = LocalProjection((minx, miny, maxx, maxy))
+        self.local = self.proj.to_local(edges.geoms)
         self.tree = shapely.STRtree(self.local)
 
     def snap(self, name: str, lon: float, lat: float, max_snap_m: float) -> tuple[Snap, int, float]:
-        x, y = self.fwd.transform(lon, lat)
+        x, y = self.proj.xy_to_local(lon, lat)
         p = shapely.Point(x, y)
         i = int(self.tree.query_nearest(p, all_matches=False)[0])
         line = self.local[i]

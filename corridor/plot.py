@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import pyproj
 import shapely
 
 from .maps import (
@@ -151,7 +150,7 @@ def plot_map(
     from matplotlib.patches import Patch
     from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-    from .geodesy import local_crs
+    from .geodesy import LocalProjection
 
     if color_by not in ("route", "territory"):
         raise ValueError(f"`color_by` must be 'route' or 'territory', got {color_by!r}.")
@@ -171,12 +170,9 @@ def plot_map(
         else:
             extent = tuple(float(v) for v in reg.countries.total_bounds)  # type: ignore[assignment]
     assert extent is not None
-    crs = local_crs(extent)
-    fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-
-    def proj(g: Any) -> Any:
-        return shapely.transform(g, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
-
+    local = LocalProjection(extent)
+    proj = local.to_local
+    fwd = local.xy_to_local
     box_ll = shapely.box(*extent).segmentize(0.05)
     box = proj(box_ll)
     x0, y0, x1, y1 = box.bounds
@@ -299,7 +295,7 @@ def plot_map(
             )
         )
         if stops and r.stops:
-            xy = np.array([fwd.transform(s.lon, s.lat) for s in r.stops])
+            xy = np.array([fwd(s.lon, s.lat) for s in r.stops])
             ax.scatter(
                 xy[:, 0],
                 xy[:, 1],
@@ -325,7 +321,7 @@ def plot_map(
                     )
         if crossings and an is not None and len(an.crossings):
             any_cross = True
-            cxy = np.array([fwd.transform(p.x, p.y) for p in an.crossings.geometry])
+            cxy = np.array([fwd(p.x, p.y) for p in an.crossings.geometry])
             ax.scatter(
                 cxy[:, 0],
                 cxy[:, 1],
@@ -405,7 +401,7 @@ def plot_map(
                     **_FONT,
                 )
             else:
-                px, py = fwd.transform(lon, lat)
+                px, py = fwd(lon, lat)
                 if not view.contains(shapely.Point(px, py)):
                     continue
                 part = reg.geometry_of(text)

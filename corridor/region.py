@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from ._coverage import clean_coverage
@@ -32,7 +31,7 @@ from .errors import (
     ParameterError,
     UnknownTerritoryError,
 )
-from .geodesy import area_km2, length_m, local_crs
+from .geodesy import LocalProjection, area_km2, length_m
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -223,14 +222,8 @@ class Region:
         ga, gb = self.geometry_of(a), self.geometry_of(b)
         if shapely.intersects(ga, gb):
             return []
-        crs = local_crs(shapely.union(ga, gb))
-        fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        inv = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-
-        def tf(t: pyproj.Transformer, g: Any) -> Any:
-            return shapely.transform(g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
-
-        line = tf(inv, shapely.shortest_line(tf(fwd, ga), tf(fwd, gb)))
+        proj = LocalProjection(shapely.union(ga, gb))
+        line = proj.to_lonlat(shapely.shortest_line(proj.to_local(ga), proj.to_local(gb)))
         # the territories whose interior the line passes through, ordered along it
         hits = []
         for iso, geom in zip(self.countries["iso3"], self.countries.geometry):

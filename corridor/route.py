@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import pyproj
 import shapely
 
 from .errors import CRSError, GeometryError, ParameterError
-from .geodesy import GEOD, local_crs, segment_lengths_m
+from .geodesy import GEOD, LocalProjection, segment_lengths_m
 from .places import Place, place
 
 if TYPE_CHECKING:
@@ -216,10 +215,9 @@ class Route:
     def km_of(self, point: Any) -> float:
         """Chainage (km) of the point on the route nearest to ``point`` (place or lon/lat)."""
         p = _as_place_or_point(point)
-        crs = local_crs(self.geometry)
-        fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        line = _tf(fwd, self.geometry)
-        q = _tf(fwd, shapely.Point(p))
+        proj = LocalProjection(self.geometry)
+        line = proj.to_local(self.geometry)
+        q = proj.to_local(shapely.Point(p))
         frac = shapely.line_locate_point(line, q, normalized=True)
         # map the planar fraction to a vertex interval, then to geodesic chainage
         proj_xy = shapely.get_coordinates(line)
@@ -745,10 +743,6 @@ def _as_place_or_point(p: Any) -> tuple[float, float]:
     if abs(xy[1]) > 90:
         raise GeometryError(f"Latitude {xy[1]} of {p!r} is beyond ±90°: axes swapped? Use (lon, lat).")
     return float(xy[0]), float(xy[1])
-
-
-def _tf(t: pyproj.Transformer, g: Any) -> Any:
-    return shapely.transform(g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
 
 
 def _chain(lines: list[Any], tolerance_m: float, *, where: str) -> np.ndarray:
