@@ -625,35 +625,28 @@ def make_map(
                 ).add_to(group)
         for coords in _latlon(geom):
             folium.PolyLine(coords, color="#ffffff", weight=line_w + 1.5, opacity=0.9, interactive=False).add_to(group)
+        # (line, colour, tooltip): the whole route, or one piece per territory section
+        pieces: list[tuple[Any, str, str]] = [(geom, color, tip)]
         if color_by == "territory" and an is not None:
-            for row in an.sections.itertuples():
-                if row.to_km <= row.from_km:
-                    continue
-                sub = shapely.simplify(_sub_line(r, row.from_km, row.to_km), ROUTE_TOLERANCE_DEG)
-                c = territory_color(str(row.iso3), iso_index.get(str(row.iso3), 0))
-                stip = (
+            pieces = [
+                (
+                    shapely.simplify(_sub_line(r, row.from_km, row.to_km), ROUTE_TOLERANCE_DEG),
+                    territory_color(str(row.iso3), iso_index.get(str(row.iso3), 0)),
                     tip + f"<br>{escape_text(row.part_id)}: km {row.from_km:,.1f}–{row.to_km:,.1f} "
-                    f"({row.length_km:,.1f} km)"
+                    f"({row.length_km:,.1f} km)",
                 )
-                for coords in _latlon(sub):
-                    folium.PolyLine(
-                        coords,
-                        color=c,
-                        weight=line_w,
-                        opacity=1,
-                        dash_array=dash,
-                        tooltip=folium.Tooltip(stip, sticky=True),
-                        class_name="corridor-route",
-                    ).add_to(group)
-        else:
-            for coords in _latlon(geom):
+                for row in an.sections.itertuples()
+                if row.to_km > row.from_km
+            ]
+        for piece, c, ptip in pieces:
+            for coords in _latlon(piece):
                 folium.PolyLine(
                     coords,
-                    color=color,
+                    color=c,
                     weight=line_w,
                     opacity=1,
                     dash_array=dash,
-                    tooltip=folium.Tooltip(tip, sticky=True),
+                    tooltip=folium.Tooltip(ptip, sticky=True),
                     class_name="corridor-route",
                 ).add_to(group)
         sub = f"{r.length_km:,.0f} km" + (f", {escape_text(r.status)}" if dash else "")

@@ -566,14 +566,7 @@ def plot_border_profile(
     ax.set_xlabel("Distance along route (km, geodesic)")
     what = "border" if border is None else f"{'–'.join(map(str, border))} border"
     ax.set_ylabel(f"Distance to {_text(what)} (km)")
-    ax.set_title(
-        _text(f"{analysis.route.name}: distance to the {what}"),
-        loc="left",
-        fontsize=11,
-        fontweight="bold",
-    )
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color="#ddd", lw=0.6)
+    _chart_style(ax, f"{analysis.route.name}: distance to the {what}", grid="y")
     ax.legend(
         handles=list(seen.values()),
         loc="upper right",
@@ -638,14 +631,14 @@ def plot_territory(
         ax.text(v, cast(float, yi), f"  {v:,.1f} km ({v / total:.0%})", va="center", fontsize=8)
     ax.set_xlim(0, float(km.max()) * 1.35 if len(km) else 1)
     ax.set_xlabel("km (geodesic)")
-    ax.set_title(
-        _text(f"{analysis.route.name}: {total:,.1f} km by territory"),
-        loc="left",
-        fontsize=11,
-        fontweight="bold",
-    )
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x", color="#e3e3e3", lw=0.6)
+    _chart_style(ax, f"{analysis.route.name}: {total:,.1f} km by territory", grid="x")
     ax.set_axisbelow(True)
     _save(fig, path, dpi)
     return fig, ax
+
+
+def _chart_style(ax: Any, title: str, *, grid: str) -> None:
+    """The house style of corridor's charts: bold left title, open frame, light grid."""
+    ax.set_title(_text(title), loc="left", fontsize=11, fontweight="bold")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis=grid, color="#ddd", lw=0.6)

@@ -164,7 +164,16 @@ def test_route_and_analysis_explore(zangezur, analysis):
     import folium
 
     assert isinstance(zangezur.explore(), folium.Map)
-    assert isinstance(analysis.explore(color_by="territory"), folium.Map)
+    m = analysis.explore(color_by="territory")
+    assert isinstance(m, folium.Map)
+    html = m.get_root().render()
+    from corridor.maps import TERRITORY_COLORS
+
+    # one line per territory section, in that territory's colour, with its km in the tooltip
+    for row in analysis.sections.itertuples():
+        if row.iso3 != "unassigned" and row.length_km > 0.5:
+            assert f"{row.part_id}: km {row.from_km:,.1f}" in html
+    assert TERRITORY_COLORS["ARM"] in html and TERRITORY_COLORS["AZE"] in html
 
 
 def test_bad_arguments(analysis):
