@@ -52,7 +52,7 @@ def test_compare_json_is_stable(tmp_path):
     recs = json.loads(out.stdout)
     assert recs[0]["scenario"] == "TRIPP / Zangezur rail (via Armenia)"
     assert recs[0]["transit"] == "AZE-ARM-AZE" and recs[0]["crossings"] == 2
-    assert (tmp_path / "m.html").exists()
+    assert "TRIPP / Zangezur rail (via Armenia)" in (tmp_path / "m.html").read_text(encoding="utf-8")
 
 
 def test_compare_markdown_and_csv(tmp_path):

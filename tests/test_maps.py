@@ -200,7 +200,10 @@ def test_plot_map_saves(tmp_path, suffix, zangezur, araz, analysis):
 
 def test_plot_map_escapes_mathtext(tmp_path, zangezur):
     r = zangezur.with_attrs(name="cost $5 and ${x}")
-    plot_map(routes=[r], path=tmp_path / "m.png", crossings=False)
+    fig, ax = plot_map(routes=[r], path=tmp_path / "m.png", crossings=False)
+    # escaped for mathtext, so the dollars print as dollars instead of failing or vanishing
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(lbl.startswith(r"cost \$5 and \${x} (") for lbl in labels)
 
 
 def test_plot_profile_and_territory(tmp_path, analysis):
@@ -210,6 +213,9 @@ def test_plot_profile_and_territory(tmp_path, analysis):
     fig, ax = plot_territory(analysis, path=tmp_path / "territory.svg")
     assert (tmp_path / "territory.svg").stat().st_size > 5_000
     assert len(ax.patches) == int((analysis.km_by_territory > 0).sum())
+    # the bars are the analysis' km per territory
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == pytest.approx(sorted(analysis.km_by_territory[analysis.km_by_territory > 0]))
     plot_territory(analysis, by="part", path=tmp_path / "parts.pdf")
 
 

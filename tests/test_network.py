@@ -405,6 +405,8 @@ def test_online_rail_and_crossings(tmp_path: Path) -> None:
 @pytest.mark.network
 def test_online_place(tmp_path: Path) -> None:
     G = network_from_place("Meghri, Armenia", cache_folder=tmp_path)
-    assert len(G) > 0
+    assert len(G) > 50  # Meghri's streets and the M2 road
+    xs = [d["x"] for _, d in G.nodes(data=True)]
+    assert 45.8 < min(xs) and max(xs) < 46.7  # southern Syunik, around Meghri (46.24°E)
     with pytest.raises(UnknownPlaceError):
         network_from_place("Qwzxv-no-such-place-Kjhg", cache_folder=tmp_path)
