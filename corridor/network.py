@@ -243,15 +243,19 @@ def network_from_bbox(
         No internet, a timeout, or no network in the area.
     """
     what = f"the bounding box {tuple(bbox)}"
-    _check_area(bbox, max_area_km2, what)
-    kw = _filter_kwargs(network_type, custom_filter)
-    west, south, east, north = (float(v) for v in bbox)
-
-    def call(ox: Any) -> Any:
-        return ox.graph_from_bbox((west, south, east, north), simplify=simplify, retain_all=retain_all, **kw)
-
-    with _osmnx_settings(timeout_s=timeout_s, cache_folder=cache_folder):
-        return _download(call, what=what, timeout_s=timeout_s, retries=retries)
+    _check_area(bbox, max_area_km2, what)  # validates the box before it is built
+    return _network_from_polygon(
+        shapely.box(*(float(v) for v in bbox)),
+        what=what,
+        network_type=network_type,
+        custom_filter=custom_filter,
+        simplify=simplify,
+        retain_all=retain_all,
+        max_area_km2=max_area_km2,
+        timeout_s=timeout_s,
+        retries=retries,
+        cache_folder=cache_folder,
+    )
 
 
 def _network_from_polygon(
