@@ -148,7 +148,7 @@ class _Engine:
 
 
 def _border_key(border: Any) -> Any:
-    return None if border is None else tuple(sorted(map(str, border)))
+    return None if border is None else _pair_key(border)
 
 
 _ENGINES: weakref.WeakKeyDictionary[Any, _Engine] = weakref.WeakKeyDictionary()

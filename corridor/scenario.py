@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ._data import data_path
 from ._io import atomic_write, atomic_write_text, check_output_path
 from .errors import CorridorError, ParameterError, ScenarioError
-from .measure import DEFAULT_DWELL_H, RouteAnalysis, analyze
+from .measure import DEFAULT_DWELL_H, RouteAnalysis, _pair_key, analyze
 from .route import MODES, STATUSES, Route
 
 if TYPE_CHECKING:
@@ -122,9 +122,7 @@ class DwellSpec(_Strict):
     @classmethod
     def _pairs(cls, v: dict[str, float]) -> dict[str, float]:
         for k, h in v.items():
-            parts = [p for p in k.replace("–", "-").split("-") if p]
-            if len(parts) != 2:
-                raise ParameterError(f"border key {k!r} must be a pair such as 'ARM-AZE'")
+            _pair_key(k)  # the same parsing travel_time uses; raises on anything but a pair
             if h < 0:
                 raise ParameterError(f"dwell time for {k!r} must be >= 0")
         return v
