@@ -60,20 +60,14 @@ def _emit(df: Any, fmt: str, *, title: str = "") -> None:
     elif fmt == "csv":
         click.echo(df.to_csv(index=False), nl=False)
     elif fmt == "markdown":
-        click.echo(_markdown(df))
+        from .scenario import markdown_table
+
+        click.echo(markdown_table(df, index=False), nl=False)
     else:
         with pd.option_context("display.width", 200, "display.max_columns", 50):
             if title:
                 click.echo(title)
             click.echo(df.to_string(index=False))
-
-
-def _markdown(df: Any) -> str:
-    cols = [str(c) for c in df.columns]
-    out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for row in df.itertuples(index=False):
-        out.append("| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |")
-    return "\n".join(out)
 
 
 @main.command()

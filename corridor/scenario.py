@@ -474,21 +474,18 @@ def compare(
     return df
 
 
-def _markdown(df: pd.DataFrame) -> str:
-    cols = [df.index.name or "", *map(str, df.columns)]
-    out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for idx, row in zip(df.index, df.itertuples(index=False)):
-        cells = [str(idx), *(_fmt(v) for v in row)]
-        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(out) + "\n"
+def markdown_table(df: pd.DataFrame, *, index: bool = True) -> str:
+    """A DataFrame as a Markdown table (pandas + tabulate), ``|`` in cells escaped."""
 
+    def esc(v: Any) -> Any:
+        return v.replace("|", "\\|") if isinstance(v, str) else v
 
-def _fmt(v: Any) -> str:
-    if isinstance(v, float) and v == 0:
-        return "0"
-    if isinstance(v, float):
-        return f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"
-    return str(v)
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].map(esc)
+    out.index = out.index.map(esc)
+    return out.to_markdown(index=index, floatfmt=".2f") + "\n"
 
 
 def comparison_text(df: pd.DataFrame, fmt: str) -> str:
@@ -499,7 +496,7 @@ def comparison_text(df: pd.DataFrame, fmt: str) -> str:
         recs = json.loads(df.reset_index().to_json(orient="records", force_ascii=False))
         return json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
-        return _markdown(df)
+        return markdown_table(df)
     if fmt == "html":
         return df.to_html(escape=True, float_format=lambda x: f"{x:.3f}")
     if fmt == "table":

@@ -98,7 +98,14 @@ def test_exports(table, tmp_path):
     assert {"scenario", "length_km", "km_ARM", "transit"} <= set(recs[0])
     back = pd.read_csv(tmp_path / "c.csv", index_col="scenario")
     assert back["crossings"].tolist() == table["crossings"].tolist()
-    assert comparison_text(table, "markdown").startswith("| scenario |")
+    md = comparison_text(table, "markdown").splitlines()
+    assert [c.strip() for c in md[0].strip("|").split("|")][:2] == ["scenario", "length_km"]
+    assert len(md) == 2 + len(table)  # header, rule, one row per scenario
+    # a "|" in a name is escaped, so every row keeps the same number of cells
+    odd = table.rename(index={table.index[0]: "via A|B"})
+    rows = comparison_text(odd, "markdown").splitlines()
+    assert "via A\\|B" in rows[2]
+    assert len({r.replace("\\|", "").count("|") for r in rows}) == 1
     fig = corridor.plot_comparison(table, path=tmp_path / "bars.png")
     assert (tmp_path / "bars.png").stat().st_size > 10_000
     assert len(fig.axes) == 1
