@@ -166,7 +166,11 @@ def _place_name(n: str) -> str:
 
 
 def _longest_chain(border: Any) -> Any:
-    """One line through all border pieces, in order, for locating along the border."""
+    """One line through all border pieces, in order, for locating along the border.
+
+    Hand-written: ``shapely.line_merge`` joins only pieces that touch, and the
+    pieces of a border are separated by water (reservoirs) that this bridges.
+    """
     parts = [p for p in shapely.get_parts(border) if p.geom_type == "LineString"]
     if len(parts) == 1:
         return parts[0]
@@ -238,21 +242,18 @@ def _cluster_gap_m(border: Any, limit_m: float) -> float:
     Gaps under the limit are water (reservoirs) on one border; larger ones
     mean separate borders (Nakhchivan's and mainland Azerbaijan's with Iran).
     """
+    import networkx as nx
+
     pieces = _line_pieces(border)
-    n = len(pieces)
-    group = list(range(n))
-
-    def find(i: int) -> int:
-        while group[i] != i:
-            group[i] = group[group[i]]
-            i = group[i]
-        return i
-
-    for i in range(n):
-        for j in range(i + 1, n):
-            if shapely.distance(pieces[i], pieces[j]) <= limit_m:
-                group[find(i)] = find(j)
-    roots = {find(i) for i in range(n)}
-    if len(roots) < 2:
+    g = nx.Graph()
+    g.add_nodes_from(range(len(pieces)))
+    d = {
+        (i, j): float(shapely.distance(pieces[i], pieces[j]))
+        for i in range(len(pieces))
+        for j in range(i + 1, len(pieces))
+    }
+    g.add_edges_from(pair for pair, dist in d.items() if dist <= limit_m)
+    comp = {i: k for k, nodes in enumerate(nx.connected_components(g)) for i in nodes}
+    if len(set(comp.values())) < 2:
         return 0.0
-    return min(shapely.distance(pieces[i], pieces[j]) for i in range(n) for j in range(n) if find(i) != find(j))
+    return min(dist for (i, j), dist in d.items() if comp[i] != comp[j])

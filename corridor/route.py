@@ -746,7 +746,12 @@ def _as_place_or_point(p: Any) -> tuple[float, float]:
 
 
 def _chain(lines: list[Any], tolerance_m: float, *, where: str) -> np.ndarray:
-    """Join lines in order into one coordinate array (turning reversed pieces)."""
+    """Join lines in order into one coordinate array (turning reversed pieces).
+
+    Hand-written because ``shapely.line_merge`` needs exactly shared end points
+    and does not keep the file's order; here ends may be up to ``tolerance_m``
+    apart (geodesic) and a break is reported at the line where it happens.
+    """
     out = shapely.get_coordinates(lines[0])
     for k, line in enumerate(lines[1:], start=1):
         c = shapely.get_coordinates(line)
