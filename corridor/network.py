@@ -610,7 +610,7 @@ def _lonlat_at(geom: Any, local: Any, d: float) -> tuple[float, float]:
     return float(p[0]), float(p[1])
 
 
-def _as_named_point(item: Any, default: str) -> tuple[str, float, float]:
+def _as_named_point(item: Any) -> tuple[str, float, float]:
     if isinstance(item, (str, Place)):
         p = place(item)
         return p.name, p.lon, p.lat
@@ -637,7 +637,7 @@ def snap_to_network(
     sn = _Snapper(_edges(G, _mode_of(G, mode)))
     rows = []
     for item in points:
-        name, lon, lat = _as_named_point(item, "point")
+        name, lon, lat = _as_named_point(item)
         s, _, _ = sn.snap(name, lon, lat, max_snap_m)
         u, v, k = s.edge
         rows.append(
@@ -966,7 +966,7 @@ def path_on_network(
     -------
     NetworkPath
     """
-    items = [_as_named_point(p, "point") for p in (origin, *via, destination)]
+    items = [_as_named_point(p) for p in (origin, *via, destination)]
     router = _Router(G, weight=weight, mode=mode, avoid=avoid, region=region, max_snap_m=max_snap_m)
     router.add_points(items)
     seq = router.path(router.snap_nodes)
@@ -1065,7 +1065,7 @@ def alternative_routes(
     """
     if int(k) < 1:
         raise ParameterError(f"`k` must be at least 1, got {k!r}.")
-    items = [_as_named_point(p, "point") for p in (origin, destination)]
+    items = [_as_named_point(p) for p in (origin, destination)]
     router = _Router(G, weight=weight, mode=mode, avoid=avoid, region=region, max_snap_m=max_snap_m)
     router.add_points(items)
     a, b = router.snap_nodes

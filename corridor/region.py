@@ -55,10 +55,6 @@ COUNTRY_NAMES = {
 _LAYERS = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning")
 
 
-def _empty_gdf(columns: list[str]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs="EPSG:4326")
-
-
 @dataclass(frozen=True, eq=False)
 class Region:
     """Territories as a clean coverage, with parts, borders and tripoints.

@@ -421,7 +421,8 @@ def compare(
     route does not cross: crossing a border makes the distance to it 0, so
     the crossed pairs are left out); ``detour_index`` (length / geodesic distance between
     the ends); ``travel_time_h`` (scenario speeds and dwell times); ``cost``
-    when a scenario gives ``cost_per_km`` or ``cost_per_crossing``.
+    when a scenario gives ``cost_per_km`` or ``cost_per_crossing``, in the
+    scenarios' ``currency`` (one for all; kept in ``df.attrs["cost_currency"]``).
 
     ``progress`` is an optional callable called with each scenario's name.
     """
@@ -438,9 +439,13 @@ def compare(
     eng = _engine(region)
     ids = list(eng.ids)
     rows = []
-    any_cost = any(
-        s.parameters.cost_per_km is not None or s.parameters.cost_per_crossing is not None for s in scenarios
-    )
+    costed = [
+        s for s in scenarios if s.parameters.cost_per_km is not None or s.parameters.cost_per_crossing is not None
+    ]
+    any_cost = bool(costed)
+    currencies = sorted({s.parameters.currency for s in costed})
+    if len(currencies) > 1:
+        raise ScenarioError(f"Costs are given in several currencies ({', '.join(currencies)}); use one.")
     for s in scenarios:
         if progress is not None:
             progress(s.name)
@@ -471,6 +476,8 @@ def compare(
         rows.append(row)
     df = pd.DataFrame(rows).set_index("scenario")
     df.index.name = "scenario"
+    if currencies:
+        df.attrs["cost_currency"] = currencies[0]
     return df
 
 

@@ -127,6 +127,16 @@ def test_costs(tmp_path):
     df = corridor.compare([s])
     a = corridor.analyze(s.route)
     assert df.loc["costed", "cost"] == pytest.approx(2.0 * a.length_km + 100 * len(a.crossings))
+    assert df.attrs["cost_currency"] == "USD"
+    euro = Scenario.from_dict(
+        {
+            "name": "euro",
+            "legs": [{"places": ["Kars", "Gyumri"]}],
+            "parameters": {"cost_per_km": 1.0, "currency": "EUR"},
+        }
+    )
+    with pytest.raises(ScenarioError, match="several currencies"):
+        corridor.compare([s, euro])
 
 
 def test_python_scenario_and_along_border_leg():
