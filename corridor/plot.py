@@ -333,31 +333,9 @@ def plot_map(
                 zorder=9,
             )
     if content.routes and stops:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                ls="none",
-                marker="o",
-                markersize=5,
-                markerfacecolor="white",
-                markeredgecolor="#444",
-                label="Stop",
-            )
-        )
+        handles.append(_marker_handle("o", "#444", "Stop"))
     if any_cross:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                ls="none",
-                marker="D",
-                markersize=5,
-                markerfacecolor="white",
-                markeredgecolor="#111",
-                label="Border crossing",
-            )
-        )
+        handles.append(_marker_handle("D", "#111", "Border crossing"))
     if color_by == "territory":
         present = sorted({str(x) for a in content.analyses.values() for x in a.sections["iso3"]})
         for iso in present:
@@ -642,3 +620,12 @@ def _chart_style(ax: Any, title: str, *, grid: str) -> None:
     ax.set_title(_text(title), loc="left", fontsize=11, fontweight="bold")
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis=grid, color="#ddd", lw=0.6)
+
+
+def _marker_handle(marker: str, edge: str, label: str) -> Any:
+    """A legend entry for a white marker with a coloured edge (stops, crossings)."""
+    from matplotlib.lines import Line2D
+
+    return Line2D(
+        [], [], ls="none", marker=marker, markersize=5, markerfacecolor="white", markeredgecolor=edge, label=label
+    )
