@@ -49,12 +49,12 @@ def batch():
 @pytest.fixture(scope="module")
 def region():
     r = corridor.load_region()
-    corridor.territory_km(random_walks(5), r)  # build the engine's index once
+    corridor.territory_km(random_walks(5), region=r)  # build the engine's index once
     return r
 
 
 def test_corridor_territory_km(benchmark, batch, region):
-    result = benchmark(corridor.territory_km, batch, region)
+    result = benchmark(corridor.territory_km, batch, region=region)
     assert len(result) == N_LINES
 
 
@@ -64,7 +64,7 @@ def test_geopandas_overlay(benchmark, batch, region):
 
 def test_agree_and_ratio(batch, region):
     t0 = time.perf_counter()
-    ours = corridor.territory_km(batch, region)
+    ours = corridor.territory_km(batch, region=region)
     t_ours = time.perf_counter() - t0
     t0 = time.perf_counter()
     ref = geopandas_reference(batch, region)
@@ -94,7 +94,7 @@ def test_million_vertex_route(region):
     xy = xy[~jump]
     r = corridor.Route.from_coords(xy)
     t0 = time.perf_counter()
-    a = corridor.analyze(r, region)
+    a = corridor.analyze(r, region=region)
     dt = time.perf_counter() - t0
     assert a.km_by_territory.sum() == pytest.approx(a.length_km, rel=1e-9)
     print(

@@ -1,4 +1,8 @@
-"""Offset lines along a border, for :meth:`corridor.Route.along_border`."""
+"""Offset lines along a border, for :meth:`corridor.Route.along_border` (pure geometry).
+
+Works on a region's polygons and borders and returns coordinates; it knows
+nothing of routes.  Planar work happens in :class:`corridor.geodesy.LocalProjection`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ import shapely.ops
 
 from .errors import GeometryError, ParameterError
 from .geodesy import LocalProjection
+from .places import resolve_named_point
+
+__all__ = ["along_border_coords"]
 
 
 def _group(region: Any, spec: str | Sequence[str], other: list[str] | None = None) -> list[str]:
@@ -37,61 +44,19 @@ def along_border_coords(
     smooth_m: float,
     connect: bool = False,
 ) -> tuple[np.ndarray, list[tuple[str, float, float]], str]:
-    from .route import _as_place_or_point
+    """Coordinates, stops and a label of a line ``offset_m`` inside ``side`` along the a–b border.
 
-    if isinstance(a, str) and a == "*":
-        B = _group(region, b)
-        A = _group(region, a, B)
-    else:
-        A = _group(region, a)
-        B = _group(region, b, A)
-    side_key = side if isinstance(side, str) else tuple(side)
-    if side_key in ("a", a if isinstance(a, str) else tuple(a)):
-        S, OTHER = A, B
-    elif side_key in ("b", b if isinstance(b, str) else tuple(b)):
-        S, OTHER = B, A
-    else:
-        raise ParameterError(f"`side` must be `a` or `b` (or their values {a!r} / {b!r}), got {side!r}.")
-
-    overlap = {region.iso3_of(x) for x in S} & {region.iso3_of(x) for x in OTHER}
-    overlap_parts = set(S) & set(OTHER)
-    if overlap_parts or (overlap and not _parts_only(region, S, OTHER)):
-        both = sorted(overlap_parts or overlap)
-        raise ParameterError(f"{', '.join(both)} is on both sides of the border; `a` and `b` must not overlap.")
-
-    # the border: every line shared by a member of S and a member of OTHER
-    pieces = []
-    for s in S:
-        for o in OTHER:
-            g = region.border(s, o)
-            if not g.is_empty:
-                pieces.append(g)
-    if not pieces:
-        raise GeometryError(f"{S} and {OTHER} share no border in this region.")
-    border_ll = shapely.line_merge(shapely.union_all(pieces))
+    See :meth:`corridor.Route.along_border` for the parameters and the method.
+    """
+    S, OTHER = _sides(region, a, b, side)
+    border_ll = _border_between(region, S, OTHER)
     side_ll = shapely.union_all([region.geometry_of(s) for s in S])
-
     proj = LocalProjection(border_ll)
     border = proj.to_local(border_ll)
-    side_poly = shapely.make_valid(proj.to_local(side_ll))
-    # fill holes (lakes, oxbows): eroding around them would push the line inland
-    parts = [p for p in shapely.get_parts(side_poly) if p.geom_type == "Polygon"]
-    side_poly = shapely.union_all(shapely.polygons(shapely.get_exterior_ring(np.array(parts, dtype=object))))
-    # erode the side territory: its boundary runs inside at offset_m from every edge
-    eroded = shapely.buffer(side_poly, -offset_m, quad_segs=16)
-    if eroded.is_empty:
-        raise GeometryError(f"`offset_m`={offset_m:g} is wider than the territory {S}.")
+    comps = _eroded_side(proj.to_local(side_ll), offset_m, S)
     band = shapely.buffer(border, offset_m * 1.5 + smooth_m, quad_segs=8)
-    comps = [c for c in shapely.get_parts(eroded) if c.geom_type == "Polygon"]
-    names = []
-    s_xy = e_xy = None
-    s_name = e_name = None
-    if start is not None:
-        s_xy = _as_place_or_point(start)
-        s_name = start if isinstance(start, str) else getattr(start, "name", f"{s_xy[0]:.4f}, {s_xy[1]:.4f}")
-    if end is not None:
-        e_xy = _as_place_or_point(end)
-        e_name = end if isinstance(end, str) else getattr(end, "name", f"{e_xy[0]:.4f}, {e_xy[1]:.4f}")
+    s_xy, s_name = _end_point(start)
+    e_xy, e_name = _end_point(end)
     spine = _longest_chain(border)
     limit_m = max(25_000.0, 20 * offset_m)
     if s_xy is None and e_xy is None:
@@ -113,6 +78,77 @@ def along_border_coords(
                 "choose places near that border, or another border."
             )
             raise ParameterError(msg)
+    sub = _offset_arc(comps, band, p_start, p_end, whole_ring_ok=s_xy is None and e_xy is None)
+    if smooth_m > 0:
+        sub = shapely.simplify(sub, smooth_m, preserve_topology=True)
+    sub_ll = shapely.get_coordinates(proj.to_lonlat(sub))
+    out = [sub_ll]
+    names: list[tuple[str, float, float]] = []
+    # stops: at the places themselves when connected, else where they project
+    for label, xy, name, at in (("start", s_xy, s_name, sub_ll[0]), ("end", e_xy, e_name, sub_ll[-1])):
+        if xy is not None and connect:
+            out.insert(0 if label == "start" else len(out), np.array([xy]))
+            names.append((name, *xy))
+        else:
+            names.append((name if xy is not None else label, float(at[0]), float(at[1])))
+    label = f"along {'/'.join(S)}–{'/'.join(OTHER)} border ({offset_m:g} m inside {'/'.join(S)})"
+    return np.vstack(out), names, label
+
+
+def _sides(region: Any, a: Any, b: Any, side: Any) -> tuple[list[str], list[str]]:
+    """The members of the side to run on and of the other side, checked."""
+    if isinstance(a, str) and a == "*":
+        B = _group(region, b)
+        A = _group(region, a, B)
+    else:
+        A = _group(region, a)
+        B = _group(region, b, A)
+    side_key = side if isinstance(side, str) else tuple(side)
+    if side_key in ("a", a if isinstance(a, str) else tuple(a)):
+        S, OTHER = A, B
+    elif side_key in ("b", b if isinstance(b, str) else tuple(b)):
+        S, OTHER = B, A
+    else:
+        raise ParameterError(f"`side` must be `a` or `b` (or their values {a!r} / {b!r}), got {side!r}.")
+    overlap = {region.iso3_of(x) for x in S} & {region.iso3_of(x) for x in OTHER}
+    overlap_parts = set(S) & set(OTHER)
+    if overlap_parts or (overlap and not _parts_only(region, S, OTHER)):
+        both = sorted(overlap_parts or overlap)
+        raise ParameterError(f"{', '.join(both)} is on both sides of the border; `a` and `b` must not overlap.")
+    return S, OTHER
+
+
+def _border_between(region: Any, S: list[str], OTHER: list[str]) -> Any:
+    """Every line shared by a member of S and a member of OTHER, merged (lon/lat)."""
+    pieces = [g for s in S for o in OTHER if not (g := region.border(s, o)).is_empty]
+    if not pieces:
+        raise GeometryError(f"{S} and {OTHER} share no border in this region.")
+    return shapely.line_merge(shapely.union_all(pieces))
+
+
+def _eroded_side(side_poly: Any, offset_m: float, S: list[str]) -> list[Any]:
+    """The side territory (holes filled) eroded by ``offset_m``: its polygons (local metres)."""
+    side_poly = shapely.make_valid(side_poly)
+    # fill holes (lakes, oxbows): eroding around them would push the line inland
+    parts = [p for p in shapely.get_parts(side_poly) if p.geom_type == "Polygon"]
+    side_poly = shapely.union_all(shapely.polygons(shapely.get_exterior_ring(np.array(parts, dtype=object))))
+    # erode the side territory: its boundary runs inside at offset_m from every edge
+    eroded = shapely.buffer(side_poly, -offset_m, quad_segs=16)
+    if eroded.is_empty:
+        raise GeometryError(f"`offset_m`={offset_m:g} is wider than the territory {S}.")
+    return [c for c in shapely.get_parts(eroded) if c.geom_type == "Polygon"]
+
+
+def _end_point(spec: Any) -> tuple[tuple[float, float] | None, str]:
+    """``(lon, lat)`` and a display name of a start/end given as a place, Place or pair."""
+    if spec is None:
+        return None, ""
+    name, lon, lat = resolve_named_point(spec)
+    return (lon, lat), name
+
+
+def _offset_arc(comps: list[Any], band: Any, p_start: Any, p_end: Any, *, whole_ring_ok: bool) -> Any:
+    """The arc of the eroded component's edge from p_start to p_end that stays in ``band``."""
     # the component of the eroded territory that runs along the border near both ends
     near_band = [c for c in comps if shapely.intersects(shapely.get_exterior_ring(c), band)]
     if not near_band:
@@ -122,47 +158,10 @@ def along_border_coords(
     d0 = float(shapely.line_locate_point(ring, p_start))
     d1 = float(shapely.line_locate_point(ring, p_end))
     if abs(d1 - d0) < 1e-6:
-        if s_xy is None and e_xy is None:  # a closed border (an enclave): the whole ring
-            sub = ring
-        else:
-            raise GeometryError("`start` and `end` project to the same point of the border.")
-    else:
-        sub = _best_arc(ring, d0, d1, band)
-    if smooth_m > 0:
-        sub = shapely.simplify(sub, smooth_m, preserve_topology=True)
-    reverse = False
-    sub_ll = shapely.get_coordinates(proj.to_lonlat(sub))
-    if reverse:
-        sub_ll = sub_ll[::-1]
-    out = [sub_ll]
-    # stops: at the places themselves when connected, else where they project
-    if s_xy is not None:
-        if connect:
-            out.insert(0, np.array([s_xy]))
-            names.append((str(s_name), *s_xy))
-        else:
-            names.append((str(s_name), *sub_ll[0]))
-    else:
-        names.append(("start", *sub_ll[0]))
-    if e_xy is not None:
-        if connect:
-            out.append(np.array([e_xy]))
-            names.append((str(e_name), *e_xy))
-        else:
-            names.append((str(e_name), *sub_ll[-1]))
-    else:
-        names.append(("end", *sub_ll[-1]))
-    coords_ll = np.vstack(out)
-    label = f"along {'/'.join(S)}–{'/'.join(OTHER)} border ({offset_m:g} m inside {'/'.join(S)})"
-    names = [(n if not isinstance(n, str) else _place_name(n), x, y) for n, x, y in names]
-    return coords_ll, names, label
-
-
-def _place_name(n: str) -> str:
-    from .places import builtin_gazetteer
-
-    g = builtin_gazetteer()
-    return g.get(n).name if n in g else n
+        if whole_ring_ok:  # a closed border (an enclave): the whole ring
+            return ring
+        raise GeometryError("`start` and `end` project to the same point of the border.")
+    return _best_arc(ring, d0, d1, band)
 
 
 def _longest_chain(border: Any) -> Any:

@@ -93,6 +93,20 @@ def clean_coverage(
     territory is an enclave that the surrounding territory's outline failed to
     cut out (Artsvashen, Yukhari Askipara and Barkhudarly in the built-in
     data): it goes wholly to the territory whose part it is.
+
+    Examples
+    --------
+    Two squares with a 0.001° (85 m) gap between them: the gap is split down the middle.
+
+    >>> import shapely
+    >>> a, b = shapely.box(45.0, 40.0, 45.1, 40.1), shapely.box(45.101, 40.0, 45.2, 40.1)
+    >>> cleaned, report = clean_coverage([a, b], ["A", "B"])
+    >>> bool(shapely.coverage_is_valid(cleaned)), report["kind"].tolist(), round(float(report.area_km2.sum()), 2)
+    (True, ['gap', 'gap'], 0.95)
+    >>> clean_coverage([a, b], ["A", "A"])
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: `ids` must be unique, one per territory.
     """
     try:
         return _clean_coverage(geometries, ids, gap_width_m=gap_width_m, step_m=step_m)
@@ -214,7 +228,7 @@ def _split_contested(P: np.ndarray, C: object, step: float, gap_width_m: float) 
     extent = shapely.buffer(shapely.envelope(C), 10 * max(gap_width_m, step))
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=extent, ordered=True))
     if len(cells) != len(pts):  # pragma: no cover - GEOS merged close points
-        raise RuntimeError("Voronoi diagram lost points; try a larger `step_m`.")
+        raise GeometryError("Voronoi diagram lost points; try a larger `step_m`.")
     new = []
     for i in range(n):
         sel = cells[labels == i]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+__all__ = ["analysis_html", "route_html"]
+
 _STYLE = "border-collapse:collapse;font-family:sans-serif;font-size:12px"
 
 
@@ -18,6 +20,7 @@ def _table(rows: list[tuple[str, str]]) -> str:
 
 
 def route_html(route: Any) -> str:
+    """A route's summary as an HTML table."""
     rows = [
         ("Route", route.name),
         ("Length", f"{route.length_km:,.1f} km (geodesic, WGS84)"),
@@ -31,6 +34,7 @@ def route_html(route: Any) -> str:
 
 
 def analysis_html(an: Any) -> str:
+    """An analysis' headline figures and sections as HTML tables."""
     head = _table(
         [
             ("Route", an.route.name),

@@ -15,9 +15,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import CorridorError
+from .errors import RemoteResourceError
 
-__all__ = ["RemoteResourceError", "inline_assets", "leaflet_dir"]
+__all__ = ["inline_assets", "leaflet_dir"]
 
 _SCRIPT_SRC = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']([^"']+)["'][^>]*>\s*</script>""", re.I)
 _LINK_CSS = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']([^"']+)["'][^>]*/?>""", re.I)
@@ -32,10 +32,6 @@ _UNUSED = (
     "awesome.rotate",
     "glyphicons",
 )
-
-
-class RemoteResourceError(CorridorError, ValueError):
-    """A page needs a remote script or stylesheet that cannot be inlined."""
 
 
 def leaflet_dir() -> Path:

@@ -25,7 +25,18 @@ _DEPS = [
 
 
 def show_versions() -> None:
-    """Print the versions of corridor, GEOS, PROJ, GDAL and the Python packages it uses."""
+    """Print the versions of corridor, GEOS, PROJ, GDAL and the Python packages it uses.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> show_versions()  # doctest: +ELLIPSIS
+    python     : ...
+    GEOS       : ...
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     import pyogrio

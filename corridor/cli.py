@@ -60,7 +60,7 @@ def _emit(df: Any, fmt: str, *, title: str = "") -> None:
     elif fmt == "csv":
         click.echo(df.to_csv(index=False), nl=False)
     elif fmt == "markdown":
-        from .scenario import markdown_table
+        from .io import markdown_table
 
         click.echo(markdown_table(df, index=False), nl=False)
     else:
@@ -165,7 +165,8 @@ def _load_any(files: tuple[str, ...]) -> list[Any]:
 
 
 def _compare_and_print(scenarios: list[Any], fmt: str) -> Any:
-    from .scenario import compare, comparison_text
+    from .io import comparison_text
+    from .scenario import compare
 
     step, bar = _progress([s.name for s in scenarios])
     try:
@@ -200,8 +201,9 @@ def demo(out_dir: str | None) -> None:
     import datetime as dt
     from pathlib import Path
 
-    from .maps import save_map
-    from .scenario import builtin_scenarios, compare_map, export_comparison
+    from .io import export_comparison
+    from .maps import compare_map, save_map
+    from .scenario import builtin_scenarios
 
     if out_dir is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -238,14 +240,13 @@ def demo(out_dir: str | None) -> None:
 def compare_cmd(files: tuple[str, ...], fmt: str, map_path: str | None) -> None:
     """Compare scenario files (YAML), folders of them, or route files."""
     if map_path:
-        from ._io import check_output_path
+        from ._files import check_output_path
 
         check_output_path(map_path, (".html", ".htm"))  # fail before the work, not after
     scenarios = _load_any(files)
     _compare_and_print(scenarios, fmt)
     if map_path:
-        from .maps import save_map
-        from .scenario import compare_map
+        from .maps import compare_map, save_map
 
         written = save_map(compare_map(scenarios), map_path)
         click.echo(f"Wrote {written}", err=True)
@@ -275,7 +276,7 @@ def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
         click.echo(a.crossings.drop(columns="geometry").round(2).to_string(index=False))
     click.echo(f"\ntransit: {'-'.join(summary['transit'])}")
     for k in (
-        "clearance_uncrossed_km",
+        "min_clearance_km",
         "km_within_1km_border",
         "km_within_5km_border",
         "detour_index",
@@ -296,11 +297,10 @@ def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
 )
 def map_cmd(files: tuple[str, ...], output: str) -> None:
     """Write an offline HTML map of scenario or route files."""
-    from ._io import check_output_path
-    from .maps import save_map
+    from ._files import check_output_path
+    from .maps import compare_map, save_map
 
     check_output_path(output, (".html", ".htm"))
-    from .scenario import compare_map
 
     written = save_map(compare_map(_load_any(files)), output)
     click.echo(f"Wrote {written}")

@@ -1,24 +1,64 @@
-"""Exceptions raised by corridor.
+"""Every exception and warning corridor raises.
 
 Every error derives from :class:`CorridorError` *and* from the built-in
 exception it specialises, so ``except ValueError`` keeps working for callers
-that do not know about corridor.
+that do not know about corridor, and ``except CorridorError`` catches every
+refusal of bad input.  Warnings derive from :class:`CorridorWarning`.
+
+Hierarchy::
+
+    CorridorError
+    ├── ParameterError          (ValueError)   a parameter has a wrong value
+    ├── ParameterTypeError      (TypeError)    a parameter has a wrong type
+    ├── ColumnError             (KeyError)     a named column is missing
+    ├── GeometryError           (ValueError)   empty, invalid or implausible geometry
+    ├── CRSError                (ValueError)   a missing or unusable CRS
+    ├── OutsideRegionError      (ValueError)   a route lies wholly outside the region
+    ├── UnknownTerritoryError   (KeyError)     a territory or part id not in the region
+    ├── UnknownPlaceError       (LookupError)  a place not in the gazetteer
+    ├── UnknownStopError        (KeyError)     a stop not on the route
+    ├── ScenarioError           (ValueError)   an invalid scenario (Python or YAML)
+    ├── DataError               (OSError)      a data file missing, unreadable or corrupt
+    ├── OutputPathError         (OSError)      an output path that cannot be written
+    ├── DownloadError           (ConnectionError)  a download failed or timed out
+    ├── NoPathError             (ValueError)   no path on a network
+    └── RemoteResourceError     (ValueError)   an "offline" page would load remote code
+
+    CorridorWarning             (UserWarning)
+    ├── OutsideRegionWarning    part of a route lies outside the region's data
+    └── CorridorDeprecationWarning (DeprecationWarning)  a renamed name or parameter
+
+Examples
+--------
+>>> import corridor
+>>> try:
+...     corridor.place("Atlantis")
+... except corridor.CorridorError as exc:
+...     print(type(exc).__name__, isinstance(exc, LookupError))
+UnknownPlaceError True
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "ColumnError",
-    "CorridorError",
     "CRSError",
+    "ColumnError",
+    "CorridorDeprecationWarning",
+    "CorridorError",
+    "CorridorWarning",
     "DataError",
     "DownloadError",
     "GeometryError",
     "NoPathError",
     "OutputPathError",
+    "OutsideRegionError",
+    "OutsideRegionWarning",
     "ParameterError",
+    "ParameterTypeError",
+    "RemoteResourceError",
     "ScenarioError",
     "UnknownPlaceError",
+    "UnknownStopError",
     "UnknownTerritoryError",
 ]
 
@@ -27,15 +67,23 @@ class CorridorError(Exception):
     """Base class of every error raised by corridor."""
 
 
+class _MessageKeyError(KeyError):
+    """A KeyError that prints its message as given (KeyError would ``repr()`` it)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class ParameterError(CorridorError, ValueError):
     """A parameter has a wrong value (a negative speed, an unknown option, ...)."""
 
 
-class ColumnError(CorridorError, KeyError):
-    """A named column is not in the table."""
+class ParameterTypeError(CorridorError, TypeError):
+    """A parameter has a wrong type (a string where a number belongs, ...)."""
 
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
+
+class ColumnError(CorridorError, _MessageKeyError):
+    """A named column is not in the table."""
 
 
 class GeometryError(CorridorError, ValueError):
@@ -46,23 +94,28 @@ class CRSError(CorridorError, ValueError):
     """A coordinate reference system is missing or cannot be used."""
 
 
-class DataError(CorridorError, OSError):
-    """A data file is missing, unreadable, or does not match its checksum."""
+class OutsideRegionError(CorridorError, ValueError):
+    """A route lies wholly outside the region's data."""
 
 
-class UnknownTerritoryError(CorridorError, KeyError):
+class UnknownTerritoryError(CorridorError, _MessageKeyError):
     """A territory or part id is not in the region."""
-
-    def __str__(self) -> str:  # KeyError would otherwise repr() the message
-        return str(self.args[0]) if self.args else ""
 
 
 class UnknownPlaceError(CorridorError, LookupError):
     """A place name is not in the gazetteer."""
 
 
+class UnknownStopError(CorridorError, _MessageKeyError):
+    """A stop name or index is not on the route."""
+
+
 class ScenarioError(CorridorError, ValueError):
     """A scenario definition (Python or YAML file) is invalid."""
+
+
+class DataError(CorridorError, OSError):
+    """A data file is missing, unreadable, or does not match its checksum."""
 
 
 class OutputPathError(CorridorError, OSError):
@@ -75,3 +128,19 @@ class DownloadError(CorridorError, ConnectionError):
 
 class NoPathError(CorridorError, ValueError):
     """No path joins the requested points on a network."""
+
+
+class RemoteResourceError(CorridorError, ValueError):
+    """A page meant to be offline needs a remote script or stylesheet that cannot be inlined."""
+
+
+class CorridorWarning(UserWarning):
+    """Base class of every warning issued by corridor."""
+
+
+class OutsideRegionWarning(CorridorWarning):
+    """Part of a route lies outside the region's data, so its km there are ``unassigned``."""
+
+
+class CorridorDeprecationWarning(CorridorWarning, DeprecationWarning):
+    """A name or parameter was renamed; the old one works for one more release."""

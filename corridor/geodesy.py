@@ -15,42 +15,23 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ._validate import as_lonlat
 from .errors import GeometryError
 
 __all__ = [
     "GEOD",
     "LocalProjection",
     "area_km2",
+    "densify_geodesic",
     "distance_m",
     "length_m",
     "local_crs",
     "segment_lengths_m",
+    "unwrap_lon",
 ]
 
 #: The WGS84 ellipsoid used for every geodesic computation in corridor.
 GEOD = pyproj.Geod(ellps="WGS84")
-
-
-def _as_point(p: Any) -> tuple[float, float]:
-    """Return ``(lon, lat)`` from a Point, a Place-like object or a pair."""
-    if isinstance(p, shapely.Point):
-        if p.is_empty:
-            raise GeometryError("Empty point: pass a point with coordinates (lon, lat).")
-        return float(p.x), float(p.y)
-    if hasattr(p, "lon") and hasattr(p, "lat"):
-        return float(p.lon), float(p.lat)
-    try:
-        lon, lat = p
-        lon, lat = float(lon), float(lat)
-    except (TypeError, ValueError) as exc:
-        msg = f"Expected a point as `(lon, lat)`, a shapely Point or a Place, got {p!r}."
-        raise GeometryError(msg) from exc
-    if not (np.isfinite(lon) and np.isfinite(lat)):
-        raise GeometryError(f"Point {p!r} has a NaN or infinite coordinate.")
-    if abs(lat) > 90:
-        msg = f"Latitude {lat} of point {p!r} is beyond ±90°: are the axes swapped? Use (lon, lat)."
-        raise GeometryError(msg)
-    return lon, lat
 
 
 def distance_m(a: Any, b: Any) -> float:
@@ -58,9 +39,14 @@ def distance_m(a: Any, b: Any) -> float:
 
     Parameters
     ----------
-    a, b
+    a, b : tuple of float, shapely.Point or Place
         ``(lon, lat)`` pairs in degrees, shapely Points, or objects with
         ``lon`` and ``lat`` attributes (such as :class:`corridor.Place`).
+
+    Returns
+    -------
+    float
+        Metres.
 
     Examples
     --------
@@ -69,8 +55,8 @@ def distance_m(a: Any, b: Any) -> float:
     >>> distance_m((45, 40), (45, 40))
     0.0
     """
-    lon1, lat1 = _as_point(a)
-    lon2, lat2 = _as_point(b)
+    lon1, lat1 = as_lonlat(a)
+    lon2, lat2 = as_lonlat(b)
     _, _, dist = GEOD.inv(lon1, lat1, lon2, lat2)
     return float(dist)
 
@@ -79,6 +65,23 @@ def segment_lengths_m(coords: np.ndarray) -> np.ndarray:
     """Geodesic length in metres of each segment of a ``(n, 2)`` lon/lat array.
 
     Vectorised: one call to ``pyproj.Geod.inv`` for all ``n - 1`` segments.
+
+    Parameters
+    ----------
+    coords : numpy.ndarray
+        ``(n, 2)`` array of ``(lon, lat)`` in degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n - 1`` lengths in metres (empty for fewer than two points).
+
+    Examples
+    --------
+    >>> segment_lengths_m(np.array([(0, 0), (1, 0), (1, 1)])).round(3).tolist()
+    [111319.491, 110574.389]
+    >>> segment_lengths_m(np.zeros((1, 2))).tolist()
+    []
     """
     coords = np.asarray(coords, dtype=float)
     if len(coords) < 2:
@@ -94,6 +97,11 @@ def length_m(geometry: Any) -> Any:
     ----------
     geometry : shapely geometry or array_like of geometries
         In ``(lon, lat)`` degrees (EPSG:4326).  An array gives an array.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Metres; 0 for empty or missing geometries.
 
     Examples
     --------
@@ -144,11 +152,23 @@ def _lengths_many(geoms: np.ndarray) -> np.ndarray:
 def area_km2(geometry: Any) -> Any:
     """Geodesic area on WGS84, in square kilometres, of polygons.
 
+    Parameters
+    ----------
+    geometry : shapely geometry or array_like of geometries
+        Polygons in ``(lon, lat)`` degrees (EPSG:4326); an array gives an array.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Square kilometres (0 for empty or missing geometries).
+
     Examples
     --------
     >>> from shapely import box
     >>> round(area_km2(box(0, 0, 1, 1)), 1)
     12308.8
+    >>> area_km2(None)
+    0.0
     """
     if isinstance(geometry, BaseGeometry) or geometry is None:
         if geometry is None or geometry.is_empty:
@@ -169,8 +189,23 @@ def local_crs(geometry_or_bounds: Any) -> pyproj.CRS:
 
     Parameters
     ----------
-    geometry_or_bounds
-        A shapely geometry in EPSG:4326 or ``(minlon, minlat, maxlon, maxlat)``.
+    geometry_or_bounds : shapely geometry or tuple of float
+        A shapely geometry in EPSG:4326 or ``(min_lon, min_lat, max_lon, max_lat)``.
+
+    Returns
+    -------
+    pyproj.CRS
+
+    Examples
+    --------
+    >>> local_crs((45, 39, 47, 41)).coordinate_operation.method_name
+    'Lambert Azimuthal Equal Area'
+    >>> [p.value for p in local_crs((45, 39, 47, 41)).coordinate_operation.params][:2]
+    [40.0, 46.0]
+    >>> local_crs(shapely.LineString())
+    Traceback (most recent call last):
+    ...
+    corridor.errors.GeometryError: Cannot centre a local projection on an empty geometry.
     """
     if isinstance(geometry_or_bounds, BaseGeometry):
         minx, miny, maxx, maxy = geometry_or_bounds.bounds
@@ -192,6 +227,11 @@ class LocalProjection:
     snapping tolerances, in metres, near the data.  Reported lengths are never
     measured here (see :func:`local_crs` for the distortion bound).
 
+    Parameters
+    ----------
+    geometry_or_bounds : shapely geometry or tuple of float
+        What to centre the projection on (see :func:`local_crs`).
+
     Examples
     --------
     >>> from shapely import Point
@@ -209,17 +249,142 @@ class LocalProjection:
         self._inv = pyproj.Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
 
     def xy_to_local(self, lon: Any, lat: Any) -> tuple[Any, Any]:
-        """Projected ``(x, y)`` in metres of ``(lon, lat)`` (scalars or arrays)."""
+        """Projected ``(x, y)`` in metres of ``(lon, lat)``.
+
+        Parameters
+        ----------
+        lon, lat : float or array_like
+            Degrees.
+
+        Returns
+        -------
+        tuple
+            ``(x, y)`` metres, scalars or arrays like the input.
+        """
         return self._fwd.transform(lon, lat)
 
     def xy_to_lonlat(self, x: Any, y: Any) -> tuple[Any, Any]:
-        """``(lon, lat)`` of projected ``(x, y)`` (scalars or arrays)."""
+        """``(lon, lat)`` of projected ``(x, y)``.
+
+        Parameters
+        ----------
+        x, y : float or array_like
+            Metres in the local projection.
+
+        Returns
+        -------
+        tuple
+            ``(lon, lat)`` degrees, scalars or arrays like the input.
+        """
         return self._inv.transform(x, y)
 
     def to_local(self, geometry: Any) -> Any:
-        """Geometries (one or an array) from lon/lat to the local projection."""
+        """Geometries from lon/lat to the local projection.
+
+        Parameters
+        ----------
+        geometry : shapely geometry or array_like of geometries
+
+        Returns
+        -------
+        shapely geometry or numpy.ndarray
+        """
         return shapely.transform(geometry, lambda xy: np.column_stack(self._fwd.transform(xy[:, 0], xy[:, 1])))
 
     def to_lonlat(self, geometry: Any) -> Any:
-        """Geometries (one or an array) from the local projection to lon/lat."""
+        """Geometries from the local projection to lon/lat.
+
+        Parameters
+        ----------
+        geometry : shapely geometry or array_like of geometries
+
+        Returns
+        -------
+        shapely geometry or numpy.ndarray
+        """
         return shapely.transform(geometry, lambda xy: np.column_stack(self._inv.transform(xy[:, 0], xy[:, 1])))
+
+
+def densify_geodesic(coords: Any, step_m: float = 1000.0) -> np.ndarray:
+    """Insert points along the geodesic of every segment longer than ``step_m``.
+
+    Each segment of length ``d`` gets ``floor(d / step_m)`` interior points,
+    equally spaced along its geodesic on WGS84 (``pyproj.Geod.fwd``, in one
+    vectorised call).  Longitudes stay continuous with the segment start, so
+    a segment across the antimeridian runs beyond ±180°.
+
+    Parameters
+    ----------
+    coords : array_like
+        ``(n, 2)`` ``(lon, lat)`` in degrees.
+    step_m : float, default 1000
+        Largest spacing of the output vertices along each geodesic, metres.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(m, 2)`` ``(lon, lat)``, the input vertices included.
+
+    Examples
+    --------
+    >>> densify_geodesic([(0, 0), (0.02, 0)], step_m=1000).round(4).tolist()  # 2.2 km: two points inserted
+    [[0.0, 0.0], [0.0067, 0.0], [0.0133, 0.0], [0.02, 0.0]]
+    >>> densify_geodesic([(0, 0)]).tolist()
+    [[0.0, 0.0]]
+    """
+    xy = np.asarray(coords, dtype=float).reshape(-1, 2)
+    if len(xy) < 2:
+        return xy.copy()
+    xy = unwrap_lon(xy)
+    lon1, lat1, lon2, lat2 = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
+    az, _, d = GEOD.inv(lon1, lat1, lon2, lat2)
+    az, d = np.asarray(az, dtype=float), np.asarray(d, dtype=float)
+    n = (d // float(step_m)).astype(np.int64)
+    seg = np.repeat(np.arange(len(n)), n)
+    k = np.arange(len(seg)) - np.repeat(np.cumsum(n) - n, n) + 1
+    mlon, mlat, _ = GEOD.fwd(lon1[seg], lat1[seg], az[seg], d[seg] * k / (n[seg] + 1))
+    mlon = lon1[seg] + ((np.asarray(mlon) - lon1[seg] + 180) % 360 - 180)
+    # each segment's start, then its interior points; the last vertex closes the line
+    starts = np.r_[0, np.cumsum(n + 1)[:-1]]
+    out = np.empty((int((n + 1).sum()) + 1, 2))
+    interior = np.ones(len(out), dtype=bool)
+    interior[starts] = False
+    interior[-1] = False
+    out[starts] = xy[:-1]
+    out[interior, 0], out[interior, 1] = mlon, mlat
+    out[-1] = xy[-1]
+    return out
+
+
+def unwrap_lon(coords: Any) -> np.ndarray:
+    """Longitudes made continuous along a line (no 360° jumps at the antimeridian).
+
+    Each step in longitude is taken as the short way round (at most 180°), so
+    a line from 179°E to 179°W runs on to 181°E.  The first vertex keeps its
+    longitude.
+
+    Parameters
+    ----------
+    coords : array_like
+        ``(n, 2)`` ``(lon, lat)`` in degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)``, a new array.
+
+    Examples
+    --------
+    >>> unwrap_lon([(179.5, 65), (-179.5, 65)]).tolist()
+    [[179.5, 65.0], [180.5, 65.0]]
+    >>> unwrap_lon([(45, 40), (46, 40)]).tolist()
+    [[45.0, 40.0], [46.0, 40.0]]
+    """
+    xy = np.array(coords, dtype=float).reshape(-1, 2)
+    if len(xy) < 2:
+        return xy
+    step = np.diff(xy[:, 0])
+    if (np.abs(step) > 180).any():
+        step = (step + 180) % 360 - 180
+        xy[1:, 0] = xy[0, 0] + np.cumsum(step)
+    return xy

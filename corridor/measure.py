@@ -1,32 +1,19 @@
-"""The measurement engine: territory sections, crossings, border proximity, travel time.
+"""Measurements of routes over a region: territory km, crossings, border proximity, travel time.
 
-Everything here is vectorised with shapely 2 and numpy: lines are cut where
-they meet territory boundaries (found with an STRtree over boundary chunks and
-route chunks), and each piece between two cuts is looked up once.  There is no
-Python loop per vertex or per segment, so a route of a million vertices or a
-network of thousands of edges is measured in one pass.
+:func:`analyze` measures one route in detail (a :class:`RouteAnalysis`);
+:func:`analyze_many` and :func:`territory_km` measure many lines in one
+vectorised pass.  The headline figures of a route (length, km per territory,
+transit, crossings, km near borders, clearance, detour index, travel time)
+are built by one function and have one name each (:data:`HEADLINE_COLUMNS`);
+:meth:`RouteAnalysis.summary`, :func:`analyze_many`, :func:`headline_table`
+and :func:`corridor.compare` all use it.
 
-Rules
------
-* Lengths are geodesic on WGS84 between the vertices of the line as given
-  (straight in lon/lat between vertices, like ``pyproj.Geod.geometry_length``).
-  Territory km always add up to that length: a cut inside a segment sits at
-  the geodesic distance from the segment's start to the cut point.  On very
-  long straight segments (hundreds of km) this attributes up to ~1 % of the
-  segment differently from measuring each cut piece on its own; densify such
-  lines (``Route.from_coords(..., geodesic=True)``) and both agree to the mm.
-* A stretch lying exactly on a border (on the boundary of two territories) is
-  assigned to the territory whose id sorts first; it is never counted twice.
-* Length outside every territory (water, sea, beyond the region) is
-  ``unassigned``; it is never dropped, so totals always sum to the length.
-* A crossing is a change of territory between consecutive assigned sections;
-  a route that touches a border and comes back does not cross it.  When water
-  lies between the two territories the crossing is placed mid-way across it.
+The rules of the measurement (geodesic lengths, the on-border rule,
+``unassigned``, what a crossing is) are in :mod:`corridor._engine`.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -36,8 +23,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import CRSError, GeometryError, ParameterError, UnknownTerritoryError
-from .geodesy import GEOD, LocalProjection, distance_m, length_m
+from . import _engine
+from ._compat import DeprecatedKeysDict, keyword_only_after, warn_deprecated
+from ._engine import UNASSIGNED, Engine, engine_for
+from ._typing import MODES, STATUSES
+from ._validate import border_pair, non_negative_number, one_of, positive_number
+from .errors import CRSError, GeometryError, ParameterError, ParameterTypeError, UnknownTerritoryError
+from .geodesy import GEOD, distance_m
+from .places import resolve_point
 from .route import Route
 
 if TYPE_CHECKING:
@@ -48,17 +41,18 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_DWELL_H",
     "DEFAULT_SPEEDS_KMH",
+    "HEADLINE_COLUMNS",
+    "UNASSIGNED",
     "RouteAnalysis",
+    "TravelParams",
     "TravelTime",
     "analyze",
     "analyze_many",
     "distance_km",
+    "headline_table",
+    "speed_for",
     "territory_km",
 ]
-
-UNASSIGNED = "unassigned"
-_CHUNK = 64  # vertices per chunk of route or boundary in the STRtree
-_CHUNK_DEG = 0.25  # planar length (degrees) after which a route chunk is cut
 
 #: Default speeds (km/h) by (mode, status): planning assumptions, not published
 #: figures.  Override them per leg (``Route.speed_kmh``) or per call.
@@ -79,132 +73,699 @@ DEFAULT_SPEEDS_KMH: dict[tuple[str, str], float] = {
 #: Default dwell time per international border crossing (hours).
 DEFAULT_DWELL_H = 1.0
 
-
-# ---------------------------------------------------------------------------
-# engine: per-region index, built once and cached
-
-
-class _Engine:
-    def __init__(self, region: Region) -> None:
-        parts = region.parts.sort_values(["iso3", "part_id"]).reset_index(drop=True)
-        self.part_geoms = np.asarray(parts.geometry.values, dtype=object)
-        self.part_ids = parts["part_id"].astype(str).to_numpy()
-        self.part_iso3 = parts["iso3"].astype(str).to_numpy()
-        shapely.prepare(self.part_geoms)
-        self.part_tree = shapely.STRtree(self.part_geoms)
-        rings = shapely.boundary(np.asarray(region.countries.geometry.values, dtype=object))
-        self.bnd = _chunk_lines(rings, _CHUNK)
-        self.bnd_tree = shapely.STRtree(self.bnd)
-        self.ids = sorted(region.countries["iso3"].astype(str))
-        minx, miny, maxx, maxy = region.countries.total_bounds
-        self.proj = LocalProjection((minx, miny, maxx, maxy))
-        self.to_local = self.proj.to_local
-        self.to_ll = self.proj.to_lonlat
-        self.region = region
-        self._border_cache: dict[Any, Any] = {}
-
-    def border_lines(self, border: Any = None) -> tuple[str, Any]:
-        """(label, lon/lat lines) of one border (a pair) or of all international borders."""
-        if border is None:
-            lines = shapely.union_all(np.asarray(self.region.borders.geometry.values, dtype=object))
-            return "international", lines
-        a, b = border
-        lines = self.region.border(a, b)
-        if lines.is_empty:
-            raise GeometryError(f"{a} and {b} share no land border in this region.")
-        return "–".join(sorted((str(a), str(b)))), lines
-
-    def border_local(self, border: Any = None) -> tuple[str, Any]:
-        key = ("local", _border_key(border))
-        if key not in self._border_cache:
-            label, lines = self.border_lines(border)
-            local = self.to_local(lines)
-            shapely.prepare(local)
-            self._border_cache[key] = (label, local)
-        return self._border_cache[key]
-
-    def border_buffer(self, within_km: float, border: Any = None) -> Any:
-        key = ("buffer", _border_key(border), float(within_km))
-        if key not in self._border_cache:
-            _, local = self.border_local(border)
-            # simplify first (to 1 % of the distance): the buffer's edge moves by at
-            # most that much, and building it is 4-10x faster on detailed borders
-            simple = shapely.simplify(local, within_km * 1000.0 / 100.0)
-            buf = shapely.buffer(simple, within_km * 1000.0, quad_segs=8)
-            shapely.prepare(buf)
-            self._border_cache[key] = buf
-        return self._border_cache[key]
-
-    def pair_borders_local(self) -> list[tuple[str, Any]]:
-        key = "pairs"
-        if key not in self._border_cache:
-            out = []
-            for a, b, g in zip(self.region.borders["a"], self.region.borders["b"], self.region.borders.geometry):
-                local = self.to_local(g)
-                shapely.prepare(local)
-                out.append((f"{a}–{b}", local))
-            self._border_cache[key] = out
-        return self._border_cache[key]
-
-
-def _border_key(border: Any) -> Any:
-    return None if border is None else _pair_key(border)
-
-
-_ENGINES: weakref.WeakKeyDictionary[Any, _Engine] = weakref.WeakKeyDictionary()
-
-
-def _engine(region: Region | None) -> _Engine:
-    from .region import load_region
-
-    region = region if region is not None else load_region()
-    eng = _ENGINES.get(region)
-    if eng is None:
-        eng = _Engine(region)
-        _ENGINES[region] = eng
-    return eng
-
-
-def _chunk_lines(geoms: np.ndarray, size: int) -> np.ndarray:
-    """Cut (multi)lines into LineStrings of at most ``size`` vertices (shared ends)."""
-    parts = shapely.get_parts(shapely.get_parts(geoms))
-    parts = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
-    xy, li = shapely.get_coordinates(parts, return_index=True)
-    if len(xy) == 0:
-        return np.array([], dtype=object)
-    # ordinal of each vertex within its line
-    starts = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
-    counts = np.diff(np.r_[starts, len(li)])
-    ordinal = np.arange(len(li)) - np.repeat(starts, counts)
-    nseg = np.repeat(counts - 1, counts)
-    # vertex v belongs to chunk ordinal // (size-1); chunk boundaries are duplicated
-    step = size - 1
-    c_main = ordinal // step
-    is_boundary = (ordinal % step == 0) & (ordinal > 0) & (ordinal < nseg + 1)
-    line_chunk_base = np.repeat(np.r_[0, np.cumsum((counts - 2) // step + 1)[:-1]], counts)
-    ids_main = line_chunk_base + np.minimum(c_main, (nseg - 1) // step)
-    ids_dup = line_chunk_base + c_main - 1
-    all_xy = np.concatenate([xy, xy[is_boundary]])
-    all_id = np.concatenate([ids_main, ids_dup[is_boundary]])
-    all_ord = np.concatenate([ordinal, ordinal[is_boundary]])
-    order = np.lexsort((all_ord, all_id))
-    return shapely.linestrings(all_xy[order], indices=all_id[order])
+#: The headline figures of a route: one name each, with its meaning (the
+#: columns of :func:`analyze_many`, :func:`headline_table` and :func:`corridor.compare`).
+HEADLINE_COLUMNS: dict[str, str] = {
+    "length_km": "geodesic length on WGS84 (km)",
+    "km_<ID>": "km in each territory of the region, one column per id (sums with km_unassigned to length_km)",
+    "km_unassigned": "km in no territory of the region (water the data leaves out, or outside the region)",
+    "transit": "territories crossed, in order, joined by '-' (the first, then each one entered)",
+    "crossings": "number of international border crossings",
+    "km_within_1km_border": "km within 1 km of any international border",
+    "km_within_5km_border": "km within 5 km of any international border",
+    "min_clearance_km": "smallest geodesic distance (km) to an international border the route does not cross",
+    "detour_index": "length / geodesic distance between the two ends (inf for a closed loop)",
+    "travel_time_h": "running time by leg speeds plus dwell at each crossing (hours)",
+}
 
 
 # ---------------------------------------------------------------------------
-# core split
+# travel time
 
 
-@dataclass
-class _Pieces:
-    line: np.ndarray  # int, index of the input line
-    from_m: np.ndarray
-    to_m: np.ndarray
-    part: np.ndarray  # int index into engine parts, -1 = unassigned
-    length_m: np.ndarray  # per input line
+def speed_for(mode: str, status: str, speeds: Mapping[Any, float] | None = None) -> float:
+    """The speed (km/h) for a mode and status.
+
+    Lookup order: ``speeds[(mode, status)]``, ``speeds[mode]``, then
+    :data:`DEFAULT_SPEEDS_KMH` for ``(mode, status)`` and ``(mode, "existing")``.
+
+    Parameters
+    ----------
+    mode, status : str
+        A leg's mode and status.
+    speeds : mapping, optional
+        ``{(mode, status): km/h}`` or ``{mode: km/h}``.
+
+    Returns
+    -------
+    float
+        km/h.
+
+    Examples
+    --------
+    >>> speed_for("rail", "planned", {"rail": 120})
+    120.0
+    >>> speed_for("rail", "planned")
+    100.0
+    >>> speed_for("rail", "planned", {"rial": 120})
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: Speed key 'rial': the mode must be one of rail, road, other; ...
+    """
+    user = _checked_speeds(speeds)
+    for key in ((mode, status), mode):
+        if key in user:
+            return user[key]
+    for key in ((mode, status), (mode, "existing")):
+        if key in DEFAULT_SPEEDS_KMH:
+            return DEFAULT_SPEEDS_KMH[key]  # type: ignore[index]
+    raise ParameterError(f"No speed for mode {mode!r}, status {status!r}; pass `speeds=`.")
+
+
+def _checked_speeds(speeds: Mapping[Any, Any] | None) -> dict[Any, float]:
+    """Speed overrides with their keys (mode or (mode, status)) and values checked."""
+    if speeds is None:
+        return {}
+    if not isinstance(speeds, Mapping):
+        raise ParameterTypeError(f"`speeds` must be a mapping such as {{'rail': 120}}, got {type(speeds).__name__}.")
+    out: dict[Any, float] = {}
+    for k, v in speeds.items():
+        if isinstance(k, str):
+            key: Any = k
+            mode, status = k, None
+        elif isinstance(k, (tuple, list)) and len(k) == 2:
+            key = (k[0], k[1])
+            mode, status = key
+        else:
+            key, mode, status = k, None, None
+        if mode not in MODES or (status is not None and status not in STATUSES):
+            msg = (
+                f"Speed key {k!r}: the mode must be one of {', '.join(MODES)}; with a status, give "
+                f"(mode, status) with a status among {', '.join(STATUSES)}."
+            )
+            raise ParameterError(msg)
+        out[key] = positive_number(v, f"speeds[{k!r}]", unit="km/h")
+    return out
+
+
+@dataclass(frozen=True)
+class TravelParams:
+    """The assumptions behind a travel time: speeds, dwell at borders, and whose they are.
+
+    Parameters
+    ----------
+    speeds_kmh : mapping
+        ``{(mode, status): km/h}`` or ``{mode: km/h}``, overriding
+        :data:`DEFAULT_SPEEDS_KMH`; a leg's own ``speed_kmh`` wins over both.
+    dwell_h : mapping
+        Hours per crossing of a border: ``{"ARM-AZE": 0.5}`` or ``{("ARM", "AZE"): 0.5}``.
+    default_dwell_h : float, default 1.0
+        Hours per crossing of any other border.
+    source : str
+        Whose assumptions: ``"package defaults"`` or ``"scenario '…'"``.
+
+    Examples
+    --------
+    >>> TravelParams().source
+    'package defaults'
+    >>> TravelParams(dwell_h={"ARM-AZE": -1})
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: `dwell_h['ARM-AZE']` must be >= 0 (hours), got -1.0.
+    """
+
+    speeds_kmh: Mapping[Any, float] = field(default_factory=dict)
+    dwell_h: Mapping[Any, float] = field(default_factory=dict)
+    default_dwell_h: float = DEFAULT_DWELL_H
+    source: str = "package defaults"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "speeds_kmh", _checked_speeds(self.speeds_kmh))
+        if not isinstance(self.dwell_h, Mapping):
+            raise ParameterTypeError(f"`dwell_h` must be a mapping such as {{'ARM-AZE': 0.5}}, got {self.dwell_h!r}.")
+        dwell = {
+            border_pair(k): non_negative_number(v, f"dwell_h[{k!r}]", unit="hours") for k, v in self.dwell_h.items()
+        }
+        object.__setattr__(self, "dwell_h", dwell)
+        object.__setattr__(
+            self, "default_dwell_h", non_negative_number(self.default_dwell_h, "default_dwell_h", unit="hours")
+        )
+
+    def with_overrides(
+        self,
+        *,
+        speeds: Mapping[Any, float] | None = None,
+        dwell_h: Mapping[Any, float] | None = None,
+        default_dwell_h: float | None = None,
+    ) -> TravelParams:
+        """These parameters with some replaced (``None`` keeps the current value).
+
+        Parameters
+        ----------
+        speeds, dwell_h, default_dwell_h
+            As the fields of the same names.
+
+        Returns
+        -------
+        TravelParams
+        """
+        if speeds is None and dwell_h is None and default_dwell_h is None:
+            return self
+        return TravelParams(
+            self.speeds_kmh if speeds is None else speeds,
+            self.dwell_h if dwell_h is None else dwell_h,
+            self.default_dwell_h if default_dwell_h is None else default_dwell_h,
+            f"{self.source}, with overrides",
+        )
+
+
+@dataclass(frozen=True)
+class TravelTime:
+    """Travel time of a route: per-leg running time plus dwell at border crossings.
+
+    Parameters
+    ----------
+    legs : pandas.DataFrame
+        ``leg``, ``mode``, ``status``, ``length_km``, ``speed_kmh``, ``hours``.
+    crossings : pandas.DataFrame
+        ``km``, ``border``, ``dwell_h``.
+    params : TravelParams
+        The assumptions used.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> tt = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"])).travel_time()
+    >>> round(tt.running_h, 2), tt.dwell_h, tt.params.source
+    (2.8, 2.0, 'package defaults')
+    """
+
+    legs: pd.DataFrame
+    crossings: pd.DataFrame
+    params: TravelParams = field(default_factory=TravelParams)
+
+    @property
+    def running_h(self) -> float:
+        """Hours in motion."""
+        return float(self.legs["hours"].sum())
+
+    @property
+    def dwell_h(self) -> float:
+        """Hours waiting at border crossings."""
+        return float(self.crossings["dwell_h"].sum()) if len(self.crossings) else 0.0
+
+    @property
+    def total_h(self) -> float:
+        """Total hours."""
+        return self.running_h + self.dwell_h
+
+    def table(self) -> pd.DataFrame:
+        """Legs, crossings and a total as one table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``kind`` (leg, crossing, total), ``what``, ``km``, ``hours``.
+        """
+        rows = [
+            ("leg", f"{r.leg} ({r.mode}, {r.status}, {r.speed_kmh:g} km/h)", r.length_km, r.hours)
+            for r in self.legs.itertuples()
+        ]
+        rows += [("crossing", f"{r.border} at km {r.km:.1f}", 0.0, r.dwell_h) for r in self.crossings.itertuples()]
+        rows.append(("total", "", float(self.legs["length_km"].sum()), self.total_h))
+        return pd.DataFrame(rows, columns=["kind", "what", "km", "hours"])
+
+    def __repr__(self) -> str:
+        return f"<TravelTime {self.total_h:.2f} h: {self.running_h:.2f} h running + {self.dwell_h:.2f} h at borders>"
+
+
+def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, known: set[str]) -> TravelTime:
+    """Running time by leg plus dwell per crossing, with ``params``."""
+    unknown = sorted({x for pair in params.dwell_h for x in pair} - known)
+    if unknown:
+        msg = (
+            f"`dwell_h`: unknown territory {', '.join(unknown)} (from {params.source}); "
+            f"territories are {', '.join(sorted(known))}."
+        )
+        raise UnknownTerritoryError(msg)
+    rows = []
+    for lg in route.legs:
+        v = lg.speed_kmh if lg.speed_kmh is not None else speed_for(lg.mode, lg.status, params.speeds_kmh)
+        rows.append((lg.name, lg.mode, lg.status, lg.length_km, v, lg.length_km / v))
+    legs = pd.DataFrame(rows, columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"])
+    cx = pd.DataFrame(
+        {
+            "km": crossings["km"].to_numpy(),
+            "border": crossings["border"].to_numpy(),
+            "dwell_h": [
+                params.dwell_h.get(border_pair((a, b)), params.default_dwell_h)
+                for a, b in zip(crossings["from_iso3"], crossings["to_iso3"])
+            ],
+        }
+    )
+    return TravelTime(legs, cx, params)
+
+
+# ---------------------------------------------------------------------------
+# the headline figures: one function for summary(), analyze_many(), compare()
+
+
+def _headline(
+    eng: Engine,
+    lines: np.ndarray,
+    length_km: np.ndarray,
+    secs: pd.DataFrame,
+    cx: pd.DataFrame,
+    travel_h: np.ndarray,
+) -> pd.DataFrame:
+    """The headline figures of N lines (:data:`HEADLINE_COLUMNS`), vectorised.
+
+    ``secs`` and ``cx`` are the lines' sections and crossings with a ``line``
+    column (0..N-1); ``travel_h`` is each line's travel time (NaN if unknown).
+    """
+    n = len(lines)
+    table = pd.DataFrame({"length_km": np.asarray(length_km, dtype=float)})
+    km = secs.pivot_table(index="line", columns="iso3", values="length_km", aggfunc="sum", fill_value=0.0)
+    for iso in [*eng.ids, UNASSIGNED]:
+        col = km[iso] if iso in km.columns else pd.Series(0.0, index=km.index)
+        table[f"km_{iso}"] = col.reindex(range(n), fill_value=0.0).to_numpy(dtype=float)
+    assigned = secs[secs["iso3"] != UNASSIGNED]
+    first = assigned.groupby("line")["iso3"].first()
+    entered = cx.groupby("line")["to_iso3"].agg(list)
+    table["transit"] = [
+        "-".join(([first[k]] if k in first.index else []) + (entered[k] if k in entered.index else []))
+        for k in range(n)
+    ]
+    table["crossings"] = cx.groupby("line").size().reindex(range(n), fill_value=0).to_numpy(dtype=int)
+    table["km_within_1km_border"] = _engine.km_within(eng, lines, 1.0)
+    table["km_within_5km_border"] = _engine.km_within(eng, lines, 5.0)
+    # clearance to the borders each line does not cross (crossing one makes the distance 0)
+    local = eng.to_local(lines)
+    crossed = set(zip(cx["line"].astype(int), cx["border"]))
+    best = np.full(n, np.inf)
+    for label, g in eng.pair_borders_local():
+        d = _engine.clearance_m(eng, local, g) / 1000.0
+        skip = np.array([(k, label) in crossed for k in range(n)], dtype=bool)
+        best = np.where(skip, best, np.minimum(best, d))
+    table["min_clearance_km"] = np.where(np.isfinite(best), best, np.nan)
+    xy0 = shapely.get_coordinates(shapely.get_point(lines, 0))
+    xy1 = shapely.get_coordinates(shapely.get_point(lines, -1))
+    _, _, d = GEOD.inv(xy0[:, 0], xy0[:, 1], xy1[:, 0], xy1[:, 1])
+    d = np.asarray(d) / 1000.0
+    table["detour_index"] = np.where(d > 0, table["length_km"] / np.where(d > 0, d, 1), np.inf)
+    table["travel_time_h"] = np.asarray(travel_h, dtype=float)
+    return table
+
+
+def headline_table(analyses: Sequence[RouteAnalysis], *, names: Sequence[str] | None = None) -> pd.DataFrame:
+    """The headline figures of analysed routes, one row each (:data:`HEADLINE_COLUMNS`).
+
+    The travel time of each row uses its analysis's own :class:`TravelParams`.
+
+    Parameters
+    ----------
+    analyses : sequence of RouteAnalysis
+        All over the same region.
+    names : sequence of str, optional
+        Row labels (default: the route names); the index is named ``name``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import corridor
+    >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
+    >>> t = headline_table([a])
+    >>> t.loc["Horadiz – Nakhchivan", "transit"], int(t.loc["Horadiz – Nakhchivan", "crossings"])
+    ('AZE-ARM-AZE', 2)
+    >>> headline_table([])
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: `headline_table` needs at least one analysis.
+    """
+    analyses = list(analyses)
+    if not analyses:
+        raise ParameterError("`headline_table` needs at least one analysis.")
+    bad = [a for a in analyses if not isinstance(a, RouteAnalysis)]
+    if bad:
+        raise ParameterTypeError(f"`headline_table` takes RouteAnalysis objects, got {type(bad[0]).__name__}.")
+    eng = analyses[0]._eng
+    if any(a._eng is not eng for a in analyses):
+        raise ParameterError("`headline_table`: every analysis must be over the same region.")
+    secs = pd.concat([a.sections.assign(line=k) for k, a in enumerate(analyses)], ignore_index=True)
+    cx = pd.concat([pd.DataFrame(a.crossings.drop(columns="geometry")).assign(line=k) for k, a in enumerate(analyses)])
+    table = _headline(
+        eng,
+        np.array([a.route.geometry for a in analyses], dtype=object),
+        np.array([a.length_km for a in analyses]),
+        secs,
+        cx.reset_index(drop=True),
+        np.array([a.travel_time().total_h for a in analyses]),
+    )
+    table.index = pd.Index(list(names) if names is not None else [a.route.name for a in analyses], name="name")
+    return table
+
+
+# ---------------------------------------------------------------------------
+# analysis of one route
+
+
+@dataclass(frozen=True, eq=False)
+class RouteAnalysis:
+    """Measurements of one route over a region (see :func:`analyze`).
+
+    Parameters
+    ----------
+    route : Route
+    region : Region
+    length_km : float
+        Geodesic length on WGS84.
+    sections : pandas.DataFrame
+        Ordered territory sections: ``iso3``, ``part_id``, ``from_km``,
+        ``to_km``, ``length_km``; stretches outside every territory are
+        ``unassigned``.
+    crossings : geopandas.GeoDataFrame
+        International crossings in route order: ``km``, ``from_iso3``,
+        ``to_iso3``, ``border``, ``water_km`` (unassigned water between the
+        two sides), ``geometry`` (Point).
+    params : TravelParams
+        The assumptions for :meth:`travel_time` (the package defaults, or a
+        scenario's own when it comes from :meth:`corridor.Scenario.analyze`).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
+    >>> a.transit, round(float(a.km_by_territory["ARM"]), 1)
+    (['AZE', 'ARM', 'AZE'], 38.7)
+    """
+
+    route: Route
+    region: Region
+    length_km: float
+    sections: pd.DataFrame
+    crossings: gpd.GeoDataFrame
+    params: TravelParams = field(default_factory=TravelParams)
+    _eng: Engine = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_eng", engine_for(self.region))
+
+    @property
+    def km_by_territory(self) -> pd.Series:
+        """Km per territory id (plus ``unassigned``); sums to ``length_km``."""
+        s = self.sections.groupby("iso3", sort=True)["length_km"].sum()
+        s.name = "km"
+        return s
+
+    def km_by_part(self) -> pd.Series:
+        """Km per part id (plus ``unassigned``).
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by part id (``AZE-2`` is Nakhchivan), named ``km``.
+        """
+        s = self.sections.groupby("part_id", sort=True)["length_km"].sum()
+        s.name = "km"
+        return s
+
+    @property
+    def transit(self) -> list[str]:
+        """Territories crossed, in order: the first, then each one entered at a crossing."""
+        first = [x for x in self.sections["iso3"] if x != UNASSIGNED][:1]
+        return first + [str(x) for x in self.crossings["to_iso3"]]
+
+    @property
+    def detour_index(self) -> float:
+        """Route length / geodesic distance between its two ends (inf for a closed loop)."""
+        d = distance_m(self.route.start, self.route.end) / 1000.0
+        return float("inf") if d == 0 else self.length_km / d
+
+    @cached_property
+    def min_clearance_km(self) -> float:
+        """Smallest geodesic distance (km) to an international border the route does not cross.
+
+        Borders between the pairs of territories at the route's crossings are
+        left out (crossing a border makes the distance to it 0), so a route
+        that crosses Armenia–Azerbaijan but runs along the Aras shows how
+        close it keeps to Iran.  NaN if the route crosses every border of the
+        region.
+        """
+        return float(self._headline_row()["min_clearance_km"])
+
+    @property
+    def clearance_uncrossed_km(self) -> float:
+        """Deprecated: the same as :attr:`min_clearance_km`."""
+        warn_deprecated("`clearance_uncrossed_km` is deprecated; use `min_clearance_km`.")
+        return self.min_clearance_km
+
+    @property
+    def min_border_clearance_km(self) -> float:
+        """Deprecated: distance (km) to the nearest international border, 0 if the route crosses one.
+
+        Use :attr:`min_clearance_km` (borders not crossed) or :meth:`border_profile`.
+        """
+        warn_deprecated(
+            "`min_border_clearance_km` is deprecated; use `min_clearance_km` (the distance to borders the "
+            "route does not cross) or `border_profile()`."
+        )
+        if len(self.crossings):
+            return 0.0
+        _, border = self._eng.border_local(None)
+        local = self._eng.to_local(np.array([self.route.geometry], dtype=object))
+        return float(_engine.clearance_m(self._eng, local, border)[0]) / 1000.0
+
+    def border_profile(self, *, step_km: float = 1.0, border: Sequence[str] | None = None) -> pd.DataFrame:
+        """Distance from the route to a border, sampled along the route.
+
+        Parameters
+        ----------
+        step_km : float, default 1
+            Sampling interval along the route (km); the end is always sampled.
+        border : (a, b), optional
+            A pair of territory or part ids; default: any international border
+            (the nearest one is named in ``border``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``km``, ``distance_km`` (geodesic), ``border``, ``lon``, ``lat``.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> a = corridor.analyze(corridor.Route.from_places(["Meghri", "Ordubad"]))
+        >>> p = a.border_profile(step_km=5)
+        >>> p["km"].round(1).tolist()
+        [0.0, 5.0, 10.0, 15.0, 19.1]
+        >>> a.border_profile(step_km=0)
+        Traceback (most recent call last):
+        ...
+        corridor.errors.ParameterError: `step_km` must be > 0 (km), got 0.0.
+        """
+        step = positive_number(step_km, "step_km", unit="km")
+        if self.length_km / step > _MAX_PROFILE_SAMPLES:
+            msg = (
+                f"`step_km`={step:g} would sample {self.length_km / step:,.0f} points along "
+                f"{self.length_km:,.1f} km (at most {_MAX_PROFILE_SAMPLES:,}); choose a larger step."
+            )
+            raise ParameterError(msg)
+        km = np.unique(np.r_[np.arange(0.0, self.length_km, step), self.length_km])
+        xy = self.route.points_at_km(km)
+        pts = shapely.points(np.column_stack(self._eng.proj.xy_to_local(xy[:, 0], xy[:, 1])))
+        if border is not None:
+            candidates = [self._eng.border_local(tuple(border))]
+        else:
+            candidates = self._eng.pair_borders_local()
+        if not candidates:
+            raise ParameterError(f"Region {self.region.name!r} has no borders to measure a distance to.")
+        dist = np.vstack([shapely.distance(pts, g) for _, g in candidates])
+        best = np.argmin(dist, axis=0)
+        labels = np.array([lbl for lbl, _ in candidates])[best]
+        # geodesic distance to the nearest point found in the projection
+        geod = np.empty(len(pts))
+        for k, (_, g) in enumerate(candidates):
+            sel = best == k
+            if sel.any():
+                geod[sel] = _engine.clearance_m(self._eng, pts[sel], g)
+        return pd.DataFrame(
+            {"km": km, "distance_km": geod / 1000.0, "border": labels, "lon": xy[:, 0], "lat": xy[:, 1]}
+        )
+
+    def km_near_border(self, within_km: float, *, border: Sequence[str] | None = None) -> float:
+        """Km of the route within ``within_km`` of a border (default: any international border).
+
+        The band is built in the region's local projection from the border
+        simplified to 1 % of ``within_km``, so its edge is within 1 % of the
+        distance asked for; the km inside it are geodesic.
+
+        Parameters
+        ----------
+        within_km : float
+            Band half-width (km, > 0).
+        border : (a, b), optional
+            One border instead of all.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import corridor
+        >>> a = corridor.analyze(corridor.Route.from_places(["Yerevan", "Gyumri"]))
+        >>> a.km_near_border(1.0)
+        0.0
+        """
+        w = positive_number(within_km, "within_km", unit="km")
+        b = tuple(border) if border is not None else None
+        return float(_engine.km_within(self._eng, np.array([self.route.geometry], dtype=object), w, b)[0])
+
+    def borders_alongside(self, within_km: float) -> pd.DataFrame:
+        """Which borders the route runs along within ``within_km``, and for how many km each.
+
+        Parameters
+        ----------
+        within_km : float
+            Band half-width (km, > 0).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``border``, ``a``, ``b``, ``km``, longest first.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> a = corridor.analyze(corridor.Route.from_places(["Meghri", "Ordubad"]))
+        >>> a.borders_alongside(5.0)["border"].tolist()
+        ['ARM–AZE', 'AZE–IRN', 'ARM–IRN']
+        """
+        rows = []
+        for a, b in zip(self.region.borders["a"], self.region.borders["b"]):
+            km = self.km_near_border(within_km, border=(a, b))
+            if km > 0:
+                rows.append((f"{a}–{b}", a, b, km))
+        df = pd.DataFrame(rows, columns=["border", "a", "b", "km"])
+        return df.sort_values("km", ascending=False).reset_index(drop=True)
+
+    def travel_time(
+        self,
+        *,
+        speeds: Mapping[Any, float] | None = None,
+        dwell_h: Mapping[Any, float] | None = None,
+        default_dwell_h: float | None = None,
+    ) -> TravelTime:
+        """Travel time: per-leg speeds plus a dwell time per international crossing.
+
+        Without arguments it uses :attr:`params` (the scenario's assumptions
+        for an analysis from :meth:`corridor.Scenario.analyze`, else the
+        package defaults; ``TravelTime.params.source`` says which).
+
+        Parameters
+        ----------
+        speeds : mapping, optional
+            ``{(mode, status): km/h}`` or ``{mode: km/h}``, overriding
+            :data:`DEFAULT_SPEEDS_KMH`.  A leg's own ``speed_kmh`` wins.
+        dwell_h : mapping, optional
+            Hours per crossing of a given border: ``{("ARM", "AZE"): 0.5}`` or
+            ``{"ARM-AZE": 0.5}``.
+        default_dwell_h : float, optional
+            Hours per crossing of any other border (default 1.0).
+
+        Returns
+        -------
+        TravelTime
+
+        Examples
+        --------
+        >>> import corridor
+        >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
+        >>> round(a.travel_time(dwell_h={"ARM-AZE": 0.5}).total_h, 2)
+        3.8
+        """
+        params = self.params.with_overrides(speeds=speeds, dwell_h=dwell_h, default_dwell_h=default_dwell_h)
+        return _travel_time(self.route, self.crossings, params, set(self.region.ids))
+
+    def _headline_row(self) -> pd.Series:
+        return headline_table([self]).iloc[0]
+
+    def summary(self) -> dict[str, Any]:
+        """The headline figures as a JSON-serialisable dict (names as :data:`HEADLINE_COLUMNS`).
+
+        ``km_by_territory`` gathers the ``km_<ID>`` figures (non-zero only),
+        ``transit`` is a list and ``crossings`` lists each crossing.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> import corridor
+        >>> s = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"])).summary()
+        >>> s["transit"], s["km_by_territory"]["ARM"], s["min_clearance_km"]
+        (['AZE', 'ARM', 'AZE'], 38.662, 3.41)
+        """
+        row = self._headline_row()
+        data = {
+            "name": self.route.name,
+            "length_km": round(float(row["length_km"]), 3),
+            "km_by_territory": {str(k): round(float(row[f"km_{k}"]), 3) for k in self.km_by_territory.index},
+            "transit": self.transit,
+            "crossings": [
+                {"km": round(float(r.km), 3), "from": r.from_iso3, "to": r.to_iso3} for r in self.crossings.itertuples()
+            ],
+            "min_clearance_km": _round_or_none(row["min_clearance_km"]),
+            "km_within_1km_border": round(float(row["km_within_1km_border"]), 3),
+            "km_within_5km_border": round(float(row["km_within_5km_border"]), 3),
+            "detour_index": _round_or_none(row["detour_index"], 4),
+            "travel_time_h": round(float(row["travel_time_h"]), 3),
+            "travel_assumptions": self.params.source,
+        }
+        old_nearest = 0.0 if len(self.crossings) else data["min_clearance_km"]
+        return DeprecatedKeysDict(
+            data,
+            renamed={"clearance_uncrossed_km": "min_clearance_km"},
+            removed={"min_border_clearance_km": old_nearest},
+        )
+
+    def __repr__(self) -> str:
+        terr = ", ".join(f"{k} {v:.1f}" for k, v in self.km_by_territory.items())
+        return (
+            f"<RouteAnalysis {self.route.name!r}: {self.length_km:.1f} km ({terr}); {len(self.crossings)} crossing(s)>"
+        )
+
+    def _repr_html_(self) -> str:
+        from ._html import analysis_html
+
+        return analysis_html(self)
+
+    def explore(self, **kwargs: Any) -> Any:
+        """Interactive map of the route with its sections and crossings (see :func:`corridor.make_map`).
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`corridor.make_map`.
+
+        Returns
+        -------
+        folium.Map
+        """
+        from .maps import make_map
+
+        return make_map(region=self.region, analyses=[self], **kwargs)
+
+
+#: Most samples :meth:`RouteAnalysis.border_profile` takes (about 80 MB of work).
+_MAX_PROFILE_SAMPLES = 2_000_000
+
+
+def _round_or_none(v: Any, nd: int = 3) -> float | None:
+    v = float(v)
+    return round(v, nd) if np.isfinite(v) else None
+
+
+# ---------------------------------------------------------------------------
+# entry points
 
 
 def _as_lines(lines: Any) -> np.ndarray:
+    """Routes, LineStrings, GeoSeries or GeoDataFrames as an array of lon/lat LineStrings."""
     if isinstance(lines, Route):
         return np.array([lines.geometry], dtype=object)
     if isinstance(lines, shapely.Geometry):
@@ -214,6 +775,8 @@ def _as_lines(lines: Any) -> np.ndarray:
             raise CRSError("The lines have no CRS; set one (EPSG:4326 for lon/lat) first.")
         arr = np.asarray(lines.to_crs("EPSG:4326").geometry.values, dtype=object)
     else:
+        if isinstance(lines, (str, bytes)) or not isinstance(lines, Iterable):
+            raise ParameterTypeError(f"Expected routes or lines, got {type(lines).__name__}.")
         items = list(lines)
         arr = np.array([x.geometry if isinstance(x, Route) else x for x in items], dtype=object)
     types = shapely.get_type_id(arr)
@@ -224,7 +787,7 @@ def _as_lines(lines: Any) -> np.ndarray:
     bad = ~np.isin(types, (1, 2, -1)) & ~shapely.is_empty(arr)
     if bad.any() or (types == 5).any():
         i = int(np.flatnonzero(bad | (types == 5))[0])
-        kind = arr[i].geom_type if arr[i] is not None else "missing"
+        kind = arr[i].geom_type if isinstance(arr[i], shapely.Geometry) else type(arr[i]).__name__
         msg = (
             f"Line {i} is a {kind}, not one LineString"
             + (" (its parts do not connect end to end)" if kind == "MultiLineString" else "")
@@ -234,235 +797,117 @@ def _as_lines(lines: Any) -> np.ndarray:
     return arr
 
 
-def _split(lines: np.ndarray, eng: _Engine) -> _Pieces:
-    n = len(lines)
-    xy, li = shapely.get_coordinates(lines, return_index=True)
-    if len(xy) < 2:
-        return _Pieces(np.zeros(0, int), np.zeros(0), np.zeros(0), np.zeros(0, int), np.zeros(n))
-    same = li[1:] == li[:-1]
-    # keep longitudes continuous along each line (antimeridian)
-    dlon = np.diff(xy[:, 0])
-    wrap = same & (np.abs(dlon) > 180)
-    if wrap.any():
-        adj = np.where(same, (dlon + 180) % 360 - 180, dlon)
-        x = xy[:, 0].copy()
-        starts = np.flatnonzero(np.r_[True, ~same])
-        csum = np.concatenate([[0.0], np.cumsum(adj)])
-        base = np.repeat(x[starts] - csum[starts], np.diff(np.r_[starts, len(x)]))
-        xy = np.column_stack([base + csum[: len(x)], xy[:, 1]])
-    nonzero = same & (np.diff(xy, axis=0) != 0).any(axis=1)
-    seg_idx = np.flatnonzero(nonzero)  # segment k joins vertex k and k+1
-    seg_line = li[seg_idx]
-    _, _, seg_m = GEOD.inv(xy[seg_idx, 0], xy[seg_idx, 1], xy[seg_idx + 1, 0], xy[seg_idx + 1, 1])
-    seg_m = np.asarray(seg_m, dtype=float)
-    length = np.zeros(n)
-    np.add.at(length, seg_line, seg_m)
-    if len(seg_idx) == 0:
-        return _Pieces(np.zeros(0, int), np.zeros(0), np.zeros(0), np.zeros(0, int), length)
-    # chainage at each segment start
-    cum = np.cumsum(seg_m)
-    first_of_line = np.r_[True, seg_line[1:] != seg_line[:-1]]
-    line_base = np.maximum.accumulate(np.where(first_of_line, cum - seg_m, 0.0))
-    seg_start_m = cum - seg_m - line_base
+@keyword_only_after(1, "region")
+def analyze(route: Route, *, region: Region | None = None, params: TravelParams | None = None) -> RouteAnalysis:
+    """Measure a route over a region (default: the built-in South Caucasus).
 
-    # planar positions along segments, to turn a located point into (segment, t)
-    plen = np.hypot(xy[seg_idx + 1, 0] - xy[seg_idx, 0], xy[seg_idx + 1, 1] - xy[seg_idx, 1])
-    pcum = np.cumsum(plen)
-    pstart = pcum - plen
-    # chunks of consecutive segments of one line: at most _CHUNK - 1 segments and
-    # about _CHUNK_DEG of length, so that chunk bounding boxes stay small; a
-    # segment longer than that is a chunk of its own, cut into pieces below
-    idx = np.arange(len(seg_idx))
-    line_p0 = np.maximum.accumulate(np.where(first_of_line, pstart, 0.0))
-    bucket = np.floor((pstart - line_p0) / _CHUNK_DEG)
-    long_seg = plen > _CHUNK_DEG
-    brk = first_of_line | np.r_[True, (bucket[1:] != bucket[:-1]) | long_seg[1:] | long_seg[:-1]]
-    ord_in_grp = idx - np.maximum.accumulate(np.where(brk, idx, 0))
-    new_chunk = brk | (ord_in_grp % (_CHUNK - 1) == 0)
-    chunk_of_seg = np.cumsum(new_chunk) - 1
-    last_of_chunk = np.r_[chunk_of_seg[1:] != chunk_of_seg[:-1], True]
-    v_idx = np.concatenate([seg_idx, seg_idx[last_of_chunk] + 1])
-    v_chunk = np.concatenate([chunk_of_seg, chunk_of_seg[last_of_chunk]])
-    v_ord = np.concatenate([np.arange(len(seg_idx)), np.flatnonzero(last_of_chunk) + 0.5])
-    order = np.lexsort((v_ord, v_chunk))
-    chunks = shapely.linestrings(xy[v_idx[order]], indices=v_chunk[order])
-    chunk_first_seg = np.flatnonzero(new_chunk)
-    chunk_last_seg = np.r_[chunk_first_seg[1:], len(seg_idx)] - 1
-    chunk_g0 = pstart[chunk_first_seg]
-    if long_seg.any():
-        # cut each long segment into collinear pieces of about _CHUNK_DEG, each its
-        # own chunk: planar positions along the segment are unchanged, so events
-        # map back to (segment, t) exactly, and each piece has a small bounding box
-        ls = np.flatnonzero(long_seg)
-        n_pieces = np.ceil(plen[ls] / _CHUNK_DEG).astype(int)
-        seg_of_piece = np.repeat(ls, n_pieces)
-        j = np.arange(len(seg_of_piece)) - np.repeat(np.cumsum(n_pieces) - n_pieces, n_pieces)
-        n_of_piece = np.repeat(n_pieces, n_pieces)
-        t0, t1 = j / n_of_piece, (j + 1) / n_of_piece
-        a_xy, b_xy = xy[seg_idx[seg_of_piece]], xy[seg_idx[seg_of_piece] + 1]
-        p0 = a_xy + (b_xy - a_xy) * t0[:, None]
-        p1 = a_xy + (b_xy - a_xy) * t1[:, None]
-        pieces = shapely.linestrings(np.stack([p0, p1], axis=1))
-        keep = ~long_seg[chunk_first_seg]  # the long segments' own chunks are replaced
-        chunks = np.concatenate([chunks[keep], pieces])
-        chunk_first_seg = np.concatenate([chunk_first_seg[keep], seg_of_piece])
-        chunk_last_seg = np.concatenate([chunk_last_seg[keep], seg_of_piece])
-        chunk_g0 = np.concatenate([chunk_g0[keep], pstart[seg_of_piece] + t0 * plen[seg_of_piece]])
+    Parameters
+    ----------
+    route : Route
+    region : Region, optional
+        Default: the built-in region.
+    params : TravelParams, optional
+        Assumptions for travel times (default: the package defaults).
 
-    ci, bi = eng.bnd_tree.query(chunks, predicate="intersects")
-    ev_seg = np.zeros(0, dtype=int)
-    ev_t = np.zeros(0)
-    ev_on = np.zeros(0, dtype=bool)
-    if len(ci):
-        inter = shapely.intersection(chunks[ci], eng.bnd[bi])
-        parts, part_of = shapely.get_parts(inter, return_index=True)
-        pxy, pidx = shapely.get_coordinates(parts, return_index=True)
-        # points of a stretch that runs along a boundary (a linear intersection)
-        on_line = np.isin(shapely.get_type_id(parts), (1, 2))[pidx]
-        pidx = part_of[pidx]
-        if len(pxy):
-            ev_on = on_line
-            pc = ci[pidx]
-            d = shapely.line_locate_point(chunks[pc], shapely.points(pxy))
-            g = chunk_g0[pc] + d
-            s = np.searchsorted(pcum, g, side="left")
-            s = np.clip(s, chunk_first_seg[pc], chunk_last_seg[pc])
-            t = np.clip((g - pstart[s]) / np.where(plen[s] > 0, plen[s], 1.0), 0.0, 1.0)
-            ev_seg, ev_t = s, t
-    # events: every cut plus the start and end of each line
-    line_first = np.flatnonzero(first_of_line)
-    line_last = np.r_[line_first[1:], len(seg_idx)] - 1
-    ev_seg = np.concatenate([ev_seg, line_first, line_last])
-    ev_t = np.concatenate([ev_t, np.zeros(len(line_first)), np.ones(len(line_last))])
-    n_ends = len(line_first) + len(line_last)
-    ev_on = np.concatenate([ev_on[: len(ev_seg) - n_ends], np.zeros(n_ends, dtype=bool)])
-    pos = ev_seg + ev_t
-    # sort by line, then position (a line's end and the next line's start share a position)
-    order = np.lexsort((pos, seg_line[ev_seg]))
-    pos, ev_seg, ev_t, ev_on = pos[order], ev_seg[order], ev_t[order], ev_on[order]
-    lines_of_ev = seg_line[ev_seg]
-    new_pos = np.r_[True, (np.diff(pos) > 1e-12) | (np.diff(lines_of_ev) != 0)]
-    # an event is "on a boundary stretch" if any duplicate at its position is
-    grp = np.cumsum(new_pos) - 1
-    on_any = np.zeros(int(grp[-1]) + 1, dtype=bool)
-    np.logical_or.at(on_any, grp, ev_on)
-    pos, ev_seg, ev_t = pos[new_pos], ev_seg[new_pos], ev_t[new_pos]
-    ev_on = on_any
-    # chainage of each event: geodesic from its segment's start vertex
-    a = xy[seg_idx[ev_seg]]
-    b = xy[seg_idx[ev_seg] + 1]
-    p = a + (b - a) * ev_t[:, None]
-    _, _, dm = GEOD.inv(a[:, 0], a[:, 1], p[:, 0], p[:, 1])
-    dm = np.where(ev_t >= 1.0, seg_m[ev_seg], np.minimum(np.asarray(dm), seg_m[ev_seg]))
-    ev_m = seg_start_m[ev_seg] + dm
-    ev_line = seg_line[ev_seg]
-    # pieces between consecutive events of the same line
-    ok = ev_line[1:] == ev_line[:-1]
-    lo, hi = np.flatnonzero(ok), np.flatnonzero(ok) + 1
-    mid = (pos[lo] + pos[hi]) / 2
-    ms = np.minimum(np.floor(mid).astype(int), len(seg_idx) - 1)
-    mt = mid - ms
-    ma, mb = xy[seg_idx[ms]], xy[seg_idx[ms] + 1]
-    mp = ma + (mb - ma) * mt[:, None]
-    pts = shapely.points(mp)
-    # index the points and query with the (prepared) parts: GEOS prepares the
-    # query geometry, so point-in-polygon runs on the indexed polygons
-    qp, qi = shapely.STRtree(pts).query(eng.part_geoms, predicate="intersects")
-    # a stretch along a boundary: look within 1e-9° (0.1 mm) so that it touches
-    # both sides whatever the rounding, and let the rule decide
-    along = np.flatnonzero(ev_on[lo] & ev_on[hi])
-    if len(along):
-        ai, ap = eng.part_tree.query(pts[along], predicate="dwithin", distance=1e-9)
-        qi = np.concatenate([qi, along[ai]])
-        qp = np.concatenate([qp, ap])
-    part = np.full(len(lo), -1)
-    if len(qi):
-        # lowest part index wins: parts are sorted by territory id (the on-border rule)
-        best = pd.Series(qp).groupby(qi).min()
-        part[best.index.to_numpy()] = best.to_numpy()
-    return _Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, length)
+    Returns
+    -------
+    RouteAnalysis
 
+    Examples
+    --------
+    >>> import corridor
+    >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
+    >>> a.transit
+    ['AZE', 'ARM', 'AZE']
+    >>> corridor.analyze("Horadiz")
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterTypeError: `analyze` needs a Route, got str; build one with ...
+    """
+    import geopandas as gpd
 
-def _sections(pc: _Pieces, eng: _Engine, *, by: str = "part") -> pd.DataFrame:
-    """Merge consecutive pieces in the same territory (or part) into sections."""
-    iso = np.where(pc.part >= 0, eng.part_iso3[np.maximum(pc.part, 0)], UNASSIGNED)
-    pid = np.where(pc.part >= 0, eng.part_ids[np.maximum(pc.part, 0)], UNASSIGNED)
-    key = pid if by == "part" else iso
-    df = pd.DataFrame(
-        {
-            "line": pc.line,
-            "iso3": iso,
-            "part_id": pid,
-            "key": key,
-            "from_m": pc.from_m,
-            "to_m": pc.to_m,
-        }
+    if not isinstance(route, Route):
+        msg = (
+            f"`analyze` needs a Route, got {type(route).__name__}; "
+            "build one with Route.from_coords / from_places / read."
+        )
+        raise ParameterTypeError(msg)
+    if params is not None and not isinstance(params, TravelParams):
+        raise ParameterTypeError(f"`params` must be a TravelParams, got {type(params).__name__}.")
+    eng = engine_for(region)
+    pc = _engine.split_lines(np.array([route.geometry], dtype=object), eng)
+    secs = _engine.sections(pc, eng)
+    cx = _engine.crossings_table(secs).drop(columns="line")
+    pts = route.points_at_km(cx["km"].to_numpy()) if len(cx) else np.zeros((0, 2))
+    crossings = gpd.GeoDataFrame(cx, geometry=list(shapely.points(pts)) if len(cx) else [], crs="EPSG:4326")
+    return RouteAnalysis(
+        route,
+        eng.region,
+        float(pc.length_m.sum()) / 1000.0,
+        secs.drop(columns="line"),
+        crossings,
+        params if params is not None else TravelParams(),
     )
-    if df.empty:
-        return pd.DataFrame(columns=["line", "iso3", "part_id", "from_km", "to_km", "length_km"])
-    brk = (df["line"] != df["line"].shift()) | (df["key"] != df["key"].shift())
-    grp = brk.cumsum()
-    out = df.groupby(grp, sort=False).agg(
-        line=("line", "first"),
-        iso3=("iso3", "first"),
-        part_id=("part_id", "first"),
-        from_m=("from_m", "first"),
-        to_m=("to_m", "last"),
+
+
+@keyword_only_after(1, "region")
+def analyze_many(
+    routes: Iterable[Route] | gpd.GeoDataFrame,
+    *,
+    region: Region | None = None,
+    name_column: str = "name",
+) -> pd.DataFrame:
+    """Headline figures of many routes at once, vectorised: one row per route.
+
+    Parameters
+    ----------
+    routes : iterable of Route or LineString, GeoSeries or GeoDataFrame
+        Lines in EPSG:4326 (GeoDataFrames are reprojected).
+    region : Region, optional
+        Default: the built-in region.
+    name_column : str, default "name"
+        Column of a GeoDataFrame holding the names (else its index).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name`` and the :data:`HEADLINE_COLUMNS`; ``travel_time_h`` uses the
+        package defaults for Routes and is NaN for plain lines (no mode).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> t = corridor.analyze_many([corridor.Route.from_places(["Yerevan", "Gyumri"])])
+    >>> t.loc[0, "transit"], int(t.loc[0, "crossings"])
+    ('ARM', 0)
+    """
+    eng = engine_for(region)
+    if hasattr(routes, "geometry") and hasattr(routes, "crs"):
+        gdf: gpd.GeoDataFrame = routes
+        lines = _as_lines(gdf)
+        names = list(map(str, gdf[name_column])) if name_column in gdf.columns else list(map(str, gdf.index))
+        rs: list[Any] = [None] * len(lines)
+    else:
+        rs = list(routes)
+        lines = _as_lines(rs)
+        names = [r.name if isinstance(r, Route) else str(i) for i, r in enumerate(rs)]
+    pc = _engine.split_lines(lines, eng)
+    secs = _engine.sections(pc, eng, by="iso3")
+    cx = _engine.crossings_table(secs)
+    params, known = TravelParams(), set(eng.ids)
+    travel = np.array(
+        [
+            _travel_time(r, cx[cx["line"] == k], params, known).total_h if isinstance(r, Route) else np.nan
+            for k, r in enumerate(rs)
+        ]
     )
-    out["from_km"] = out["from_m"] / 1000.0
-    out["to_km"] = out["to_m"] / 1000.0
-    out["length_km"] = out["to_km"] - out["from_km"]
-    return out.drop(columns=["from_m", "to_m"]).reset_index(drop=True)
+    table = _headline(eng, lines, pc.length_m / 1000.0, secs, cx, travel)
+    table.insert(0, "name", names)
+    return table
 
 
-#: Two opposite crossings closer than this (km) are a hop over a wiggle of the
-#: border line (for example 11 m into Armenia near the Aghband tripoint), not a
-#: visit: both are dropped from the crossings (the km stay in the sections).
-HOP_TOLERANCE_KM = 0.05
-
-
-def _crossings_table(sections: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM) -> pd.DataFrame:
-    """International crossings from sections (vectorised over lines)."""
-    s = sections[sections["iso3"] != UNASSIGNED]
-    prev_iso = s["iso3"].shift()
-    prev_line = s["line"].shift()
-    prev_to = s["to_km"].shift()
-    hit = (prev_line == s["line"]) & (prev_iso != s["iso3"])
-    out = pd.DataFrame(
-        {
-            "line": s["line"][hit].astype(int),
-            "km": ((prev_to[hit] + s["from_km"][hit]) / 2).astype(float),
-            "from_iso3": prev_iso[hit].astype(str),
-            "to_iso3": s["iso3"][hit].astype(str),
-            "water_km": (s["from_km"][hit] - prev_to[hit]).astype(float),
-        }
-    ).reset_index(drop=True)
-    if hop_km > 0 and len(out) > 1:
-        out = _drop_hops(out, hop_km)
-    out["border"] = ["–".join(sorted(p)) for p in zip(out["from_iso3"], out["to_iso3"])]
-    return out.reset_index(drop=True)
-
-
-def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:
-    """Remove pairs of opposite crossings closer than ``hop_km`` (a loop over crossings only)."""
-    keep: list[int] = []
-    rows = cx[["line", "km", "from_iso3", "to_iso3"]].to_numpy()
-    for i, (line, km, a, b) in enumerate(rows):
-        if keep:
-            j = keep[-1]
-            pl, pk, pa, pb = rows[j]
-            if pl == line and pa == b and pb == a and km - pk < hop_km:
-                keep.pop()
-                continue
-        keep.append(i)
-    return cx.iloc[keep]
-
-
-# ---------------------------------------------------------------------------
-# public vectorised building blocks
-
-
-def territory_km(lines: Any, region: Region | None = None, *, by: str = "iso3") -> pd.DataFrame:
+@keyword_only_after(1, "region")
+def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3") -> pd.DataFrame:
     """Km of each line in each territory: one row per line, one column per id.
 
     Parameters
@@ -486,12 +931,15 @@ def territory_km(lines: Any, region: Region | None = None, *, by: str = "iso3") 
     >>> t = corridor.territory_km([corridor.Route.from_places(["Yerevan", "Gyumri"])])
     >>> float(t.loc[0, "ARM"].round(1)), float(t.loc[0, "TUR"])
     (87.6, 0.0)
+    >>> corridor.territory_km([], by="country")
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: `by` must be one of 'iso3', 'part'; got 'country'.
     """
-    if by not in ("iso3", "part"):
-        raise ParameterError(f"`by` must be 'iso3' or 'part', got {by!r}.")
-    eng = _engine(region)
+    one_of(by, "by", ("iso3", "part"))
+    eng = engine_for(region)
     arr = _as_lines(lines)
-    pc = _split(arr, eng)
+    pc = _engine.split_lines(arr, eng)
     cols = list(eng.ids) if by == "iso3" else list(np.sort(eng.part_ids))
     key = np.where(
         pc.part >= 0,
@@ -508,445 +956,21 @@ def territory_km(lines: Any, region: Region | None = None, *, by: str = "iso3") 
 
 
 def distance_km(a: Any, b: Any) -> float:
-    """Geodesic distance (km) between two places or ``(lon, lat)`` points.
+    """Geodesic distance on WGS84 (km) between two places or ``(lon, lat)`` points.
+
+    Parameters
+    ----------
+    a, b : str, Place or (lon, lat)
+
+    Returns
+    -------
+    float
 
     Examples
     --------
     >>> round(distance_km("Meghri", "Ordubad"), 1)
     19.1
+    >>> distance_km((45, 40), (45, 40))
+    0.0
     """
-    from .route import _as_place_or_point
-
-    return distance_m(_as_place_or_point(a), _as_place_or_point(b)) / 1000.0
-
-
-def _geodesic_clearance_m(eng: _Engine, lines_local: np.ndarray, border_local: Any) -> np.ndarray:
-    """Geodesic distance (m) from each projected line to the projected border.
-
-    The nearest pair of points is found in the local projection, then
-    measured geodesically.
-    """
-    sl = shapely.shortest_line(lines_local, border_local)
-    ends = shapely.get_coordinates(sl).reshape(-1, 2, 2)
-    lon, lat = eng.proj.xy_to_lonlat(ends[:, :, 0].ravel(), ends[:, :, 1].ravel())
-    lon = np.asarray(lon).reshape(-1, 2)
-    lat = np.asarray(lat).reshape(-1, 2)
-    _, _, d = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
-    d = np.asarray(d, dtype=float)
-    inter = shapely.intersects(lines_local, border_local)
-    return np.where(inter, 0.0, d)
-
-
-def _within_band(
-    eng: _Engine, lines_ll: np.ndarray, within_km: float, border: Any = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The parts of each line within ``within_km`` of a border (lon/lat) and their km."""
-    buf = eng.border_buffer(within_km, border)
-    inside = eng.to_ll(shapely.intersection(eng.to_local(lines_ll), buf))
-    return inside, np.asarray(length_m(inside), dtype=float) / 1000.0
-
-
-def _km_within(eng: _Engine, lines_ll: np.ndarray, within_km: float, border: Any = None) -> np.ndarray:
-    return _within_band(eng, lines_ll, within_km, border)[1]
-
-
-# ---------------------------------------------------------------------------
-# travel time
-
-
-@dataclass(frozen=True)
-class TravelTime:
-    """Travel time of a route: per-leg running time plus dwell at border crossings."""
-
-    legs: pd.DataFrame
-    crossings: pd.DataFrame
-
-    @property
-    def running_h(self) -> float:
-        """Hours in motion."""
-        return float(self.legs["hours"].sum())
-
-    @property
-    def dwell_h(self) -> float:
-        """Hours waiting at border crossings."""
-        return float(self.crossings["dwell_h"].sum()) if len(self.crossings) else 0.0
-
-    @property
-    def total_h(self) -> float:
-        """Total hours."""
-        return self.running_h + self.dwell_h
-
-    def table(self) -> pd.DataFrame:
-        """Legs, crossings and a total as one table (``kind``, ``what``, ``km``, ``hours``)."""
-        rows = [
-            ("leg", f"{r.leg} ({r.mode}, {r.status}, {r.speed_kmh:g} km/h)", r.length_km, r.hours)
-            for r in self.legs.itertuples()
-        ]
-        rows += [("crossing", f"{r.border} at km {r.km:.1f}", 0.0, r.dwell_h) for r in self.crossings.itertuples()]
-        rows.append(("total", "", float(self.legs["length_km"].sum()), self.total_h))
-        return pd.DataFrame(rows, columns=["kind", "what", "km", "hours"])
-
-    def __repr__(self) -> str:
-        return f"<TravelTime {self.total_h:.2f} h: {self.running_h:.2f} h running + {self.dwell_h:.2f} h at borders>"
-
-
-def _pair_key(k: Any) -> tuple[str, str]:
-    if isinstance(k, str):
-        parts = [p for p in k.replace("–", "-").split("-") if p]
-        if len(parts) != 2:
-            raise ParameterError(f"Border key {k!r}: give a pair such as 'ARM-AZE' or ('ARM', 'AZE').")
-        return tuple(sorted(parts))  # type: ignore[return-value]
-    a, b = k
-    return tuple(sorted((str(a), str(b))))  # type: ignore[return-value]
-
-
-def speed_for(mode: str, status: str, speeds: Mapping[Any, float] | None = None) -> float:
-    """The speed (km/h) for a mode and status.
-
-    Lookup order: ``speeds[(mode, status)]``, ``speeds[mode]``, then
-    :data:`DEFAULT_SPEEDS_KMH` for ``(mode, status)`` and ``(mode, "existing")``.
-
-    Examples
-    --------
-    >>> speed_for("rail", "planned", {"rail": 120})
-    120.0
-    >>> speed_for("rail", "planned")
-    100.0
-    """
-    user: dict[Any, float] = {}
-    for k, v in (speeds or {}).items():
-        try:
-            v = float(v)
-        except (TypeError, ValueError):
-            v = float("nan")
-        if not (np.isfinite(v) and v > 0):
-            raise ParameterError(f"Speed for {k!r} must be a positive number of km/h, got {v!r}.")
-        user[k if isinstance(k, str) else tuple(k)] = v
-    for key in ((mode, status), mode):
-        if key in user:
-            return user[key]
-    for key in ((mode, status), (mode, "existing")):
-        if key in DEFAULT_SPEEDS_KMH:
-            return DEFAULT_SPEEDS_KMH[key]  # type: ignore[index]
-    raise ParameterError(f"No speed for mode {mode!r}, status {status!r}; pass `speeds=`.")
-
-
-# ---------------------------------------------------------------------------
-# analysis of one route
-
-
-@dataclass(frozen=True, eq=False)
-class RouteAnalysis:
-    """Measurements of one route over a region (see :func:`analyze`).
-
-    Attributes
-    ----------
-    route : Route
-    region : Region
-    length_km : float
-        Geodesic length.
-    sections : pandas.DataFrame
-        Ordered territory sections: ``iso3``, ``part_id``, ``from_km``,
-        ``to_km``, ``length_km``; stretches outside every territory are
-        ``unassigned``.
-    crossings : geopandas.GeoDataFrame
-        International crossings in route order: ``km``, ``from_iso3``,
-        ``to_iso3``, ``border``, ``water_km`` (unassigned water between the
-        two sides), ``geometry`` (Point).
-    """
-
-    route: Route
-    region: Region
-    length_km: float
-    sections: pd.DataFrame
-    crossings: gpd.GeoDataFrame
-    _eng: _Engine = field(repr=False)
-
-    @property
-    def km_by_territory(self) -> pd.Series:
-        """Km per territory id (plus ``unassigned``); sums to ``length_km``."""
-        s = self.sections.groupby("iso3", sort=True)["length_km"].sum()
-        s.name = "km"
-        return s
-
-    def km_by_part(self) -> pd.Series:
-        """Km per part id (plus ``unassigned``)."""
-        s = self.sections.groupby("part_id", sort=True)["length_km"].sum()
-        s.name = "km"
-        return s
-
-    @property
-    def transit(self) -> list[str]:
-        """Territories crossed, in order: the first, then each one entered at a crossing."""
-        first = [x for x in self.sections["iso3"] if x != UNASSIGNED][:1]
-        return first + [str(x) for x in self.crossings["to_iso3"]]
-
-    @property
-    def detour_index(self) -> float:
-        """Route length / geodesic distance between its two ends."""
-        d = distance_m(self.route.start, self.route.end) / 1000.0
-        return float("inf") if d == 0 else self.length_km / d
-
-    @cached_property
-    def min_border_clearance_km(self) -> float:
-        """Smallest geodesic distance (km) from the route to any international border (0 if it crosses)."""
-        _, border = self._eng.border_local(None)
-        local = self._eng.to_local(np.array([self.route.geometry], dtype=object))
-        return float(_geodesic_clearance_m(self._eng, local, border)[0]) / 1000.0
-
-    @cached_property
-    def clearance_uncrossed_km(self) -> float:
-        """Smallest geodesic distance (km) to an international border the route does not cross.
-
-        Borders between the pairs of territories at the route's crossings are
-        left out, so a route that crosses Armenia–Azerbaijan but runs along
-        the Aras shows how close it keeps to Iran.  NaN if the route crosses
-        every border of the region.
-        """
-        crossed = {tuple(sorted(p)) for p in zip(self.crossings["from_iso3"], self.crossings["to_iso3"])}
-        pairs = [
-            (label, g) for label, g in self._eng.pair_borders_local() if tuple(sorted(label.split("–"))) not in crossed
-        ]
-        if not pairs:
-            return float("nan")
-        local = self._eng.to_local(np.array([self.route.geometry], dtype=object))
-        d = [float(_geodesic_clearance_m(self._eng, local, g)[0]) for _, g in pairs]
-        return min(d) / 1000.0
-
-    def border_profile(self, *, step_km: float = 1.0, border: Sequence[str] | None = None) -> pd.DataFrame:
-        """Distance from the route to a border, sampled along the route.
-
-        Parameters
-        ----------
-        step_km : float, default 1
-            Sampling interval along the route (km); the end is always sampled.
-        border : (a, b), optional
-            A pair of territory or part ids; default: any international border
-            (the nearest one is named in ``border``).
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``km``, ``distance_km`` (geodesic), ``border``, ``lon``, ``lat``.
-        """
-        if not step_km > 0:
-            raise ParameterError(f"`step_km` must be > 0, got {step_km}.")
-        km = np.unique(np.r_[np.arange(0.0, self.length_km, step_km), self.length_km])
-        xy = self.route.points_at_km(km)
-        pts = shapely.points(np.column_stack(self._eng.proj.xy_to_local(xy[:, 0], xy[:, 1])))
-        if border is not None:
-            candidates = [self._eng.border_local(tuple(border))]
-        else:
-            candidates = self._eng.pair_borders_local()
-        dist = np.vstack([shapely.distance(pts, g) for _, g in candidates])
-        best = np.argmin(dist, axis=0)
-        labels = np.array([lbl for lbl, _ in candidates])[best]
-        # geodesic distance to the nearest point found in the projection
-        geod = np.empty(len(pts))
-        for k, (_, g) in enumerate(candidates):
-            sel = best == k
-            if sel.any():
-                geod[sel] = _geodesic_clearance_m(self._eng, pts[sel], g)
-        return pd.DataFrame(
-            {
-                "km": km,
-                "distance_km": geod / 1000.0,
-                "border": labels,
-                "lon": xy[:, 0],
-                "lat": xy[:, 1],
-            }
-        )
-
-    def km_near_border(self, within_km: float, *, border: Sequence[str] | None = None) -> float:
-        """Km of the route within ``within_km`` of a border (default: any international border).
-
-        The band is built in the region's local projection from the border
-        simplified to 1 % of ``within_km``, so its edge is within 1 % of the
-        distance asked for.
-        """
-        if not within_km > 0:
-            raise ParameterError(f"`within_km` must be > 0, got {within_km}.")
-        b = tuple(border) if border is not None else None
-        return float(_km_within(self._eng, np.array([self.route.geometry], dtype=object), within_km, b)[0])
-
-    def borders_alongside(self, within_km: float) -> pd.DataFrame:
-        """Which borders the route runs along within ``within_km``, and for how many km each."""
-        rows = []
-        for a, b in zip(self.region.borders["a"], self.region.borders["b"]):
-            km = self.km_near_border(within_km, border=(a, b))
-            if km > 0:
-                rows.append((f"{a}–{b}", a, b, km))
-        df = pd.DataFrame(rows, columns=["border", "a", "b", "km"])
-        return df.sort_values("km", ascending=False).reset_index(drop=True)
-
-    def travel_time(
-        self,
-        *,
-        speeds: Mapping[Any, float] | None = None,
-        dwell_h: Mapping[Any, float] | None = None,
-        default_dwell_h: float = DEFAULT_DWELL_H,
-    ) -> TravelTime:
-        """Travel time: per-leg speeds plus a dwell time per international crossing.
-
-        Parameters
-        ----------
-        speeds : mapping, optional
-            ``{(mode, status): km/h}`` or ``{mode: km/h}``, overriding
-            :data:`DEFAULT_SPEEDS_KMH`.  A leg's own ``speed_kmh`` wins.
-        dwell_h : mapping, optional
-            Hours per crossing of a given border: ``{("ARM", "AZE"): 0.5}`` or
-            ``{"ARM-AZE": 0.5}``.
-        default_dwell_h : float, default 1.0
-            Hours per crossing of any other border.
-        """
-        rows = []
-        for lg in self.route.legs:
-            v = lg.speed_kmh if lg.speed_kmh is not None else speed_for(lg.mode, lg.status, speeds)
-            rows.append((lg.name, lg.mode, lg.status, lg.length_km, v, lg.length_km / v))
-        legs = pd.DataFrame(rows, columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"])
-        if not (np.isfinite(default_dwell_h) and default_dwell_h >= 0):
-            raise ParameterError(f"`default_dwell_h` must be >= 0 hours, got {default_dwell_h!r}.")
-        dwell: dict[tuple[str, str], float] = {}
-        known = set(self.region.ids)
-        for k, v in (dwell_h or {}).items():
-            pair = _pair_key(k)
-            unknown = [x for x in pair if x not in known]
-            if unknown:
-                msg = (
-                    f"`dwell_h` key {k!r}: unknown territory {', '.join(unknown)}; "
-                    f"territories are {', '.join(sorted(known))}."
-                )
-                raise UnknownTerritoryError(msg)
-            if not (np.isfinite(float(v)) and float(v) >= 0):
-                raise ParameterError(f"`dwell_h` for {k!r} must be >= 0 hours, got {v!r}.")
-            dwell[pair] = float(v)
-        cx = pd.DataFrame(
-            {
-                "km": self.crossings["km"].to_numpy(),
-                "border": self.crossings["border"].to_numpy(),
-                "dwell_h": [
-                    dwell.get(_pair_key((a, b)), default_dwell_h)
-                    for a, b in zip(self.crossings["from_iso3"], self.crossings["to_iso3"])
-                ],
-            }
-        )
-        return TravelTime(legs, cx)
-
-    def summary(self) -> dict[str, Any]:
-        """The headline figures as a JSON-serialisable dict."""
-        kbt = self.km_by_territory
-        return {
-            "name": self.route.name,
-            "length_km": round(self.length_km, 3),
-            "km_by_territory": {k: round(float(v), 3) for k, v in kbt.items()},
-            "transit": self.transit,
-            "crossings": [
-                {"km": round(float(r.km), 3), "from": r.from_iso3, "to": r.to_iso3} for r in self.crossings.itertuples()
-            ],
-            "min_border_clearance_km": round(self.min_border_clearance_km, 3),
-            "clearance_uncrossed_km": round(self.clearance_uncrossed_km, 3),
-            "km_within_1km_border": round(self.km_near_border(1.0), 3),
-            "km_within_5km_border": round(self.km_near_border(5.0), 3),
-            "detour_index": round(self.detour_index, 4),
-            "travel_time_h": round(self.travel_time().total_h, 3),
-        }
-
-    def __repr__(self) -> str:
-        terr = ", ".join(f"{k} {v:.1f}" for k, v in self.km_by_territory.items())
-        return (
-            f"<RouteAnalysis {self.route.name!r}: {self.length_km:.1f} km ({terr}); {len(self.crossings)} crossing(s)>"
-        )
-
-    def _repr_html_(self) -> str:
-        from ._html import analysis_html
-
-        return analysis_html(self)
-
-    def explore(self, **kwargs: Any) -> Any:
-        """Interactive map of the route with its sections and crossings."""
-        from .maps import make_map
-
-        return make_map(self.region, analyses=[self], **kwargs)
-
-
-def analyze(route: Route, region: Region | None = None) -> RouteAnalysis:
-    """Measure a route over a region (default: the built-in South Caucasus).
-
-    Examples
-    --------
-    >>> import corridor
-    >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
-    >>> a.transit
-    ['AZE', 'ARM', 'AZE']
-    """
-    if not isinstance(route, Route):
-        raise TypeError(
-            f"`analyze` needs a Route, got {type(route).__name__}; "
-            "build one with Route.from_coords / from_places / read."
-        )
-    import geopandas as gpd
-
-    eng = _engine(region)
-    pc = _split(np.array([route.geometry], dtype=object), eng)
-    sec = _sections(pc, eng).drop(columns="line")
-    cx = _crossings_table(_sections(pc, eng)).drop(columns="line")
-    pts = route.points_at_km(cx["km"].to_numpy()) if len(cx) else np.zeros((0, 2))
-    crossings = gpd.GeoDataFrame(cx, geometry=list(shapely.points(pts)) if len(cx) else [], crs="EPSG:4326")
-    return RouteAnalysis(route, eng.region, float(pc.length_m.sum()) / 1000.0, sec, crossings, eng)
-
-
-def analyze_many(
-    routes: Iterable[Route] | gpd.GeoDataFrame,
-    region: Region | None = None,
-    *,
-    name_column: str = "name",
-) -> pd.DataFrame:
-    """Headline figures of many routes at once, vectorised: one row per route.
-
-    Columns: ``name``, ``length_km``, one ``km_<ID>`` per territory and
-    ``km_unassigned``, ``transit``, ``crossings``, ``km_within_1km_border``,
-    ``km_within_5km_border``, ``min_clearance_km`` (to borders the line does
-    not cross, as in :func:`corridor.compare`), ``detour_index``.
-    """
-    eng = _engine(region)
-    if hasattr(routes, "geometry") and hasattr(routes, "crs"):
-        gdf: gpd.GeoDataFrame = routes
-        lines = _as_lines(gdf)
-        names = list(map(str, gdf[name_column])) if name_column in gdf.columns else list(map(str, gdf.index))
-    else:
-        rs = list(routes)
-        lines = _as_lines(rs)
-        names = [r.name if isinstance(r, Route) else str(i) for i, r in enumerate(rs)]
-    pc = _split(lines, eng)
-    sec = _sections(pc, eng, by="iso3")
-    table = pd.DataFrame({"name": names, "length_km": pc.length_m / 1000.0})
-    km = sec.pivot_table(index="line", columns="iso3", values="length_km", aggfunc="sum", fill_value=0.0)
-    for iso in [*eng.ids, UNASSIGNED]:
-        col = km[iso] if iso in km.columns else pd.Series(0.0, index=km.index)
-        table[f"km_{iso}"] = col.reindex(range(len(lines)), fill_value=0.0).to_numpy()
-    cx = _crossings_table(sec)
-    assigned = sec[sec["iso3"] != UNASSIGNED]
-    first = assigned.groupby("line")["iso3"].first()
-    entered = cx.groupby("line")["to_iso3"].agg(list)
-    table["transit"] = [
-        "-".join(([first[k]] if k in first.index else []) + (entered[k] if k in entered.index else []))
-        for k in range(len(lines))
-    ]
-    table["crossings"] = cx.groupby("line").size().reindex(range(len(lines)), fill_value=0).to_numpy()
-    table["km_within_1km_border"] = _km_within(eng, lines, 1.0)
-    table["km_within_5km_border"] = _km_within(eng, lines, 5.0)
-    # clearance to the borders each line does not cross (as in compare())
-    local = eng.to_local(lines)
-    crossed = set(zip(cx["line"].astype(int), cx["border"]))
-    best = np.full(len(lines), np.inf)
-    for label, g in eng.pair_borders_local():
-        d = _geodesic_clearance_m(eng, local, g) / 1000.0
-        skip = np.array([(k, label) in crossed for k in range(len(lines))], dtype=bool)
-        best = np.where(skip, best, np.minimum(best, d))
-    table["min_clearance_km"] = np.where(np.isfinite(best), best, np.nan)
-    xy0 = shapely.get_coordinates(shapely.get_point(lines, 0))
-    xy1 = shapely.get_coordinates(shapely.get_point(lines, -1))
-    _, _, d = GEOD.inv(xy0[:, 0], xy0[:, 1], xy1[:, 0], xy1[:, 1])
-    d = np.asarray(d) / 1000.0
-    table["detour_index"] = np.where(d > 0, table["length_km"] / np.where(d > 0, d, 1), np.inf)
-    return table
+    return distance_m(resolve_point(a), resolve_point(b)) / 1000.0

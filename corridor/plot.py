@@ -1,10 +1,10 @@
-"""Static figures (matplotlib) for reports: maps, border profiles, km per territory.
+"""Static figures (matplotlib) for reports: maps, border profiles, km per territory, comparisons.
 
-Maps are drawn in a local Lambert azimuthal equal-area projection centred on
-the content (:func:`corridor.geodesy.local_crs`), so the scale bar is true to
-within 0.2 % over the South Caucasus.  Boundaries are the same topology
-preserving display copy as the interactive maps (see :mod:`corridor.maps`);
-every figure in a label comes from the full-resolution analysis.
+:func:`plot_map` renders the same display model as :func:`corridor.make_map`
+(:mod:`corridor._display`) in a local Lambert azimuthal equal-area projection
+centred on the content (:func:`corridor.geodesy.local_crs`), so the scale bar
+is true to within 0.2 % over the South Caucasus.  Every figure in a label
+comes from the full-resolution analysis.
 
 matplotlib is imported inside the functions, so ``import corridor`` does not
 import it.  Figures are built with :class:`matplotlib.figure.Figure` (no
@@ -14,28 +14,32 @@ pyplot state is touched); pass ``path=`` to save a PNG, SVG or PDF.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import pandas as pd
 import shapely
 
-from .maps import (
+from ._compat import keyword_only_after
+from ._display import (
     BAND_COLOR,
     BORDER_COLOR,
     DISPLAY_TOLERANCE_DEG,
     HIGHLIGHT_COLOR,
     ROUTE_COLORS,
     SEA_COLOR,
-    _atomic_write,
-    _band,
-    _check_output_path,
-    _collect,
-    _sub_line,
-    display_layers,
+    Display,
+    LegendEntry,
+    build_display,
     territory_color,
-    territory_fill,
 )
+from ._escape import mpl_text
+from ._files import atomic_write, check_output_path
+from ._validate import one_of
+from .errors import ColumnError
+from .geodesy import LocalProjection
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,11 +49,11 @@ if TYPE_CHECKING:
     from .region import Region
     from .route import Route
 
-__all__ = ["plot_border_profile", "plot_map", "plot_territory"]
+__all__ = ["plot_border_profile", "plot_comparison", "plot_map", "plot_territory"]
 
 _SUFFIXES = (".png", ".svg", ".pdf")
-_PLANNED = ("planned", "proposed", "under construction")
 _FONT: dict[str, Any] = {"family": "sans-serif"}
+_text = mpl_text
 
 
 def _mpl() -> Any:
@@ -58,11 +62,6 @@ def _mpl() -> Any:
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ImportError("Static figures need matplotlib: `pip install matplotlib`.") from exc
     return matplotlib
-
-
-def _text(value: Any) -> str:
-    """A user string made literal for matplotlib (no mathtext from ``$``)."""
-    return str(value).replace("\\", "\\\\").replace("$", r"\$")
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -78,9 +77,9 @@ def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Ax
 def _save(fig: Figure, path: str | os.PathLike[str] | None, dpi: int) -> None:
     if path is None:
         return
-    p = _check_output_path(path, _SUFFIXES)
+    p = check_output_path(path, _SUFFIXES)
     fmt = p.suffix.lower().lstrip(".")
-    _atomic_write(p, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))
+    atomic_write(p, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))
 
 
 def _nice_km(width_km: float) -> float:
@@ -98,9 +97,49 @@ def _halo(width: float = 3.0) -> list[Any]:
     return [patheffects.withStroke(linewidth=width, foreground="white")]
 
 
+class _Canvas:
+    """Axes in a local metric projection of the display's extent, with drawing helpers."""
+
+    def __init__(self, ax: Axes, extent: tuple[float, float, float, float]) -> None:
+        self.ax = ax
+        self.local = LocalProjection(extent)
+        self.proj = self.local.to_local
+        box = self.proj(shapely.box(*extent).segmentize(0.05))
+        self.x0, self.y0, self.x1, self.y1 = box.bounds
+        self.view = shapely.box(self.x0, self.y0, self.x1, self.y1)
+        self.span = max(self.x1 - self.x0, self.y1 - self.y0)
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        x, y = self.local.xy_to_local(lon, lat)
+        return float(x), float(y)
+
+    def poly(self, g: Any, **kw: Any) -> None:
+        from matplotlib.patches import PathPatch
+        from matplotlib.path import Path as MPath
+
+        for poly in shapely.get_parts(g):
+            if poly.geom_type != "Polygon" or poly.is_empty:
+                continue
+            verts, codes = [], []
+            for ring in [poly.exterior, *poly.interiors]:
+                xy = np.asarray(ring.coords)
+                verts.append(xy)
+                codes.append(np.r_[MPath.MOVETO, np.full(len(xy) - 2, MPath.LINETO), MPath.CLOSEPOLY])
+            self.ax.add_patch(PathPatch(MPath(np.vstack(verts), np.concatenate(codes)), **kw))
+
+    def lines(self, g: Any, **kw: Any) -> None:
+        for part in shapely.get_parts(g):
+            if part.geom_type == "LineString" and not part.is_empty:
+                xy = np.asarray(part.coords)
+                self.ax.plot(xy[:, 0], xy[:, 1], **kw)
+            elif part.geom_type == "MultiLineString":
+                self.lines(part, **kw)
+
+
+@keyword_only_after(0, "region")
 def plot_map(
-    region: Region | None = None,
     *,
+    region: Region | None = None,
     routes: Route | Iterable[Route] = (),
     analyses: RouteAnalysis | Iterable[RouteAnalysis] = (),
     borders: str | Sequence[Sequence[str]] | None = "all",
@@ -120,15 +159,17 @@ def plot_map(
     dpi: int = 200,
     tolerance_deg: float = DISPLAY_TOLERANCE_DEG / 3,
 ) -> tuple[Figure, Axes]:
-    """A static map with the same content as :func:`corridor.maps.make_map`.
+    """A static map with the same content as :func:`corridor.make_map`.
 
     Parameters
     ----------
-    region, routes, analyses, borders, band_km, band_border, color_by, colors
-        As for :func:`corridor.maps.make_map`.
+    region : Region, optional
+        The base map.  Default: the analyses' region, else the built-in region.
+    routes, analyses, borders, band_km, band_border, color_by, colors
+        As for :func:`corridor.make_map`.
     crossings, stops, labels, title, attribution
-        As for :func:`corridor.maps.make_map`.
-    extent : (minlon, minlat, maxlon, maxlat), optional
+        As for :func:`corridor.make_map`.
+    extent : (min_lon, min_lat, max_lon, max_lat), optional
         Area to show; default the routes with a margin, else the region.
     ax : matplotlib Axes, optional
         Draw into these axes instead of a new figure.
@@ -145,269 +186,186 @@ def plot_map(
     Returns
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
+
+    Examples
+    --------
+    >>> import corridor
+    >>> fig, ax = plot_map(routes=[corridor.Route.from_places(["Meghri", "Ordubad"])])
+    >>> type(fig).__name__
+    'Figure'
+    >>> plot_map(band_km=-1)
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: `band_km` must be > 0 (km), got -1.0.
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+    d = build_display(
+        region,
+        routes,
+        analyses,
+        borders=borders,
+        band_km=band_km,
+        band_border=band_border,
+        color_by=color_by,
+        colors=colors,
+        crossings=crossings,
+        stops=stops,
+        labels=labels,
+        title=title,
+        attribution=attribution,
+        tolerance_deg=tolerance_deg,
+    )
+    fig, c = _canvas(extent if extent is not None else d.extent, ax, figsize)
+    _plot_base(c, d)
+    _plot_routes(c, d)
+    if d.show_labels:
+        _plot_labels(c, d)
+    _frame(c, d)
+    _save(fig, path, dpi)
+    return fig, c.ax
 
-    from .geodesy import LocalProjection
 
-    if color_by not in ("route", "territory"):
-        raise ValueError(f"`color_by` must be 'route' or 'territory', got {color_by!r}.")
-    content = _collect(region, routes, analyses, borders, crossings)
-    reg = content.region
-    assert reg is not None
-    disp = display_layers(reg, tolerance_deg=tolerance_deg)
-    palette = list(colors) if colors else list(ROUTE_COLORS)
-
-    if extent is None:
-        if content.routes:
-            bnds = np.array([r.geometry.bounds for r in content.routes])
-            minx, miny, maxx, maxy = bnds[:, 0].min(), bnds[:, 1].min(), bnds[:, 2].max(), bnds[:, 3].max()
-            padx = max((maxx - minx) * 0.12, 0.15)
-            pady = max((maxy - miny) * 0.12, 0.15)
-            extent = (minx - padx, miny - pady, maxx + padx, maxy + pady)
-        else:
-            extent = tuple(float(v) for v in reg.countries.total_bounds)  # type: ignore[assignment]
-    assert extent is not None
-    local = LocalProjection(extent)
-    proj = local.to_local
-    fwd = local.xy_to_local
-    box_ll = shapely.box(*extent).segmentize(0.05)
-    box = proj(box_ll)
-    x0, y0, x1, y1 = box.bounds
-    view = shapely.box(x0, y0, x1, y1)
-
+def _canvas(
+    ext: tuple[float, float, float, float], ax: Axes | None, figsize: tuple[float, float]
+) -> tuple[Figure, _Canvas]:
+    """A figure sized to the extent's shape (unless given), with its canvas."""
     if ax is None and figsize == (10.0, 7.5):
-        aspect = (y1 - y0) / (x1 - x0)
-        figsize = (10.0, float(np.clip(10.0 * aspect + 0.7, 4.0, 12.0)))
+        x0, y0, x1, y1 = LocalProjection(ext).to_local(shapely.box(*ext).segmentize(0.05)).bounds
+        figsize = (10.0, float(np.clip(10.0 * (y1 - y0) / (x1 - x0) + 0.7, 4.0, 12.0)))
     fig, ax = _new_axes(ax, figsize)
     ax.set_facecolor(SEA_COLOR)
+    return fig, _Canvas(ax, ext)
 
-    def draw_poly(g: Any, **kw: Any) -> None:
-        from matplotlib.patches import PathPatch
-        from matplotlib.path import Path as MPath
 
-        for poly in shapely.get_parts(g):
-            if poly.geom_type != "Polygon" or poly.is_empty:
-                continue
-            rings = [poly.exterior, *poly.interiors]
-            verts, codes = [], []
-            for ring in rings:
-                xy = np.asarray(ring.coords)
-                verts.append(xy)
-                codes.append(np.r_[MPath.MOVETO, np.full(len(xy) - 2, MPath.LINETO), MPath.CLOSEPOLY])
-            ax.add_patch(PathPatch(MPath(np.vstack(verts), np.concatenate(codes)), **kw))
-
-    def draw_lines(g: Any, **kw: Any) -> None:
-        for part in shapely.get_parts(g):
-            if part.geom_type == "LineString" and not part.is_empty:
-                xy = np.asarray(part.coords)
-                ax.plot(xy[:, 0], xy[:, 1], **kw)
-            elif part.geom_type == "MultiLineString":
-                draw_lines(part, **kw)
-
-    iso_index = {iso: k for k, (iso, _, _) in enumerate(disp.countries)}
-    names = {iso: n for iso, n, _ in disp.countries}
-    for k, (iso, _name, geom) in enumerate(disp.countries):
-        g = shapely.intersection(proj(geom), view.buffer((x1 - x0) * 0.05))
-        draw_poly(g, facecolor=territory_fill(iso, k), edgecolor="none", zorder=1)
-
-    handles: list[Any] = []
-    if content.draw_borders:
-        for a, b, _length, lines in disp.borders:
-            hl = (a, b) in content.highlight
-            draw_lines(
-                proj(lines),
-                color=HIGHLIGHT_COLOR if hl else BORDER_COLOR,
-                lw=1.8 if hl else 0.8,
-                ls="-" if hl else (0, (4, 2)),
-                zorder=3 if hl else 2,
-            )
-        handles.append(Line2D([], [], color=BORDER_COLOR, lw=0.8, ls=(0, (4, 2)), label="International border"))
-        for a, b in content.highlight:
-            hit = [x for x in disp.borders if (x[0], x[1]) == (a, b)]
-            length = hit[0][2] if hit else reg.border_length_km(a, b)
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=HIGHLIGHT_COLOR,
-                    lw=1.8,
-                    label=_text(f"{names.get(a, a)} – {names.get(b, b)} border ({length:,.1f} km)"),
-                )
-            )
-
-    band_inside: dict[int, tuple[Any, float]] = {}
-    if band_km is not None:
-        if not band_km > 0:
-            raise ValueError(f"`band_km` must be > 0 km, got {band_km!r}.")
-        label, poly, inside = _band(content, float(band_km), band_border)
-        draw_poly(
-            shapely.intersection(proj(poly), view),
+def _plot_base(c: _Canvas, d: Display) -> None:
+    """Territory fills, borders and the proximity band."""
+    for t in d.territories:
+        g = shapely.intersection(c.proj(t.geometry), c.view.buffer((c.x1 - c.x0) * 0.05))
+        c.poly(g, facecolor=t.fill, edgecolor="none", zorder=1)
+    for bl in d.borders:
+        c.lines(
+            c.proj(bl.lines),
+            color=HIGHLIGHT_COLOR if bl.highlighted else BORDER_COLOR,
+            lw=1.8 if bl.highlighted else 0.8,
+            ls="-" if bl.highlighted else (0, (4, 2)),
+            zorder=3 if bl.highlighted else 2,
+        )
+    if d.band is not None:
+        c.poly(
+            shapely.intersection(c.proj(d.band.polygon), c.view),
             facecolor=BAND_COLOR,
             alpha=0.3,
             edgecolor=BAND_COLOR,
             lw=0.6,
             zorder=2.5,
         )
-        for r, lines, km in inside:
-            band_inside[id(r)] = (lines, km)
-        what = "border" if label == "international" else f"{label} border"
-        handles.append(
-            Patch(
-                facecolor=BAND_COLOR,
-                alpha=0.4,
-                edgecolor=BAND_COLOR,
-                label=_text(f"Within {band_km:g} km of {what}"),
-            )
-        )
 
-    stop_seen: set[tuple[str, float, float]] = set()
-    any_cross = False
-    for k, r in enumerate(content.routes):
-        color = palette[k % len(palette)]
-        ls = (0, (5, 3)) if r.status in _PLANNED else "-"
-        an = content.analyses.get(id(r))
-        if id(r) in band_inside:
-            lines, km = band_inside[id(r)]
-            draw_lines(proj(lines), color=BAND_COLOR, lw=9, alpha=0.8, solid_capstyle="round", zorder=4)
-        g = proj(r.geometry)
-        draw_lines(g, color="white", lw=4.5, zorder=5, solid_capstyle="round")
-        if color_by == "territory" and an is not None:
-            for row in an.sections.itertuples():
-                if row.to_km <= row.from_km:
-                    continue
-                c = territory_color(str(row.iso3), iso_index.get(str(row.iso3), 0))
-                draw_lines(proj(_sub_line(r, row.from_km, row.to_km)), color=c, lw=2.6, ls=ls, zorder=6)
+
+def _plot_routes(c: _Canvas, d: Display) -> None:
+    for rl in d.routes:
+        ls = (0, (5, 3)) if rl.dashed else "-"
+        if rl.band_lines is not None:
+            c.lines(c.proj(rl.band_lines), color=BAND_COLOR, lw=9, alpha=0.8, solid_capstyle="round", zorder=4)
+        c.lines(c.proj(rl.geometry), color="white", lw=4.5, zorder=5, solid_capstyle="round")
+        for piece in rl.pieces:
+            c.lines(c.proj(piece.geometry), color=piece.color, lw=2.6, ls=ls, zorder=6)
+        if d.show_stops and rl.stops:
+            xy = np.array([c.xy(lon, lat) for _, lon, lat, _ in rl.stops])
+            edge = rl.color if d.color_by == "route" else "#222"
+            c.ax.scatter(xy[:, 0], xy[:, 1], s=22, facecolor="white", edgecolor=edge, lw=1.4, zorder=8)
+        if rl.crossings:
+            cxy = np.array([c.xy(cx.lon, cx.lat) for cx in rl.crossings])
+            c.ax.scatter(cxy[:, 0], cxy[:, 1], marker="D", s=26, facecolor="white", edgecolor="#111", lw=1.3, zorder=9)
+
+
+def _plot_labels(c: _Canvas, d: Display) -> None:
+    from shapely.ops import polylabel
+
+    simple_by_name = {t.name: t.geometry for t in d.territories}
+    for lb in d.labels:
+        if lb.kind == "stop":
+            sx, sy = c.xy(lb.lon, lb.lat)
+            if c.view.contains(shapely.Point(sx, sy)):
+                c.ax.annotate(
+                    _text(lb.text),
+                    (sx, sy),
+                    xytext=(5, 4),
+                    textcoords="offset points",
+                    fontsize=8,
+                    color="#111",
+                    zorder=9,
+                    path_effects=_halo(),
+                )
+        elif lb.kind == "country":
+            # at the centre of the territory's visible part, if enough of it is in view
+            vis = shapely.intersection(c.proj(simple_by_name[lb.text]), c.view.buffer(-c.span * 0.04))
+            if vis.is_empty or shapely.area(vis) < (c.span**2) * 0.004:
+                continue
+            big = max((p for p in shapely.get_parts(vis) if p.geom_type == "Polygon"), key=lambda p: p.area)
+            pt = polylabel(big, tolerance=c.span / 200)
+            c.ax.text(
+                pt.x,
+                pt.y,
+                _text(lb.text.upper()),
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="#555",
+                fontweight="bold",
+                zorder=7,
+                path_effects=_halo(),
+                **_FONT,
+            )
         else:
-            draw_lines(g, color=color, lw=2.6, ls=ls, zorder=6)
-        extra = f", {r.status}" if r.status in _PLANNED else ""
-        in_band = f"; {band_inside[id(r)][1]:,.1f} km in band" if id(r) in band_inside else ""
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=color if color_by == "route" else "#444",
-                lw=2.6,
-                ls=ls,
-                label=_text(f"{r.name} ({r.length_km:,.0f} km{extra}{in_band})"),
-            )
-        )
-        if stops and r.stops:
-            xy = np.array([fwd(s.lon, s.lat) for s in r.stops])
-            ax.scatter(
-                xy[:, 0],
-                xy[:, 1],
-                s=22,
-                facecolor="white",
-                edgecolor=color if color_by == "route" else "#222",
-                lw=1.4,
-                zorder=8,
-            )
-            for s, (sx, sy) in zip(r.stops, xy):
-                key = (s.name, round(s.lon, 3), round(s.lat, 3))
-                if labels and key not in stop_seen and view.contains(shapely.Point(sx, sy)):
-                    stop_seen.add(key)
-                    ax.annotate(
-                        _text(s.name),
-                        (sx, sy),
-                        xytext=(5, 4),
-                        textcoords="offset points",
-                        fontsize=8,
-                        color="#111",
-                        zorder=9,
-                        path_effects=_halo(),
-                    )
-        if crossings and an is not None and len(an.crossings):
-            any_cross = True
-            cxy = np.array([fwd(p.x, p.y) for p in an.crossings.geometry])
-            ax.scatter(
-                cxy[:, 0],
-                cxy[:, 1],
-                marker="D",
-                s=26,
-                facecolor="white",
-                edgecolor="#111",
-                lw=1.3,
-                zorder=9,
-            )
-    if content.routes and stops:
-        handles.append(_marker_handle("o", "#444", "Stop"))
-    if any_cross:
-        handles.append(_marker_handle("D", "#111", "Border crossing"))
-    if color_by == "territory":
-        present = sorted({str(x) for a in content.analyses.values() for x in a.sections["iso3"]})
-        for iso in present:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=territory_color(iso, iso_index.get(iso, 0)),
-                    lw=2.6,
-                    label=_text(f"in {names.get(iso, iso)}"),
-                )
+            px, py = c.xy(lb.lon, lb.lat)
+            if not c.view.contains(shapely.Point(px, py)) or (lb.minor and c.span > 400_000):
+                continue
+            c.ax.text(
+                px,
+                py,
+                _text(lb.text),
+                ha="center",
+                va="center",
+                fontsize=9,
+                style="italic",
+                color="#333",
+                fontweight="bold",
+                zorder=7,
+                path_effects=_halo(),
             )
 
-    if labels:
-        from shapely.ops import polylabel
 
-        span = max(x1 - x0, y1 - y0)
-        simple_by_name = {n: gg for _, n, gg in disp.countries}
-        for text, lon, lat, kind in disp.labels:
-            if kind == "country":
-                g = proj(simple_by_name[text])
-                vis = shapely.intersection(g, view.buffer(-span * 0.04))
-                if vis.is_empty or shapely.area(vis) < (span**2) * 0.004:
-                    continue
-                big = max(
-                    (p for p in shapely.get_parts(vis) if p.geom_type == "Polygon"),
-                    key=lambda p: p.area,
-                )
-                pt = polylabel(big, tolerance=span / 200)
-                ax.text(
-                    pt.x,
-                    pt.y,
-                    _text(text.upper()),
-                    ha="center",
-                    va="center",
-                    fontsize=10,
-                    color="#555",
-                    fontweight="bold",
-                    zorder=7,
-                    path_effects=_halo(),
-                    **_FONT,
-                )
-            else:
-                px, py = fwd(lon, lat)
-                if not view.contains(shapely.Point(px, py)):
-                    continue
-                part = reg.geometry_of(text)
-                if float(shapely.area(part)) < 0.05 and span > 400_000:
-                    continue
-                ax.text(
-                    px,
-                    py,
-                    _text(text),
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    style="italic",
-                    color="#333",
-                    fontweight="bold",
-                    zorder=7,
-                    path_effects=_halo(),
-                )
+def _legend_handle(e: LegendEntry) -> Any:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
+    label = _text(f"{e.text} ({e.sub})" if e.sub else e.text)
+    if e.kind == "border":
+        return Line2D([], [], color=BORDER_COLOR, lw=0.8, ls=(0, (4, 2)), label=label)
+    if e.kind == "highlight":
+        return Line2D([], [], color=HIGHLIGHT_COLOR, lw=1.8, label=label)
+    if e.kind == "band":
+        return Patch(facecolor=BAND_COLOR, alpha=0.4, edgecolor=BAND_COLOR, label=label)
+    if e.kind == "stop":
+        return _marker_handle("o", e.color, e.text)
+    if e.kind == "cross":
+        return _marker_handle("D", e.color, e.text)
+    return Line2D([], [], color=e.color, lw=2.6, ls=(0, (5, 3)) if e.dashed else "-", label=label)
+
+
+def _frame(c: _Canvas, d: Display) -> None:
+    """Limits, scale bar, legend (below the map), credits and title."""
+    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+    ax = c.ax
+    ax.set_xlim(c.x0, c.x1)
+    ax.set_ylim(c.y0, c.y1)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
     for sp in ax.spines.values():
         sp.set_color("#999")
         sp.set_linewidth(0.6)
-    km = _nice_km((x1 - x0) / 1000)
+    km = _nice_km((c.x1 - c.x0) / 1000)
     bar = AnchoredSizeBar(
         ax.transData,
         km * 1000,
@@ -417,13 +375,14 @@ def plot_map(
         borderpad=0.8,
         sep=4,
         frameon=True,
-        size_vertical=(y1 - y0) / 250,
+        size_vertical=(c.y1 - c.y0) / 250,
         color="#222",
         fontproperties={"size": 8},
     )
     bar.patch.set_alpha(0.85)
     bar.patch.set_edgecolor("none")
     ax.add_artist(bar)
+    handles = [_legend_handle(e) for e in d.legend]
     if handles:
         # below the map, so that it never hides a route, a label or the scale bar
         leg = ax.legend(
@@ -436,7 +395,7 @@ def plot_map(
             title_fontsize=9,
         )
         leg.set_zorder(20)
-    credit = "; ".join(c for c in (reg.attribution, attribution) if c)
+    credit = "; ".join(d.credits)
     if credit:
         ax.text(
             1.0,
@@ -450,10 +409,8 @@ def plot_map(
             zorder=21,
             path_effects=_halo(2),
         )
-    if title:
-        ax.set_title(_text(title), loc="left", fontsize=13, fontweight="bold")
-    _save(fig, path, dpi)
-    return fig, ax
+    if d.title:
+        ax.set_title(_text(d.title), loc="left", fontsize=13, fontweight="bold")
 
 
 def plot_border_profile(
@@ -488,6 +445,18 @@ def plot_border_profile(
     Returns
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
+
+    Examples
+    --------
+    >>> import corridor
+    >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
+    >>> fig, ax = plot_border_profile(a, within_km=5)
+    >>> ax.get_xlabel()
+    'Distance along route (km, geodesic)'
+    >>> plot_border_profile(a, step_km=-1)
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: `step_km` must be > 0 (km), got -1.0.
     """
     from matplotlib.patches import Patch
 
@@ -509,25 +478,7 @@ def plot_border_profile(
         if iso not in seen:
             nm = names.get(iso, "Unassigned" if iso == "unassigned" else iso)
             seen[iso] = Patch(color=c, label=_text(nm))
-    last_label = -np.inf
-    for cx in analysis.crossings.itertuples():
-        ax.axvline(cx.km, color="#111", lw=0.6, ls=":", zorder=1)
-        ax.scatter([cx.km], [0], marker="D", s=28, facecolor="white", edgecolor="#111", lw=1.2, zorder=5)
-        if cx.km - last_label < analysis.length_km * 0.025:
-            continue  # too close to the previous label to read
-        last_label = cx.km
-        ax.annotate(
-            _text(f"{cx.from_iso3}→{cx.to_iso3}"),
-            (cx.km, 0),
-            xytext=(0, 8),
-            textcoords="offset points",
-            rotation=90,
-            fontsize=7,
-            ha="center",
-            va="bottom",
-            path_effects=_halo(2),
-            zorder=6,
-        )
+    _mark_crossings(ax, analysis)
     if within_km is not None:
         ax.axhline(within_km, color=BAND_COLOR, lw=1.2, ls="--")
         ax.text(
@@ -558,6 +509,29 @@ def plot_border_profile(
     return fig, ax
 
 
+def _mark_crossings(ax: Any, analysis: RouteAnalysis) -> None:
+    """Crossings at distance 0, labelled ``from→to`` where the labels do not crowd."""
+    last_label = -np.inf
+    for cx in analysis.crossings.itertuples():
+        ax.axvline(cx.km, color="#111", lw=0.6, ls=":", zorder=1)
+        ax.scatter([cx.km], [0], marker="D", s=28, facecolor="white", edgecolor="#111", lw=1.2, zorder=5)
+        if cx.km - last_label < analysis.length_km * 0.025:
+            continue  # too close to the previous label to read
+        last_label = cx.km
+        ax.annotate(
+            _text(f"{cx.from_iso3}→{cx.to_iso3}"),
+            (cx.km, 0),
+            xytext=(0, 8),
+            textcoords="offset points",
+            rotation=90,
+            fontsize=7,
+            ha="center",
+            va="bottom",
+            path_effects=_halo(2),
+            zorder=6,
+        )
+
+
 def plot_territory(
     analysis: RouteAnalysis,
     *,
@@ -581,9 +555,16 @@ def plot_territory(
     Returns
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
+
+    Examples
+    --------
+    >>> import corridor
+    >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
+    >>> fig, ax = plot_territory(a, by="part")
+    >>> [t.get_text() for t in ax.get_yticklabels()][-1]
+    'Azerbaijan (mainland) (AZE-1)'
     """
-    if by not in ("iso3", "part"):
-        raise ValueError(f"`by` must be 'iso3' or 'part', got {by!r}.")
+    one_of(by, "by", ("iso3", "part"))
     km = analysis.km_by_territory if by == "iso3" else analysis.km_by_part()
     km = km[km > 0].sort_values()
     reg = analysis.region
@@ -629,3 +610,66 @@ def _marker_handle(marker: str, edge: str, label: str) -> Any:
     return Line2D(
         [], [], ls="none", marker=marker, markersize=5, markerfacecolor="white", markeredgecolor=edge, label=label
     )
+
+
+def plot_comparison(
+    df: pd.DataFrame,
+    column: str = "length_km",
+    *,
+    stacked_territory: bool = True,
+    path: str | os.PathLike[str] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Bar chart of a comparison: km per territory stacked (default) or one column.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`corridor.compare` (or :func:`corridor.analyze_many` indexed by name).
+    column : str, default "length_km"
+        The column to draw when ``stacked_territory`` is False.
+    stacked_territory : bool, default True
+        One bar per scenario, split into its km per territory.
+    path : path-like, optional
+        Save to this ``.png``, ``.svg`` or ``.pdf``.
+    ax : matplotlib Axes, optional
+        Draw into these axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import corridor
+    >>> table = corridor.compare(corridor.builtin_scenarios()[:2])
+    >>> fig = plot_comparison(table)
+    >>> plot_comparison(table, "speed", stacked_territory=False)
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ColumnError: `column` 'speed' is not a column of the comparison; ...
+    """
+    if not stacked_territory and column not in df.columns:
+        raise ColumnError(f"`column` {column!r} is not a column of the comparison; columns: {list(df.columns)}.")
+    fig, ax = _new_axes(ax, (9, 0.7 * len(df) + 1.8))
+    names = ["\n".join(textwrap.wrap(_text(n), 34)) for n in df.index]
+    if stacked_territory:
+        cols = [c for c in df.columns if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0]
+        left = pd.Series(0.0, index=df.index)
+        for k, c in enumerate(cols):
+            iso = c[3:]
+            label = "water / outside" if iso == "unassigned" else iso
+            ax.barh(names, df[c], left=left, color=territory_color(iso, k), edgecolor="white", label=label)
+            left = left + df[c]
+        for y, (total, cx) in enumerate(zip(df["length_km"], df["crossings"])):
+            ax.text(total + 5, y, f"{total:,.0f} km · {cx} crossing{'s' if cx != 1 else ''}", va="center", fontsize=9)
+        ax.set_xlabel("km (geodesic) by territory")
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False, ncols=min(len(cols), 7))
+        ax.set_xlim(0, float(df["length_km"].max()) * 1.4)
+    else:
+        ax.barh(names, df[column], color="#3b6ea5")
+        ax.set_xlabel(_text(column))
+    ax.invert_yaxis()
+    ax.spines[["top", "right"]].set_visible(False)
+    _save(fig, path, 150)
+    return fig

@@ -22,21 +22,23 @@ import pandas as pd
 import shapely
 
 from ._coverage import clean_coverage
-from ._data import data_path, verify_checksum
+from ._topology import derive_topology, shared_lines
+from .datasets import data_path, manifest, verify_checksum
 from .errors import (
     ColumnError,
     CRSError,
     DataError,
     GeometryError,
     ParameterError,
+    ParameterTypeError,
     UnknownTerritoryError,
 )
-from .geodesy import LocalProjection, area_km2, length_m
+from .geodesy import LocalProjection, length_m
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["BUILTIN_ATTRIBUTION", "Region", "derive_topology", "load_region"]
+__all__ = ["BUILTIN_ATTRIBUTION", "COUNTRY_NAMES", "Region", "load_region"]
 
 #: Attribution to show wherever the built-in data is shown.
 BUILTIN_ATTRIBUTION = "© OpenStreetMap contributors (ODbL), via geo-maps countries-land-10m"
@@ -59,7 +61,10 @@ _LAYERS = ("countries", "parts", "borders", "part_borders", "tripoints", "cleani
 class Region:
     """Territories as a clean coverage, with parts, borders and tripoints.
 
-    Attributes
+    Build one with :func:`load_region` (the built-in region, or your own
+    polygon layer); the constructor takes already derived tables.
+
+    Parameters
     ----------
     countries : geopandas.GeoDataFrame
         One row per territory: ``iso3`` (the id), ``name``, ``geometry``.
@@ -78,8 +83,21 @@ class Region:
         ``geometry``.
     cleaning : pandas.DataFrame
         What cleaning the coverage moved (see :func:`corridor.clean_coverage`).
-    name, attribution, gap_width_m
-        A label, the data credit to show on maps, and the gap tolerance used.
+    name : str
+        A label.
+    attribution : str
+        The data credit to show on maps.
+    gap_width_m : float
+        The gap tolerance the cleaning used (metres).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> region = corridor.load_region()
+    >>> region.ids
+    ['ARM', 'AZE', 'GEO', 'IRN', 'RUS', 'TUR']
+    >>> region.exclaves["name"].dropna().tolist()[:2]
+    ['Artsvashen', 'Nakhchivan']
     """
 
     countries: gpd.GeoDataFrame
@@ -116,8 +134,34 @@ class Region:
 
         Territory ids, part ids (``"AZE-2"``), territory names (``"Armenia"``)
         and part names (``"Nakhchivan"``) are accepted, ignoring case.
+
+        Parameters
+        ----------
+        id_or_name : str
+
+        Returns
+        -------
+        tuple of (str, str)
+
+        Raises
+        ------
+        corridor.errors.UnknownTerritoryError
+            Listing the territory ids.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> corridor.load_region().resolve("nakhchivan")
+        ('part', 'AZE-2')
+        >>> corridor.load_region().resolve("Atlantis")
+        Traceback (most recent call last):
+        ...
+        corridor.errors.UnknownTerritoryError: Unknown territory or part 'Atlantis'. Territories: ...
         """
-        key = str(id_or_name).casefold()
+        if not isinstance(id_or_name, str):
+            msg = f"A territory or part id must be a string, got {type(id_or_name).__name__} {id_or_name!r}."
+            raise ParameterTypeError(msg)
+        key = id_or_name.casefold()
         if key in self._aliases:
             return self._aliases[key]
         msg = (
@@ -128,14 +172,44 @@ class Region:
         raise UnknownTerritoryError(msg)
 
     def geometry_of(self, id_or_name: str) -> Any:
-        """The (multi)polygon of a territory or part."""
+        """The (multi)polygon of a territory or part, in EPSG:4326.
+
+        Parameters
+        ----------
+        id_or_name : str
+
+        Returns
+        -------
+        shapely.Polygon or shapely.MultiPolygon
+
+        Examples
+        --------
+        >>> import corridor
+        >>> corridor.load_region().geometry_of("Nakhchivan").geom_type
+        'Polygon'
+        """
         kind, key = self.resolve(id_or_name)
         if kind == "territory":
             return self.countries.geometry[self.countries["iso3"] == key].iloc[0]
         return self.parts.geometry[self.parts["part_id"] == key].iloc[0]
 
     def iso3_of(self, id_or_name: str) -> str:
-        """The territory id of a territory or part."""
+        """The territory id of a territory or part.
+
+        Parameters
+        ----------
+        id_or_name : str
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import corridor
+        >>> corridor.load_region().iso3_of("Nakhchivan")
+        'AZE'
+        """
         kind, key = self.resolve(id_or_name)
         if kind == "territory":
             return key
@@ -147,6 +221,14 @@ class Region:
 
         For a territory, neighbouring territories; for a part, neighbouring
         parts.
+
+        Parameters
+        ----------
+        id_or_name : str
+
+        Returns
+        -------
+        list of str
 
         Examples
         --------
@@ -188,7 +270,23 @@ class Region:
     def border(self, a: str, b: str) -> Any:
         """The shared border of two territories or parts, as (multi)lines.
 
-        Empty if they do not touch.
+        Parameters
+        ----------
+        a, b : str
+            Territory or part ids or names.
+
+        Returns
+        -------
+        shapely.MultiLineString
+            Empty if they do not touch.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> corridor.load_region().border("ARM", "IRN").geom_type
+        'MultiLineString'
+        >>> corridor.load_region().border("ARM", "RUS").is_empty
+        True
         """
         ka, ia = self.resolve(a)
         kb, ib = self.resolve(b)
@@ -198,14 +296,51 @@ class Region:
             hit = table[(table["a"] == x) & (table["b"] == y)]
             return hit.geometry.iloc[0] if len(hit) else shapely.MultiLineString()
         ga, gb = self.geometry_of(a), self.geometry_of(b)
-        return _shared_lines(ga, gb)
+        return shared_lines(ga, gb)
 
     def border_length_km(self, a: str, b: str) -> float:
-        """Geodesic length of the border shared by ``a`` and ``b``, in km."""
+        """Geodesic length on WGS84 of the border shared by ``a`` and ``b``, in km.
+
+        Parameters
+        ----------
+        a, b : str
+            Territory or part ids or names.
+
+        Returns
+        -------
+        float
+            0 if they do not touch.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> round(corridor.load_region().border_length_km("ARM", "IRN"), 1)
+        48.0
+        >>> corridor.load_region().border_length_km("GEO", "IRN")
+        0.0
+        """
         return float(length_m(self.border(a, b))) / 1000.0
 
     def touches(self, a: str, b: str) -> bool:
-        """Whether two territories or parts share a land border (not just a point)."""
+        """Whether two territories or parts share a land border (not just a point).
+
+        Parameters
+        ----------
+        a, b : str
+            Territory or part ids or names.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> import corridor
+        >>> corridor.load_region().touches("Nakhchivan", "TUR")
+        True
+        >>> corridor.load_region().touches("Nakhchivan", "AZE-1")
+        False
+        """
         return self.border_length_km(a, b) > 0
 
     def between(self, a: str, b: str) -> list[str]:
@@ -214,6 +349,24 @@ class Region:
         For two parts of one country that do not touch, this says which
         countries lie between them (Nakhchivan and mainland Azerbaijan:
         Armenia).  Empty if ``a`` and ``b`` touch.
+
+        Parameters
+        ----------
+        a, b : str
+            Territory or part ids or names.
+
+        Returns
+        -------
+        list of str
+            Territory ids in order along the shortest line.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> corridor.load_region().between("Nakhchivan", "AZE-1")
+        ['ARM']
+        >>> corridor.load_region().between("ARM", "AZE")
+        []
         """
         ga, gb = self.geometry_of(a), self.geometry_of(b)
         if shapely.intersects(ga, gb):
@@ -232,7 +385,7 @@ class Region:
 
     @property
     def exclaves(self) -> gpd.GeoDataFrame:
-        """Parts of kind ``exclave``."""
+        """Parts of kind ``exclave`` (as :attr:`parts`)."""
         return self.parts[self.parts["kind"] == "exclave"].reset_index(drop=True)
 
     # -------------------------------------------------------------- display
@@ -243,7 +396,20 @@ class Region:
         )
 
     def border_table(self) -> pd.DataFrame:
-        """Borders as a plain table: ``a``, ``b``, names and ``length_km``."""
+        """Borders as a plain table: ``a``, ``b``, names and ``length_km``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``a``, ``b``, ``name_a``, ``name_b``, ``length_km`` (geodesic, 0.1 km).
+
+        Examples
+        --------
+        >>> import corridor
+        >>> t = corridor.load_region().border_table()
+        >>> t[(t.a == "ARM") & (t.b == "TUR")].length_km.item()
+        310.8
+        """
         names = dict(zip(self.countries["iso3"], self.countries["name"]))
         df = pd.DataFrame(
             {
@@ -263,161 +429,20 @@ class Region:
         return head + self.border_table().to_html(index=False, escape=True)
 
     def explore(self, **kwargs: Any) -> Any:
-        """Interactive map of the region (see :func:`corridor.make_map`)."""
+        """Interactive map of the region (see :func:`corridor.make_map`).
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`corridor.make_map`.
+
+        Returns
+        -------
+        folium.Map
+        """
         from .maps import make_map
 
-        return make_map(self, **kwargs)
-
-
-# ---------------------------------------------------------------------------
-# derivation
-
-
-def _line_parts(g: Any) -> list[Any]:
-    return [p for p in shapely.get_parts(g) if p.geom_type == "LineString" and not p.is_empty]
-
-
-def _shared_lines(ga: Any, gb: Any) -> Any:
-    """The lines two polygons of a clean coverage share, merged into whole lines."""
-    if not shapely.intersects(ga, gb):
-        return shapely.MultiLineString()
-    inter = shapely.intersection(shapely.boundary(ga), shapely.boundary(gb))
-    lines = []
-    for p in shapely.get_parts(inter):
-        lines.extend(_line_parts(p) if p.geom_type != "LineString" else [p])
-    if not lines:
-        return shapely.MultiLineString()
-    merged = shapely.line_merge(shapely.MultiLineString(lines))
-    parts = _line_parts(merged)
-    return shapely.MultiLineString(parts)
-
-
-def _pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str, str, Any]]:
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="touches")
-    rows = []
-    for i, j in zip(left.tolist(), right.tolist()):
-        if ids[i] >= ids[j]:
-            continue
-        lines = _shared_lines(geoms[i], geoms[j])
-        if not lines.is_empty:
-            rows.append((ids[i], ids[j], lines))
-    return rows
-
-
-def derive_topology(
-    countries: gpd.GeoDataFrame,
-    *,
-    window: Any = None,
-    part_names: dict[str, tuple[float, float]] | None = None,
-) -> dict[str, gpd.GeoDataFrame]:
-    """Derive parts, borders, part borders and tripoints from a clean coverage.
-
-    Parameters
-    ----------
-    countries : geopandas.GeoDataFrame
-        ``iso3``, ``name``, ``geometry`` in EPSG:4326, forming a clean coverage.
-    window : shapely Polygon, optional
-        The clipping window: parts that touch its edge (other than the largest
-        part of their territory) are of kind ``clipped``, not exclaves.
-    part_names : dict, optional
-        Name → ``(lon, lat)`` of a point inside the part to name.
-    """
-    ids = [str(i) for i in countries["iso3"]]
-    geoms = np.asarray(countries.geometry.values, dtype=object)
-
-    # parts, ranked by area within each territory: AZE-1 is the largest
-    prow = []
-    for iso, g in zip(ids, geoms):
-        polys = list(shapely.get_parts(g))
-        areas = [float(area_km2(p)) for p in polys]
-        order = np.argsort(areas)[::-1]
-        for rank, k in enumerate(order, start=1):
-            prow.append((f"{iso}-{rank}", iso, rank, areas[k], polys[k]))
-    pgeoms = np.array([r[4] for r in prow], dtype=object)
-    pids = [r[0] for r in prow]
-    piso = [r[1] for r in prow]
-    ptree = shapely.STRtree(pgeoms)
-    left, right = ptree.query(pgeoms, predicate="touches")
-    foreign_touch = {
-        i
-        for i, j in zip(left.tolist(), right.tolist())
-        if piso[i] != piso[j] and float(length_m(_shared_lines(pgeoms[i], pgeoms[j]))) > 0
-    }
-    edge = shapely.boundary(window) if window is not None else None
-    kinds, names = [], []
-    cname = dict(zip(ids, countries["name"]))
-    for k, (_pid, iso, rank, _area, poly) in enumerate(prow):
-        if rank == 1:
-            kind = "mainland"
-        elif edge is not None and shapely.intersects(poly, edge):
-            kind = "clipped"
-        elif k in foreign_touch:
-            kind = "exclave"
-        else:
-            kind = "island"
-        kinds.append(kind)
-        names.append(f"{cname[iso]} (mainland)" if rank == 1 else None)
-    for nm, (lon, lat) in (part_names or {}).items():
-        hit = ptree.query(shapely.Point(lon, lat), predicate="intersects")
-        if len(hit) == 0:
-            raise ValueError(f"Part name {nm!r}: no part contains ({lon}, {lat}).")
-        names[int(hit[0])] = nm
-    parts = gpd.GeoDataFrame(
-        {
-            "part_id": pids,
-            "iso3": piso,
-            "kind": kinds,
-            "name": names,
-            "area_km2": [r[3] for r in prow],
-        },
-        geometry=list(pgeoms),
-        crs="EPSG:4326",
-    )
-
-    def border_frame(rows: list[tuple[str, str, Any]]) -> gpd.GeoDataFrame:
-        geo = [r[2] for r in rows]
-        return gpd.GeoDataFrame(
-            {
-                "a": [r[0] for r in rows],
-                "b": [r[1] for r in rows],
-                "length_km": np.asarray(length_m(np.array(geo, dtype=object)), dtype=float) / 1000 if rows else [],
-            },
-            geometry=geo,
-            crs="EPSG:4326",
-        )
-
-    borders = border_frame(_pair_borders(ids, geoms))
-    pb = border_frame(_pair_borders(pids, pgeoms))
-    iso_of = dict(zip(pids, piso))
-    pb.insert(2, "iso3_a", [iso_of[a] for a in pb["a"]])
-    pb.insert(3, "iso3_b", [iso_of[b] for b in pb["b"]])
-    pb = pb[pb["iso3_a"] != pb["iso3_b"]].reset_index(drop=True)
-
-    # tripoints: border line ends where three or more territories meet
-    ends = []
-    for g in borders.geometry:
-        for line in shapely.get_parts(g):
-            ends.extend([line.coords[0], line.coords[-1]])
-    trows: dict[tuple[float, float], tuple[str, ...]] = {}
-    if ends:
-        ctree = shapely.STRtree(geoms)
-        pts = shapely.points(np.unique(np.asarray(ends), axis=0))
-        pi, gi = ctree.query(pts, predicate="dwithin", distance=1e-9)
-        for p in np.unique(pi):
-            touching = tuple(sorted({ids[k] for k in gi[pi == p]}))
-            if len(touching) >= 3:
-                xy = (float(pts[p].x), float(pts[p].y))
-                trows[xy] = touching
-    tripoints = gpd.GeoDataFrame(
-        {
-            "ids": list(trows.values()),
-            "label": ["–".join(v) for v in trows.values()],
-        },
-        geometry=[shapely.Point(xy) for xy in trows],
-        crs="EPSG:4326",
-    )
-    return {"parts": parts, "borders": borders, "part_borders": pb, "tripoints": tripoints}
+        return make_map(region=self, **kwargs)
 
 
 # ---------------------------------------------------------------------------
@@ -451,11 +476,7 @@ def _read_builtin() -> Region:
 
 
 def _read_meta(path: Path) -> dict[str, Any]:
-    import json
-
-    from ._data import manifest
-
-    return dict(json.loads(json.dumps(manifest().get(path.name, {}))))
+    return dict(manifest().get(path.name, {}))
 
 
 _BUILTIN_REGION: Region | None = None
@@ -502,34 +523,98 @@ def load_region(
     Returns
     -------
     Region
+
+    Raises
+    ------
+    corridor.errors.ParameterError
+        ``id_column`` missing, or polygons without an id.
+    corridor.errors.CRSError
+        The layer has no CRS.
+    corridor.errors.GeometryError
+        No polygons, other geometry types, or invalid polygons (without ``repair``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> load_region().name
+    'South Caucasus (built-in)'
+    >>> two = gpd.GeoDataFrame({"id": ["A", "B"]}, crs=4326,
+    ...     geometry=[shapely.box(45, 40, 45.1, 40.1), shapely.box(45.1, 40, 45.2, 40.1)])
+    >>> load_region(two, id_column="id").neighbours("A")
+    ['B']
+    >>> load_region(two)
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: Pass `id_column=` naming the column of territory ids; GeoDataFrame has: ['id'].
     """
     global _BUILTIN_REGION
     if source is None:
         if _BUILTIN_REGION is None:
             _BUILTIN_REGION = _read_builtin()
         return _BUILTIN_REGION
-    if isinstance(source, gpd.GeoDataFrame):
-        gdf = source.copy()
-        where = "GeoDataFrame"
+    gdf, where = _read_layer(source, layer)
+    gdf = _checked_layer(gdf, where, id_column=id_column, name_column=name_column, repair=repair)
+    assert id_column is not None  # checked above
+    names = (
+        gdf.groupby(id_column)[name_column].first()
+        if name_column is not None
+        else pd.Series({i: i for i in gdf[id_column].unique()})
+    )
+    diss = gdf[[id_column, gdf.geometry.name]].dissolve(by=id_column)
+    ids = [str(i) for i in diss.index]
+    geoms = shapely.make_valid(np.asarray(diss.geometry.values, dtype=object))
+    if clean:
+        geoms, report = clean_coverage(geoms, ids, gap_width_m=gap_width_m)
     else:
-        path = Path(source)
-        if not path.exists():
-            raise FileNotFoundError(f"Region file {str(path)!r} does not exist.")
-        try:
-            gdf = gpd.read_file(path, layer=layer) if layer is not None else gpd.read_file(path)
-        except Exception as exc:
-            raise DataError(f"Cannot read {str(path)!r} as a polygon layer: {exc}") from exc
-        where = str(path)
+        report = pd.DataFrame(columns=["kind", "between", "assigned_to", "area_km2"])
+    countries = gpd.GeoDataFrame(
+        {"iso3": ids, "name": [str(names.get(i, i)) for i in ids]},
+        geometry=list(geoms),
+        crs="EPSG:4326",
+    )
+    return Region(
+        countries=countries,
+        cleaning=report,
+        name=where,
+        attribution=attribution,
+        gap_width_m=gap_width_m if clean else 0.0,
+        **derive_topology(countries),
+    )
+
+
+def _read_layer(source: str | Path | gpd.GeoDataFrame, layer: str | int | None) -> tuple[gpd.GeoDataFrame, str]:
+    """The user's polygon layer and a label for messages."""
+    if isinstance(source, gpd.GeoDataFrame):
+        return source.copy(), "GeoDataFrame"
+    if not isinstance(source, (str, Path)):
+        msg = f"`source` must be a file path or a GeoDataFrame, got {type(source).__name__}."
+        raise ParameterTypeError(msg)
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"Region file {str(path)!r} does not exist.")
+    try:
+        gdf = gpd.read_file(path, layer=layer) if layer is not None else gpd.read_file(path)
+    except Exception as exc:  # GDAL reports many kinds of trouble; say which file
+        raise DataError(f"Cannot read {str(path)!r} as a polygon layer: {exc}") from exc
+    return gdf, str(path)
+
+
+def _checked_layer(
+    gdf: gpd.GeoDataFrame,
+    where: str,
+    *,
+    id_column: str | None,
+    name_column: str | None,
+    repair: bool,
+) -> gpd.GeoDataFrame:
+    """The layer checked (ids, CRS, polygon types, validity) and in EPSG:4326."""
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
     if id_column is None:
-        cols = [c for c in gdf.columns if c != gdf.geometry.name]
-        msg = f"Pass `id_column=` naming the column of territory ids; {where} has: {cols}."
-        raise ParameterError(msg)
+        raise ParameterError(f"Pass `id_column=` naming the column of territory ids; {where} has: {cols}.")
     if id_column not in gdf.columns:
-        cols = [c for c in gdf.columns if c != gdf.geometry.name]
         raise ColumnError(f"`id_column` {id_column!r} is not a column of {where}; columns: {cols}.")
     if name_column is not None and name_column not in gdf.columns:
-        cols = [c for c in gdf.columns if c != gdf.geometry.name]
-        raise KeyError(f"`name_column` {name_column!r} is not a column of {where}; columns: {cols}.")
+        raise ColumnError(f"`name_column` {name_column!r} is not a column of {where}; columns: {cols}.")
     if gdf.crs is None:
         msg = (
             f"{where} has no CRS. Set it first, for example "
@@ -539,8 +624,7 @@ def load_region(
     gdf = gdf[~(gdf.geometry.is_empty | gdf.geometry.isna())]
     types = set(gdf.geom_type)
     if not types <= {"Polygon", "MultiPolygon"}:
-        msg = f"{where}: a region needs polygons, found {sorted(types)}."
-        raise GeometryError(msg)
+        raise GeometryError(f"{where}: a region needs polygons, found {sorted(types)}.")
     if len(gdf) == 0:
         raise GeometryError(f"{where}: no polygons to build a region from.")
     missing_ids = gdf[id_column].isna() | (gdf[id_column].astype(str).str.strip() == "")
@@ -572,29 +656,4 @@ def load_region(
             )
             raise GeometryError(msg)
         gdf = gdf.set_geometry(shapely.make_valid(np.asarray(gdf.geometry.values, dtype=object)))
-    names = (
-        gdf.groupby(id_column)[name_column].first()
-        if name_column is not None
-        else pd.Series({i: i for i in gdf[id_column].unique()})
-    )
-    diss = gdf[[id_column, gdf.geometry.name]].dissolve(by=id_column)
-    ids = [str(i) for i in diss.index]
-    geoms = shapely.make_valid(np.asarray(diss.geometry.values, dtype=object))
-    if clean:
-        geoms, report = clean_coverage(geoms, ids, gap_width_m=gap_width_m)
-    else:
-        report = pd.DataFrame(columns=["kind", "between", "assigned_to", "area_km2"])
-    countries = gpd.GeoDataFrame(
-        {"iso3": ids, "name": [str(names.get(i, i)) for i in ids]},
-        geometry=list(geoms),
-        crs="EPSG:4326",
-    )
-    topo = derive_topology(countries)
-    return Region(
-        countries=countries,
-        cleaning=report,
-        name=where,
-        attribution=attribution,
-        gap_width_m=gap_width_m if clean else 0.0,
-        **topo,
-    )
+    return gdf

@@ -5,6 +5,9 @@ their chainage (geodesic km from the start) and its legs, each with its own
 mode, status and speed.  Build one with the classmethod constructors
 (:meth:`Route.from_coords`, :meth:`Route.from_places`, :meth:`Route.read`,
 :meth:`Route.along_border`) and join several with :meth:`Route.join`.
+
+File input and output live in :mod:`corridor.io`; :meth:`Route.read`,
+:meth:`Route.write` and :meth:`Route.explore` are one-line delegates.
 """
 
 from __future__ import annotations
@@ -17,19 +20,19 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import shapely
 
-from .errors import CRSError, GeometryError, ParameterError
-from .geodesy import GEOD, LocalProjection, segment_lengths_m
-from .places import Place, place
+from ._compat import warn_deprecated
+from ._typing import MODES, STATUSES
+from ._validate import check_leg_attrs, lonlat_array, number, positive_number
+from .errors import GeometryError, ParameterError, ParameterTypeError, UnknownStopError
+from .geodesy import GEOD, LocalProjection, densify_geodesic, segment_lengths_m
+from .places import Place, normalize_name, resolve_named_point, resolve_point
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
     from .region import Region
 
-__all__ = ["MODES", "STATUSES", "Leg", "Route", "Stop"]
-
-MODES = ("rail", "road", "other")
-STATUSES = ("existing", "planned", "under construction", "disused", "proposed")
+__all__ = ["GEODESIC_STEP_M", "MODES", "STATUSES", "Leg", "Route", "Stop"]
 
 #: Spacing of vertices when a straight leg is drawn along the geodesic (metres).
 GEODESIC_STEP_M = 1000.0
@@ -37,7 +40,21 @@ GEODESIC_STEP_M = 1000.0
 
 @dataclass(frozen=True)
 class Stop:
-    """A named point on a route with its chainage (geodesic km from the start)."""
+    """A named point on a route with its chainage.
+
+    Parameters
+    ----------
+    name : str
+    lon, lat : float
+        Degrees, EPSG:4326.
+    km : float
+        Geodesic km from the start of the route.
+
+    Examples
+    --------
+    >>> Stop("Meghri", 46.243, 38.903, 0.0).name
+    'Meghri'
+    """
 
     name: str
     lon: float
@@ -47,7 +64,25 @@ class Stop:
 
 @dataclass(frozen=True)
 class Leg:
-    """A stretch of a route with its own attributes; ``from_km``/``to_km`` on the route."""
+    """A stretch of a route with its own attributes.
+
+    Parameters
+    ----------
+    name : str
+    from_km, to_km : float
+        Chainage of its ends on the route (geodesic km).
+    mode : {"rail", "road", "other"}
+    status : {"existing", "planned", "under construction", "disused", "proposed"}
+    speed_kmh : float, optional
+        Its own speed, overriding the defaults by mode and status.
+    source : str
+        Where its alignment or facts come from.
+
+    Examples
+    --------
+    >>> Leg("Meghri – Ordubad", 10.0, 29.5, status="planned").length_km
+    19.5
+    """
 
     name: str
     from_km: float
@@ -63,48 +98,8 @@ class Leg:
         return self.to_km - self.from_km
 
 
-def _check_attrs(mode: str, status: str, speed_kmh: float | None) -> None:
-    if mode not in MODES:
-        raise ParameterError(f"`mode` must be one of {MODES}, got {mode!r}.")
-    if status not in STATUSES:
-        raise ParameterError(f"`status` must be one of {STATUSES}, got {status!r}.")
-    if speed_kmh is not None and not (np.isfinite(speed_kmh) and speed_kmh > 0):
-        raise ParameterError(f"`speed_kmh` must be a positive number, got {speed_kmh!r}.")
-
-
-def _validate_coords(coords: Any, *, what: str = "route") -> np.ndarray:
-    try:
-        arr = np.asarray(coords, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise GeometryError(f"The {what} coordinates must be numbers as (lon, lat) pairs.") from exc
-    if arr.ndim != 2 or arr.shape[1] not in (2, 3) or len(arr) == 0:
-        msg = f"The {what} needs an (n, 2) sequence of (lon, lat) pairs, got shape {arr.shape}."
-        raise GeometryError(msg)
-    arr = arr[:, :2]
-    bad = ~np.isfinite(arr).all(axis=1)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise GeometryError(f"The {what} has a NaN or infinite coordinate at position {i}: {arr[i]}.")
-    if (np.abs(arr) > 360).any():
-        i = int(np.flatnonzero((np.abs(arr) > 360).any(axis=1))[0])
-        msg = (
-            f"Coordinate {arr[i].tolist()} at position {i} of the {what} is not (lon, lat) in "
-            "degrees: it looks projected (metres). Give the layer its CRS, or reproject to "
-            "EPSG:4326, before building a route."
-        )
-        raise GeometryError(msg)
-    if (np.abs(arr[:, 0]) > 180).any():
-        i = int(np.flatnonzero(np.abs(arr[:, 0]) > 180)[0])
-        msg = f"Longitude {arr[i, 0]} at position {i} of the {what} is beyond ±180°; give (lon, lat) in degrees."
-        raise GeometryError(msg)
-    if (np.abs(arr[:, 1]) > 90).any():
-        i = int(np.flatnonzero(np.abs(arr[:, 1]) > 90)[0])
-        msg = (
-            f"Latitude {arr[i, 1]} at position {i} of the {what} is beyond ±90°: the axes look "
-            "swapped. Coordinates are (lon, lat)."
-        )
-        raise GeometryError(msg)
-    # drop consecutive duplicates
+def _dedupe(arr: np.ndarray, *, what: str = "route") -> np.ndarray:
+    """Drop consecutive duplicate vertices; at least two distinct points must remain."""
     keep = np.ones(len(arr), dtype=bool)
     keep[1:] = (np.diff(arr, axis=0) != 0).any(axis=1)
     arr = arr[keep]
@@ -114,29 +109,14 @@ def _validate_coords(coords: Any, *, what: str = "route") -> np.ndarray:
     return arr
 
 
-def _geodesic_densify(coords: np.ndarray, step_m: float = GEODESIC_STEP_M) -> np.ndarray:
-    """Insert points along the geodesic of each segment longer than ``step_m``."""
-    out = [coords[:1]]
-    for (lon1, lat1), (lon2, lat2) in zip(coords[:-1], coords[1:]):
-        _, _, d = GEOD.inv(lon1, lat1, lon2, lat2)
-        n = int(d // step_m)
-        if n > 0:
-            mids = np.asarray(GEOD.npts(lon1, lat1, lon2, lat2, n), dtype=float).reshape(-1, 2)
-            # keep longitudes continuous with the start (antimeridian)
-            mids[:, 0] = lon1 + ((mids[:, 0] - lon1 + 180) % 360 - 180)
-            out.append(mids)
-        end = np.array([[lon1 + ((lon2 - lon1 + 180) % 360 - 180), lat2]])
-        out.append(end)
-    return np.concatenate(out)
-
-
 @dataclass(frozen=True, eq=False)
 class Route:
     """An immutable route: a LineString in ``(lon, lat)`` with stops and legs.
 
-    Use the constructors rather than building one directly.
+    Use the constructors (:meth:`from_coords`, :meth:`from_places`,
+    :meth:`read`, :meth:`along_border`) rather than building one directly.
 
-    Attributes
+    Parameters
     ----------
     geometry : shapely.LineString
         EPSG:4326, ``(lon, lat)``.
@@ -144,8 +124,17 @@ class Route:
         Named points with their chainage in km.
     legs : tuple of Leg
         Stretches with their own mode, status and speed; they cover the route.
+        Default: one leg with the route's attributes.
     name, mode, status, speed_kmh, source
         Metadata of the whole route (the first leg's, for joined routes).
+
+    Examples
+    --------
+    >>> r = Route.from_places(["Meghri", "Ordubad", "Julfa"])
+    >>> r
+    <Route 'Meghri – Julfa': 53.6 km, rail, existing, 1 leg(s); Meghri → Ordubad → Julfa>
+    >>> round(r.distance_between_km("Ordubad", "Julfa"), 1)
+    34.6
     """
 
     geometry: shapely.LineString
@@ -156,16 +145,18 @@ class Route:
     status: str = "existing"
     speed_kmh: float | None = None
     source: str = ""
-    _cum_m: np.ndarray = field(default=cast("np.ndarray", None), repr=False, compare=False)
+    _cum_m: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.geometry, shapely.LineString) or self.geometry.is_empty:
             raise GeometryError("A route's geometry must be a non-empty LineString.")
-        _check_attrs(self.mode, self.status, self.speed_kmh)
+        if not isinstance(self.name, str):
+            raise ParameterTypeError(f"A route's `name` must be a string, got {type(self.name).__name__}.")
+        check_leg_attrs(self.mode, self.status, self.speed_kmh)
         coords = shapely.get_coordinates(self.geometry)
         cum = np.concatenate([[0.0], np.cumsum(segment_lengths_m(coords))])
         object.__setattr__(self, "_cum_m", cum)
-        if cum[-1] <= 0:
+        if not cum[-1] > 0:
             raise GeometryError("The route has zero length: give at least two distinct points.")
         if not self.legs:
             leg = Leg(self.name, 0.0, self.length_km, self.mode, self.status, self.speed_kmh, self.source)
@@ -200,11 +191,39 @@ class Route:
         return float(x), float(y)
 
     def point_at_km(self, km: float) -> tuple[float, float]:
-        """The ``(lon, lat)`` at a chainage (km), interpolated along the geodesic."""
-        return tuple(self.points_at_km(np.array([km]))[0])  # type: ignore[return-value]
+        """The ``(lon, lat)`` at a chainage.
 
-    def points_at_km(self, km: np.ndarray) -> np.ndarray:
-        """Vectorised :meth:`point_at_km`: ``(n, 2)`` lon/lat."""
+        Parameters
+        ----------
+        km : float
+            Geodesic km from the start (clipped to the route).
+
+        Returns
+        -------
+        tuple of float
+
+        Examples
+        --------
+        >>> r = Route.from_coords([(46.0, 38.9), (46.2, 38.9)])
+        >>> [round(v, 4) for v in r.point_at_km(r.length_km / 2)]
+        [46.1, 38.9]
+        """
+        lon, lat = self.points_at_km(np.array([number(km, "km", unit="km")]))[0]
+        return float(lon), float(lat)
+
+    def points_at_km(self, km: Any) -> np.ndarray:
+        """Vectorised :meth:`point_at_km`.
+
+        Parameters
+        ----------
+        km : array_like of float
+            Geodesic km from the start (clipped to the route).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n, 2)`` lon/lat.
+        """
         m = np.clip(np.asarray(km, dtype=float) * 1000.0, 0, self._cum_m[-1])
         xy = self.coords
         i = np.clip(np.searchsorted(self._cum_m, m, side="right") - 1, 0, len(xy) - 2)
@@ -213,8 +232,24 @@ class Route:
         return xy[i] + (xy[i + 1] - xy[i]) * t[:, None]
 
     def km_of(self, point: Any) -> float:
-        """Chainage (km) of the point on the route nearest to ``point`` (place or lon/lat)."""
-        p = _as_place_or_point(point)
+        """Chainage (km) of the point on the route nearest to ``point``.
+
+        Parameters
+        ----------
+        point : str, Place or (lon, lat)
+
+        Returns
+        -------
+        float
+            Geodesic km from the start.
+
+        Examples
+        --------
+        >>> r = Route.from_places(["Meghri", "Ordubad"])
+        >>> round(r.km_of("Ordubad"), 3) == round(r.length_km, 3)
+        True
+        """
+        p = resolve_point(point)
         proj = LocalProjection(self.geometry)
         line = proj.to_local(self.geometry)
         q = proj.to_local(shapely.Point(p))
@@ -229,19 +264,42 @@ class Route:
         return float(self._cum_m[i] + t * (self._cum_m[i + 1] - self._cum_m[i])) / 1000.0
 
     def distance_between_km(self, a: str | int, b: str | int) -> float:
-        """Along-route distance (km) between two stops, by name or index."""
+        """Along-route distance (km) between two stops, by name or index.
+
+        Parameters
+        ----------
+        a, b : str or int
+            Stop names (case and diacritics ignored) or indices.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        corridor.errors.UnknownStopError
+            No such stop on the route.
+
+        Examples
+        --------
+        >>> r = Route.from_places(["Meghri", "Ordubad", "Julfa"])
+        >>> round(r.distance_between_km(0, "julfa"), 1)
+        53.6
+        """
         return abs(self._stop(b).km - self._stop(a).km)
 
     def _stop(self, key: str | int) -> Stop:
-        if isinstance(key, int):
-            return self.stops[key]
-        from .places import normalize_name
-
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            if not -len(self.stops) <= int(key) < len(self.stops):
+                raise UnknownStopError(f"Route {self.name!r} has {len(self.stops)} stops; no stop {key}.")
+            return self.stops[int(key)]
+        if not isinstance(key, str):
+            raise ParameterTypeError(f"A stop is a name or an index, got {type(key).__name__} {key!r}.")
         for s in self.stops:
             if normalize_name(s.name) == normalize_name(key):
                 return s
         names = ", ".join(s.name for s in self.stops)
-        raise KeyError(f"No stop {key!r} on route {self.name!r}; stops: {names}.")
+        raise UnknownStopError(f"No stop {key!r} on route {self.name!r}; stops: {names}.")
 
     # ---------------------------------------------------------- constructors
     @classmethod
@@ -264,6 +322,8 @@ class Route:
         coords : sequence of (lon, lat)
             At least two distinct points; NaN, infinite or latitude beyond ±90
             (swapped axes) raise :class:`~corridor.errors.GeometryError`.
+        name, mode, status, speed_kmh, source
+            The route's metadata (see :class:`Leg`).
         stops : sequence, optional
             ``(name, lon, lat)`` triples placed at their nearest point on the
             route, or names for the vertices (one per coordinate).
@@ -272,19 +332,26 @@ class Route:
             Draw each segment along the geodesic (densified every 1 km)
             instead of straight in lon/lat.
 
+        Returns
+        -------
+        Route
+
         Examples
         --------
         >>> r = Route.from_coords([(46.24, 38.90), (46.02, 38.90)], name="Meghri–Ordubad")
         >>> round(r.length_km, 3)
         19.085
+        >>> Route.from_coords([(46.24, 38.90)])
+        Traceback (most recent call last):
+        ...
+        corridor.errors.GeometryError: The route needs at least two distinct points, got 1 (a single point?).
         """
-        _check_attrs(mode, status, speed_kmh)
-        arr = _validate_coords(list(coords) if not isinstance(coords, np.ndarray) else coords)
-        raw = arr
-        if geodesic:
-            arr = _geodesic_densify(arr)
-        geom = shapely.LineString(arr)
-        r = cls(geom, (), (), name, mode, status, speed_kmh, source)
+        check_leg_attrs(mode, status, speed_kmh)
+        if coords is None or isinstance(coords, (str, bytes)):
+            raise GeometryError(f"`coords` must be a sequence of (lon, lat) pairs, got {type(coords).__name__}.")
+        raw = _dedupe(lonlat_array(coords if isinstance(coords, np.ndarray) else list(coords)))
+        arr = densify_geodesic(raw, GEODESIC_STEP_M) if geodesic else raw
+        r = cls(shapely.LineString(arr), (), (), name, mode, status, speed_kmh, source)
         if stops is None:
             st = [("start", *raw[0]), ("end", *raw[-1])]
         elif len(stops) and isinstance(stops[0], str):
@@ -321,28 +388,41 @@ class Route:
         Each leg follows the geodesic (a vertex every 1 km).  Items may also be
         :class:`~corridor.Place` objects or ``(lon, lat)`` pairs.
 
+        Parameters
+        ----------
+        names : sequence of str, Place or (lon, lat)
+            At least two places, in order.
+        name : str, optional
+            Default ``"first – last"``.
+        mode, status, speed_kmh, source
+            The route's metadata (see :class:`Leg`).
+
+        Returns
+        -------
+        Route
+
         Examples
         --------
         >>> r = Route.from_places(["Meghri", "Ordubad"])
         >>> [s.name for s in r.stops], round(r.length_km, 1)
         (['Meghri', 'Ordubad'], 19.1)
+        >>> Route.from_places(["Meghri"])
+        Traceback (most recent call last):
+        ...
+        corridor.errors.GeometryError: `from_places` needs at least two places.
         """
+        if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
+            raise ParameterTypeError(f"`names` must be a list of places, got {type(names).__name__}.")
         if len(names) < 2:
             raise GeometryError("`from_places` needs at least two places.")
-        pts = []
-        for item in names:
-            if isinstance(item, (str, Place)):
-                p = place(item)
-                pts.append((p.name, p.lon, p.lat))
-            else:
-                lon, lat = _as_place_or_point(item)
-                pts.append((f"{lon:.4f}, {lat:.4f}", float(lon), float(lat)))
-        xy = _validate_coords([(x, y) for _, x, y in pts])
-        if len(xy) != len(pts):
+        pts = [resolve_named_point(item) for item in names]
+        xy = lonlat_array([(x, y) for _, x, y in pts])
+        if (np.diff(xy, axis=0) == 0).all(axis=1).any():
             raise GeometryError("Consecutive places are identical; a leg would have zero length.")
-        dense = _geodesic_densify(xy)
         label = name or " – ".join(p[0] for p in (pts[0], pts[-1]))
-        r = cls(shapely.LineString(dense), (), (), label, mode, status, speed_kmh, source)
+        r = cls(
+            shapely.LineString(densify_geodesic(xy, GEODESIC_STEP_M)), (), (), label, mode, status, speed_kmh, source
+        )
         # stops sit on vertices: compute their chainage from the leg lengths
         leg_km = segment_lengths_m(xy)  # geodesic leg lengths equal the densified sums
         cum = np.concatenate([[0.0], np.cumsum(leg_km)]) / 1000.0
@@ -363,108 +443,61 @@ class Route:
         source: str | None = None,
         tolerance_m: float = 1.0,
     ) -> Route:
-        """Read a route from any line layer GDAL reads (GeoJSON, GPKG, GPX, KML, Shapefile).
+        """Read a route from a line layer (GeoJSON, GPKG, FlatGeobuf, GPX, KML, Shapefile).
 
-        A layer of several lines is joined in file order when each starts
-        where the previous one ends (within ``tolerance_m``; reversed pieces
-        are turned round); otherwise a :class:`GeometryError` says where the
-        chain breaks.  A layer in another CRS is reprojected; one without a
-        CRS raises :class:`~corridor.errors.CRSError`.
+        Parameters
+        ----------
+        path, layer, name, mode, status, speed_kmh, source, tolerance_m
+            As in :func:`corridor.io.read_route`.
+
+        Returns
+        -------
+        Route
         """
-        import geopandas as gpd
+        from .io import read_route
 
-        path = Path(path)
-        if not path.exists():
-            raise FileNotFoundError(f"Route file {str(path)!r} does not exist.")
-        kw: dict[str, Any] = {}
-        if layer is not None:
-            kw["layer"] = layer
-        elif path.suffix.lower() == ".gpx":
-            kw["layer"] = "tracks"
-        else:
-            kw.update(_line_layer(path))
-        try:
-            gdf = gpd.read_file(path, **kw)
-        except Exception as exc:
-            raise GeometryError(f"Cannot read {str(path)!r} as a line layer: {exc}") from exc
-        if path.suffix.lower() == ".gpx" and len(gdf) == 0 and layer is None:
-            gdf = gpd.read_file(path, layer="routes")
-        if gdf.crs is None:
-            msg = (
-                f"{str(path)!r} has no CRS; corridor cannot tell degrees from metres. "
-                "Set one (for GeoJSON, coordinates must be WGS84 lon/lat)."
-            )
-            raise CRSError(msg)
-        gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)].to_crs("EPSG:4326")
-        if len(gdf) == 0:
-            raise GeometryError(f"{str(path)!r} holds no lines.")
-        lines = []
-        points: list[tuple[str, float, float]] = []
-        name_col = next((c for c in ("name", "Name", "NAME") if c in gdf.columns), None)
-        for k, g in enumerate(gdf.geometry):
-            if g.geom_type == "LineString":
-                lines.append(g)
-            elif g.geom_type == "MultiLineString":
-                lines.extend(shapely.get_parts(g))
-            elif g.geom_type == "Point":  # placemarks / waypoints: named ones become stops
-                label_k = gdf[name_col].iloc[k] if name_col else None
-                if isinstance(label_k, str) and label_k:
-                    points.append((label_k, g.x, g.y))
-            else:
-                msg = f"{str(path)!r} holds a {g.geom_type}; a route needs LineStrings."
-                raise GeometryError(msg)
-        if not lines:
-            raise GeometryError(f"{str(path)!r} holds no lines (only points?); a route needs LineStrings.")
-        coords = _chain(lines, tolerance_m, where=str(path))
-        label = name
-        if label is None and name_col is not None:
-            line_rows = gdf[gdf.geom_type.isin(["LineString", "MultiLineString"])]
-            first = line_rows[name_col].iloc[0] if len(line_rows) else None
-            label = first if isinstance(first, str) and first else None
-        r = cls.from_coords(
-            coords,
-            name=label or path.stem,
+        return read_route(
+            path,
+            layer=layer,
+            name=name,
             mode=mode,
             status=status,
             speed_kmh=speed_kmh,
-            source=source if source is not None else f"file {path.name}",
+            source=source,
+            tolerance_m=tolerance_m,
         )
-        if points:
-            ends = [("start", *r.start)] if points[0][1:] != r.start else []
-            tail = [("end", *r.end)] if points[-1][1:] != r.end else []
-            r = r._with_stops([*ends, *points, *tail])
-            r = replace(r, stops=tuple(sorted(r.stops, key=lambda st: st.km)))
-        return r
 
     @classmethod
     def along_border(
         cls,
-        region: Region | None,
         a: str | Sequence[str],
         b: str | Sequence[str],
-        *,
+        *args: Any,
+        region: Region | None = None,
         side: str | Sequence[str],
         offset_m: float,
         start: Any = None,
         end: Any = None,
+        connect: bool = False,
+        smooth_m: float | None = None,
         name: str | None = None,
         mode: str = "rail",
         status: str = "planned",
         speed_kmh: float | None = None,
         source: str = "",
-        smooth_m: float | None = None,
-        connect: bool = False,
     ) -> Route:
         """Follow the border between ``a`` and ``b`` at ``offset_m`` inside ``side``.
 
         Parameters
         ----------
-        region : Region or None
-            Default: the built-in region.
         a, b : str or sequence of str
             Territories or parts (ids or names) on each side of the border.
             Either may be a list (several territories), or ``"*"`` for "any
             territory but the other side".
+        *args
+            Only for the 0.1 call form ``along_border(region, a, b, ...)`` (deprecated).
+        region : Region, optional
+            Default: the built-in region.
         side : str or sequence of str
             Which side to run on: ``a``, ``b`` (the same values), or the
             literal ``"a"``/``"b"``.
@@ -481,6 +514,12 @@ class Route:
         smooth_m : float, optional
             Simplification tolerance of the offset line (default
             ``offset_m / 5``).
+        name, mode, status, speed_kmh, source
+            The route's metadata (see :class:`Leg`); status defaults to ``planned``.
+
+        Returns
+        -------
+        Route
 
         Notes
         -----
@@ -489,30 +528,57 @@ class Route:
         lies inside ``side`` at about ``offset_m`` from the border, with round
         turns instead of the spikes an offset curve makes on a meandering
         river, and it bridges gaps in the border (reservoirs) along the shore.
+
+        Examples
+        --------
+        >>> r = Route.along_border("ARM", "IRN", side="ARM", offset_m=300)
+        >>> round(r.length_km, 1)
+        43.5
+        >>> Route.along_border("ARM", "IRN", side="ARM", offset_m=-5)
+        Traceback (most recent call last):
+        ...
+        corridor.errors.ParameterError: `offset_m` must be > 0 (metres), got -5.0.
         """
         from ._along import along_border_coords
-        from .region import load_region
+        from .region import Region, load_region
 
-        region = region or load_region()
-        if offset_m <= 0 or not np.isfinite(offset_m):
-            raise ParameterError(f"`offset_m` must be a positive number of metres, got {offset_m!r}.")
+        if args or a is None or isinstance(a, Region):  # the 0.1 form: along_border(region, a, b, ...)
+            if len(args) != 1 or region is not None:
+                raise ParameterTypeError("Route.along_border takes (a, b, *, region=None, side=..., offset_m=...).")
+            warn_deprecated(
+                "Route.along_border(region, a, b, ...) is deprecated; "
+                "call Route.along_border(a, b, region=region, ...)."
+            )
+            region, a, b = cast("Region | None", a), b, args[0]
+        offset = positive_number(offset_m, "offset_m", unit="metres")
+        smooth = offset / 5 if smooth_m is None else number(smooth_m, "smooth_m", unit="metres")
         coords, stops, label = along_border_coords(
-            region,
+            region if region is not None else load_region(),
             a,
             b,
             side=side,
-            offset_m=offset_m,
+            offset_m=offset,
             start=start,
             end=end,
-            smooth_m=smooth_m if smooth_m is not None else offset_m / 5,
-            connect=connect,
+            smooth_m=smooth,
+            connect=bool(connect),
         )
         r = cls.from_coords(coords, name=name or label, mode=mode, status=status, speed_kmh=speed_kmh, source=source)
         return r._with_stops(stops)
 
     # ------------------------------------------------------------ operations
     def reversed(self) -> Route:
-        """The same route driven the other way (stops and legs mirrored)."""
+        """The same route driven the other way (stops and legs mirrored).
+
+        Returns
+        -------
+        Route
+
+        Examples
+        --------
+        >>> [s.name for s in Route.from_places(["Meghri", "Ordubad"]).reversed().stops]
+        ['Ordubad', 'Meghri']
+        """
         L = self.length_km
         geom = shapely.LineString(self.coords[::-1])
         stops = tuple(Stop(s.name, s.lon, s.lat, L - s.km) for s in reversed(self.stops))
@@ -520,7 +586,28 @@ class Route:
         return replace(self, geometry=geom, stops=stops, legs=legs)
 
     def slice(self, from_km: float, to_km: float) -> Route:
-        """The part of the route between two chainages (km), with its stops and legs."""
+        """The part of the route between two chainages (km), with its stops and legs.
+
+        Parameters
+        ----------
+        from_km, to_km : float
+            ``0 <= from_km < to_km <= length_km``.
+
+        Returns
+        -------
+        Route
+
+        Examples
+        --------
+        >>> r = Route.from_places(["Meghri", "Ordubad", "Julfa"])
+        >>> round(r.slice(0, 10).length_km, 6)
+        10.0
+        >>> r.slice(10, 5)
+        Traceback (most recent call last):
+        ...
+        corridor.errors.ParameterError: Need 0 <= from_km < to_km <= 53.648, got 10.0, 5.0.
+        """
+        from_km, to_km = number(from_km, "from_km", unit="km"), number(to_km, "to_km", unit="km")
         L = self.length_km
         if not (0 <= from_km < to_km <= L + 1e-9):
             raise ParameterError(f"Need 0 <= from_km < to_km <= {L:.3f}, got {from_km}, {to_km}.")
@@ -560,29 +647,58 @@ class Route:
     def join(cls, routes: Sequence[Route], *, name: str | None = None, tolerance_m: float = 50.0) -> Route:
         """Join routes end to start into one multi-leg route; each leg keeps its attributes.
 
-        Consecutive routes must meet within ``tolerance_m`` (a gap up to that
-        is bridged by a straight segment); otherwise :class:`GeometryError`.
+        Parameters
+        ----------
+        routes : sequence of Route
+            In order; each must start within ``tolerance_m`` of the previous end.
+        name : str, optional
+            Default: the names joined by ``" + "``.
+        tolerance_m : float, default 50
+            Largest gap bridged by a straight segment (geodesic metres).
+
+        Returns
+        -------
+        Route
+
+        Raises
+        ------
+        corridor.errors.GeometryError
+            Two consecutive routes do not meet.
+
+        Examples
+        --------
+        >>> a = Route.from_places(["Meghri", "Ordubad"], name="a")
+        >>> b = Route.from_places(["Ordubad", "Julfa"], name="b", status="planned")
+        >>> [(lg.name, lg.status) for lg in Route.join([a, b]).legs]
+        [('a', 'existing'), ('b', 'planned')]
+        >>> Route.join([b, a])
+        Traceback (most recent call last):
+        ...
+        corridor.errors.GeometryError: Route 'a' starts 53491 m from the end of 'b' (tolerance 50 m); ...
         """
         routes = list(routes)
         if not routes:
             raise GeometryError("`Route.join` needs at least one route.")
+        bad = [r for r in routes if not isinstance(r, Route)]
+        if bad:
+            raise ParameterTypeError(f"`Route.join` joins Route objects, got {type(bad[0]).__name__}.")
+        tol = number(tolerance_m, "tolerance_m", unit="metres")
         coords = [routes[0].coords]
         for prev, nxt in zip(routes[:-1], routes[1:]):
             gap = GEOD.inv(*prev.end, *nxt.start)[2]
-            if gap > tolerance_m:
+            if gap > tol:
                 msg = (
                     f"Route {nxt.name!r} starts {gap:.0f} m from the end of {prev.name!r} "
-                    f"(tolerance {tolerance_m:g} m); reverse one of them or bridge the gap."
+                    f"(tolerance {tol:g} m); reverse one of them or bridge the gap."
                 )
                 raise GeometryError(msg)
             c = nxt.coords
             if gap == 0:
                 c = c[1:]
             coords.append(c)
-        all_xy = np.vstack(coords)
         first = routes[0]
         r = cls(
-            shapely.LineString(all_xy),
+            shapely.LineString(np.vstack(coords)),
             (),
             (),
             name or " + ".join(x.name for x in routes),
@@ -613,20 +729,46 @@ class Route:
         """A copy with other metadata (``name``, ``mode``, ``status``, ``speed_kmh``, ``source``).
 
         On a single-leg route the leg follows the change.
+
+        Parameters
+        ----------
+        **kwargs
+            New values of ``name``, ``mode``, ``status``, ``speed_kmh`` or ``source``.
+
+        Returns
+        -------
+        Route
+
+        Examples
+        --------
+        >>> Route.from_places(["Meghri", "Ordubad"]).with_attrs(status="planned").legs[0].status
+        'planned'
         """
+        allowed = {"name", "mode", "status", "speed_kmh", "source"}
+        unknown = sorted(set(kwargs) - allowed)
+        if unknown:
+            raise ParameterError(f"`with_attrs` sets {', '.join(sorted(allowed))}; unknown: {', '.join(unknown)}.")
         r = replace(self, **kwargs)
-        _check_attrs(r.mode, r.status, r.speed_kmh)
+        check_leg_attrs(r.mode, r.status, r.speed_kmh)
         if len(self.legs) == 1:
-            leg = replace(
-                self.legs[0],
-                **{k: v for k, v in kwargs.items() if k in ("name", "mode", "status", "speed_kmh", "source")},
-            )
-            r = replace(r, legs=(leg,))
+            r = replace(r, legs=(replace(self.legs[0], **kwargs),))
         return r
 
     # ---------------------------------------------------------------- export
     def to_gdf(self) -> gpd.GeoDataFrame:
-        """The legs as a GeoDataFrame (one row per leg, EPSG:4326)."""
+        """The legs as a GeoDataFrame (one row per leg, EPSG:4326).
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            ``route``, ``leg``, ``mode``, ``status``, ``speed_kmh``, ``from_km``,
+            ``to_km``, ``length_km``, ``source``, ``geometry``.
+
+        Examples
+        --------
+        >>> Route.from_places(["Meghri", "Ordubad"]).to_gdf()[["leg", "mode"]].values.tolist()
+        [['Meghri – Ordubad', 'rail']]
+        """
         import geopandas as gpd
 
         rows, geoms = [], []
@@ -649,7 +791,18 @@ class Route:
         return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
 
     def stops_gdf(self) -> gpd.GeoDataFrame:
-        """The stops as a GeoDataFrame of points with their chainage."""
+        """The stops as a GeoDataFrame of points with their chainage.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            ``route``, ``stop``, ``km``, ``geometry``.
+
+        Examples
+        --------
+        >>> Route.from_places(["Meghri", "Ordubad"]).stops_gdf()["stop"].tolist()
+        ['Meghri', 'Ordubad']
+        """
         import geopandas as gpd
 
         return gpd.GeoDataFrame(
@@ -662,39 +815,21 @@ class Route:
             crs="EPSG:4326",
         )
 
-    #: File types :meth:`write` produces (single-file formats GDAL writes reliably).
-    WRITE_DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".fgb": "FlatGeobuf"}
-
     def write(self, path: str | Path) -> Path:
-        """Write the route to a file, atomically: GeoJSON, GeoPackage or FlatGeobuf.
+        """Write the route to a file, atomically (see :func:`corridor.io.write_route`).
 
-        One feature per leg (``route``, ``leg``, ``mode``, ``status``,
-        ``speed_kmh``, ``from_km``, ``to_km``, ``length_km``, ``source``).  A
-        GeoPackage also gets a ``stops`` layer with the named stops.  Other
-        formats (KML, GPX, Shapefile) are refused: convert the GeoJSON with
-        ``ogr2ogr`` if you need them.
+        Parameters
+        ----------
+        path : path-like
+            ``.geojson``, ``.json``, ``.gpkg`` or ``.fgb``.
+
+        Returns
+        -------
+        pathlib.Path
         """
-        from ._io import atomic_write
+        from .io import write_route
 
-        path = Path(path)
-        driver = self.WRITE_DRIVERS.get(path.suffix.lower())
-        if driver is None:
-            msg = (
-                f"Cannot write a route as {path.suffix or 'a file without extension'!r}; use one of "
-                f"{', '.join(sorted(self.WRITE_DRIVERS))} (convert with ogr2ogr for KML, GPX or Shapefile)."
-            )
-            raise ParameterError(msg)
-        gdf = self.to_gdf()
-        layer = "".join(c if c.isalnum() else "_" for c in path.stem) or "route"
-
-        def write(tmp: Path) -> None:
-            if driver == "GPKG":
-                gdf.to_file(tmp, driver=driver, layer=layer)
-                self.stops_gdf().to_file(tmp, driver=driver, layer="stops")
-            else:
-                gdf.to_file(tmp, driver=driver)
-
-        return atomic_write(path, write)
+        return write_route(self, path)
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:
@@ -722,73 +857,17 @@ class Route:
         return route_html(self)
 
     def explore(self, **kwargs: Any) -> Any:
-        """Interactive map of the route (see :func:`corridor.make_map`)."""
+        """Interactive map of the route (see :func:`corridor.make_map`).
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`corridor.make_map`.
+
+        Returns
+        -------
+        folium.Map
+        """
         from .maps import make_map
 
         return make_map(routes=[self], **kwargs)
-
-
-def _as_place_or_point(p: Any) -> tuple[float, float]:
-    if isinstance(p, (str, Place)):
-        q = place(p)
-        return (q.lon, q.lat)
-    if isinstance(p, shapely.Point):
-        return (p.x, p.y)
-    try:
-        xy = np.asarray(p, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise GeometryError(f"Expected a place name or (lon, lat), got {p!r}.") from exc
-    if xy.shape != (2,) or not np.isfinite(xy).all():
-        raise GeometryError(f"Expected a place name or (lon, lat), got {p!r}.")
-    if abs(xy[1]) > 90:
-        raise GeometryError(f"Latitude {xy[1]} of {p!r} is beyond ±90°: axes swapped? Use (lon, lat).")
-    return float(xy[0]), float(xy[1])
-
-
-def _chain(lines: list[Any], tolerance_m: float, *, where: str) -> np.ndarray:
-    """Join lines in order into one coordinate array (turning reversed pieces).
-
-    Hand-written because ``shapely.line_merge`` needs exactly shared end points
-    and does not keep the file's order; here ends may be up to ``tolerance_m``
-    apart (geodesic) and a break is reported at the line where it happens.
-    """
-    out = shapely.get_coordinates(lines[0])
-    for k, line in enumerate(lines[1:], start=1):
-        c = shapely.get_coordinates(line)
-        d_fwd = GEOD.inv(*out[-1], *c[0])[2]
-        d_rev = GEOD.inv(*out[-1], *c[-1])[2]
-        if k == 1:  # the first piece may itself be reversed
-            d_ff = GEOD.inv(*out[0], *c[0])[2]
-            d_fr = GEOD.inv(*out[0], *c[-1])[2]
-            if min(d_ff, d_fr) < min(d_fwd, d_rev) and min(d_ff, d_fr) <= tolerance_m:
-                out = out[::-1]
-                d_fwd, d_rev = d_ff, d_fr
-        if d_fwd <= tolerance_m:
-            out = np.vstack([out, c[1:] if d_fwd == 0 else c])
-        elif d_rev <= tolerance_m:
-            c = c[::-1]
-            out = np.vstack([out, c[1:] if d_rev == 0 else c])
-        else:
-            msg = (
-                f"{where}: line {k + 1} does not connect to line {k} (nearest end "
-                f"{min(d_fwd, d_rev):.0f} m away, tolerance {tolerance_m:g} m). Put the lines in "
-                "route order, or join them yourself."
-            )
-            raise GeometryError(msg)
-    return out
-
-
-def _line_layer(path: Path) -> dict[str, Any]:
-    """``{"layer": name}`` of the first line layer of a multi-layer file, else ``{}``."""
-    import pyogrio
-
-    try:
-        layers = pyogrio.list_layers(path)
-    except Exception:  # let the reader report the problem
-        return {}
-    if len(layers) < 2:
-        return {}
-    for name, gtype in layers:
-        if gtype and "LineString" in str(gtype):
-            return {"layer": str(name)}
-    return {"layer": str(layers[0][0])}

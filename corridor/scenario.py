@@ -8,12 +8,15 @@ after a streaming check for alias bombs) and validated with pydantic: errors
 name the file, the field and what was expected; unknown keys are errors.
 
 :func:`compare` turns scenarios into one table whose columns are a stable
-contract (see :data:`COMPARISON_COLUMNS`).
+contract (see :data:`COMPARISON_COLUMNS`): the headline figures of each
+scenario's route (:data:`corridor.measure.HEADLINE_COLUMNS`, travel time with
+the scenario's own speeds and dwell times) plus its cost.  Writing the table
+out is :func:`corridor.io.export_comparison`; drawing it is
+:func:`corridor.plot.plot_comparison` and :func:`corridor.maps.compare_map`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -24,11 +27,13 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ._data import data_path
-from ._io import atomic_write, atomic_write_text, check_output_path
-from .errors import CorridorError, ParameterError, ScenarioError
-from .measure import DEFAULT_DWELL_H, RouteAnalysis, _pair_key, analyze
-from .route import MODES, STATUSES, Route
+from ._compat import keyword_only_after, warn_deprecated
+from ._typing import MODES, STATUSES
+from ._validate import border_pair
+from .datasets import data_path
+from .errors import CorridorError, ParameterError, ParameterTypeError, ScenarioError
+from .measure import DEFAULT_DWELL_H, HEADLINE_COLUMNS, RouteAnalysis, TravelParams, TravelTime, analyze, headline_table
+from .route import Route
 
 if TYPE_CHECKING:
     from .region import Region
@@ -38,27 +43,14 @@ __all__ = [
     "Scenario",
     "builtin_scenarios",
     "compare",
-    "compare_map",
-    "export_comparison",
-    "plot_comparison",
     "read_scenarios",
 ]
 
-#: The comparison table's columns, in order (``km_<ID>`` stands for one column
-#: per territory of the region, then ``km_unassigned``; ``cost`` appears only
-#: when a scenario gives costs).  The index is the scenario name.
-COMPARISON_COLUMNS = (
-    "length_km",
-    "km_<ID>",
-    "transit",
-    "crossings",
-    "km_within_1km_border",
-    "km_within_5km_border",
-    "min_clearance_km",
-    "detour_index",
-    "travel_time_h",
-    "cost",
-)
+#: The comparison table's columns, in order: the headline figures
+#: (:data:`corridor.measure.HEADLINE_COLUMNS`; ``km_<ID>`` stands for one column
+#: per territory of the region) and ``cost``, which appears only when a
+#: scenario gives costs.  The index is the scenario name.
+COMPARISON_COLUMNS = (*HEADLINE_COLUMNS, "cost")
 
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_ALIASES = 100
@@ -122,7 +114,7 @@ class DwellSpec(_Strict):
     @classmethod
     def _pairs(cls, v: dict[str, float]) -> dict[str, float]:
         for k, h in v.items():
-            _pair_key(k)  # the same parsing travel_time uses; raises on anything but a pair
+            border_pair(k)  # the same parsing travel_time uses; raises on anything but a pair
             if h < 0:
                 raise ParameterError(f"dwell time for {k!r} must be >= 0")
         return v
@@ -170,7 +162,32 @@ class Scenario:
     """A named corridor option with its legs and parameters.
 
     Build one with :meth:`from_dict`, :meth:`read` (YAML), or directly from
-    routes with :meth:`from_routes`.
+    routes with :meth:`from_routes`; the constructor takes validated parts.
+
+    Parameters
+    ----------
+    name : str
+        Unique within a comparison.
+    description : str
+        What the option is.
+    legs : tuple of LegSpec
+        The validated legs (from places, coordinates, a file or ``along_border``).
+    parameters : ParamsSpec
+        Speeds, dwell times and costs.
+    sources : tuple of str
+        Where the facts come from.
+    base_dir : pathlib.Path, optional
+        Folder that ``file:`` legs are relative to.
+    routes : tuple of Route
+        Ready-made routes (instead of legs), joined end to start.
+    path : pathlib.Path, optional
+        The YAML file it was read from (named in error messages).
+
+    Examples
+    --------
+    >>> s = Scenario.from_dict({"name": "Meghri–Julfa", "legs": [{"places": ["Meghri", "Ordubad", "Julfa"]}]})
+    >>> s, round(s.route.length_km, 1)
+    (<Scenario 'Meghri–Julfa': 1 leg(s)>, 53.6)
     """
 
     name: str
@@ -184,7 +201,28 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, where: str = "scenario", base_dir: Path | None = None) -> Scenario:
-        """Validate a scenario given as a dict (the YAML structure)."""
+        """Validate a scenario given as a dict (the YAML structure).
+
+        Parameters
+        ----------
+        data : dict
+            ``name``, ``legs`` and optionally ``description``, ``parameters``, ``sources``.
+        where : str, default "scenario"
+            Named at the start of error messages (a file name).
+        base_dir : pathlib.Path, optional
+            Folder that ``file:`` legs are relative to.
+
+        Returns
+        -------
+        Scenario
+
+        Examples
+        --------
+        >>> Scenario.from_dict({"name": "x", "legs": [{"places": ["Meghri"]}]})
+        Traceback (most recent call last):
+        ...
+        corridor.errors.ScenarioError: scenario: `legs[0]`: Value error, `places` needs at least two place names
+        """
         try:
             spec = ScenarioSpec.model_validate(data)
         except ValidationError as exc:
@@ -207,7 +245,29 @@ class Scenario:
         description: str = "",
         parameters: dict[str, Any] | None = None,
     ) -> Scenario:
-        """A scenario from ready-made routes (joined end to start)."""
+        """A scenario from ready-made routes (joined end to start).
+
+        Parameters
+        ----------
+        name : str
+        routes : sequence of Route
+            In order; each starts where the previous one ends (within 2 km).
+        description : str
+        parameters : dict, optional
+            As the ``parameters`` of a scenario file (``speeds_kmh``, ``dwell``, costs).
+
+        Returns
+        -------
+        Scenario
+
+        Examples
+        --------
+        >>> import corridor
+        >>> r = corridor.Route.from_places(["Meghri", "Ordubad"])
+        >>> s = Scenario.from_routes("by car", [r.with_attrs(mode="road")], parameters={"speeds_kmh": {"road": 50}})
+        >>> round(s.travel_time().running_h, 2)
+        0.38
+        """
         try:
             params = ParamsSpec.model_validate(parameters or {})
         except ValidationError as exc:
@@ -216,7 +276,26 @@ class Scenario:
 
     @classmethod
     def read(cls, path: str | Path) -> Scenario:
-        """Read and validate a YAML scenario file."""
+        """Read and validate a YAML scenario file.
+
+        Parameters
+        ----------
+        path : path-like
+
+        Returns
+        -------
+        Scenario
+
+        Examples
+        --------
+        >>> from corridor.datasets import data_path
+        >>> Scenario.read(data_path("scenarios") / "a_tripp_zangezur_rail.yaml").name
+        'TRIPP / Zangezur rail (via Armenia)'
+        >>> Scenario.read("missing.yaml")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: Scenario file 'missing.yaml' does not exist.
+        """
         path = Path(path)
         data = _load_yaml(path)
         s = cls.from_dict(data, where=str(path), base_dir=path.parent)
@@ -235,12 +314,10 @@ class Scenario:
         try:
             return Route.join(parts, name=self.name, tolerance_m=2000.0)
         except CorridorError as exc:
-            where = f"{self.path}: " if self.path is not None else ""
-            raise ScenarioError(f"{where}scenario {self.name!r}: legs do not connect: {exc}") from None
+            raise ScenarioError(f"{self._where()}scenario {self.name!r}: legs do not connect: {exc}") from None
 
     def _build_leg(self, k: int, leg: LegSpec) -> Route:
-        where = f"{self.path}: " if self.path is not None else ""
-        where += f"scenario {self.name!r}, legs[{k}]"
+        where = f"{self._where()}scenario {self.name!r}, legs[{k}]"
         label = leg.name or f"{self.name} leg {k + 1}"
         try:
             if leg.places is not None:
@@ -267,7 +344,6 @@ class Scenario:
             ab = leg.along_border
             assert ab is not None
             return Route.along_border(
-                None,
                 ab.a,
                 ab.b,
                 side=ab.side,
@@ -285,33 +361,84 @@ class Scenario:
             msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             raise ScenarioError(f"{where}: {msg}") from None
 
-    def analyze(self, region: Region | None = None) -> RouteAnalysis:
-        """Analyse the scenario's route.
+    def travel_params(self) -> TravelParams:
+        """The scenario's speeds and dwell times as :class:`~corridor.measure.TravelParams`.
 
-        The analysis knows nothing of the scenario's parameters: use
-        :meth:`travel_time` for the time with this scenario's speeds and dwell
-        times (``analysis.travel_time()`` uses the package defaults).
+        Returns
+        -------
+        TravelParams
+
+        Examples
+        --------
+        >>> s = Scenario.from_dict({"name": "x", "legs": [{"places": ["Meghri", "Ordubad"]}],
+        ...                         "parameters": {"speeds_kmh": {"rail": 80}}})
+        >>> s.travel_params().speeds_kmh, s.travel_params().source
+        ({'rail': 80.0}, "scenario 'x'")
         """
-        return analyze(self.route, region)
-
-    def travel_time(self, region: Region | None = None) -> Any:
-        """Travel time with this scenario's speeds and dwell times (as in :func:`compare`)."""
         p = self.parameters
+        return TravelParams(self.speeds(), p.dwell.per_border, p.dwell.default_h, f"scenario {self.name!r}")
+
+    @keyword_only_after(1, "region")
+    def analyze(self, *, region: Region | None = None) -> RouteAnalysis:
+        """Analyse the scenario's route, with the scenario's speeds and dwell times.
+
+        The analysis carries :meth:`travel_params`, so its
+        :meth:`~corridor.RouteAnalysis.travel_time` and
+        :meth:`~corridor.RouteAnalysis.summary` use this scenario's assumptions.
+
+        Parameters
+        ----------
+        region : Region, optional
+            Default: the built-in region.
+
+        Returns
+        -------
+        RouteAnalysis
+
+        Examples
+        --------
+        >>> import corridor
+        >>> a = corridor.builtin_scenarios()[0].analyze()
+        >>> a.travel_time().params.source
+        "scenario 'TRIPP / Zangezur rail (via Armenia)'"
+        """
+        a = analyze(self.route, region=region, params=self.travel_params())
         try:
-            return self.analyze(region).travel_time(
-                speeds=self.speeds(), dwell_h=p.dwell.per_border, default_dwell_h=p.dwell.default_h
-            )
+            a.travel_time()  # the dwell keys must name territories of this region
         except CorridorError as exc:
-            where = f"{self.path}: " if self.path is not None else ""
-            raise ScenarioError(f"{where}scenario {self.name!r}, parameters: {exc}") from None
+            raise ScenarioError(f"{self._where()}scenario {self.name!r}, parameters.dwell: {exc}") from None
+        return a
+
+    @keyword_only_after(1, "region")
+    def travel_time(self, *, region: Region | None = None) -> TravelTime:
+        """Travel time with this scenario's speeds and dwell times (as in :func:`compare`).
+
+        Parameters
+        ----------
+        region : Region, optional
+            Default: the built-in region.
+
+        Returns
+        -------
+        TravelTime
+        """
+        return self.analyze(region=region).travel_time()
 
     def speeds(self) -> dict[Any, float]:
-        """Speed overrides as ``{mode: v}`` / ``{(mode, status): v}``."""
+        """Speed overrides as ``{mode: v}`` / ``{(mode, status): v}``.
+
+        Returns
+        -------
+        dict
+        """
         out: dict[Any, float] = {}
         for k, v in self.parameters.speeds_kmh.items():
             mode, _, status = k.partition("/")
             out[(mode, status) if status else mode] = v
         return out
+
+    def _where(self) -> str:
+        return f"{self.path}: " if self.path is not None else ""
 
     def __repr__(self) -> str:
         return f"<Scenario {self.name!r}: {len(self.legs) or len(self.routes)} leg(s)>"
@@ -369,7 +496,24 @@ def _load_yaml(path: Path) -> dict[str, Any]:
 
 
 def read_scenarios(paths: str | Path | Iterable[str | Path]) -> list[Scenario]:
-    """Read several scenario files (or every ``*.yaml``/``*.yml`` in a folder)."""
+    """Read several scenario files (or every ``*.yaml``/``*.yml`` in a folder).
+
+    Parameters
+    ----------
+    paths : path-like or iterable of path-like
+        Files or folders.
+
+    Returns
+    -------
+    list of Scenario
+        Their names must be unique.
+
+    Examples
+    --------
+    >>> from corridor.datasets import data_path
+    >>> len(read_scenarios(data_path("scenarios")))
+    4
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     out: list[Scenario] = []
@@ -396,6 +540,15 @@ def builtin_scenarios() -> list[Scenario]:
     corridor through Iran; (c) Baku–Tbilisi–Kars plus Kars–Iğdır–Nakhchivan
     through Türkiye; (d) today's road via Astara and Iran.  All run from Baku
     to Nakhchivan so that they compare like for like.
+
+    Returns
+    -------
+    list of Scenario
+
+    Examples
+    --------
+    >>> [s.route.stops[-1].name for s in builtin_scenarios()]
+    ['Nakhchivan', 'Nakhchivan', 'Nakhchivan', 'Nakhchivan']
     """
     return read_scenarios(data_path("scenarios"))
 
@@ -404,196 +557,100 @@ def builtin_scenarios() -> list[Scenario]:
 # comparison
 
 
+@keyword_only_after(1, "region")
 def compare(
     scenarios: Sequence[Scenario] | Scenario,
-    region: Region | None = None,
     *,
+    region: Region | None = None,
     progress: Any = None,
 ) -> pd.DataFrame:
     """Compare scenarios side by side: one row per scenario (index: its name).
 
-    Columns (a stable contract, :data:`COMPARISON_COLUMNS`): ``length_km``;
-    one ``km_<ID>`` per territory of the region and ``km_unassigned``;
-    ``transit`` (territories crossed, in order, joined by ``-``);
-    ``crossings`` (international crossings); ``km_within_1km_border`` and
-    ``km_within_5km_border`` (any international border);
-    ``min_clearance_km`` (smallest distance to an international border the
-    route does not cross: crossing a border makes the distance to it 0, so
-    the crossed pairs are left out); ``detour_index`` (length / geodesic distance between
-    the ends); ``travel_time_h`` (scenario speeds and dwell times); ``cost``
+    Columns (a stable contract, :data:`COMPARISON_COLUMNS`): the headline
+    figures of each route (:data:`corridor.measure.HEADLINE_COLUMNS`) —
+    ``length_km``; one ``km_<ID>`` per territory of the region and
+    ``km_unassigned``; ``transit``; ``crossings``; ``km_within_1km_border``
+    and ``km_within_5km_border``; ``min_clearance_km`` (distance to
+    international borders the route does not cross); ``detour_index``;
+    ``travel_time_h`` (the scenario's speeds and dwell times) — and ``cost``
     when a scenario gives ``cost_per_km`` or ``cost_per_crossing``, in the
     scenarios' ``currency`` (one for all; kept in ``df.attrs["cost_currency"]``).
 
-    ``progress`` is an optional callable called with each scenario's name.
-    """
-    from .measure import _engine
+    Parameters
+    ----------
+    scenarios : Scenario or sequence of Scenario
+        With unique names.
+    region : Region, optional
+        Default: the built-in region.
+    progress : callable, optional
+        Called with each scenario's name before it is analysed.
 
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import corridor
+    >>> t = corridor.compare(corridor.builtin_scenarios())
+    >>> t["transit"].tolist()[:2]
+    ['AZE-ARM-AZE', 'AZE-IRN-AZE']
+    >>> corridor.compare([])
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ScenarioError: `compare` needs at least one scenario.
+    """
     if isinstance(scenarios, Scenario):
         scenarios = [scenarios]
     scenarios = list(scenarios)
     if not scenarios:
         raise ScenarioError("`compare` needs at least one scenario.")
+    bad = [s for s in scenarios if not isinstance(s, Scenario)]
+    if bad:
+        raise ParameterTypeError(f"`compare` takes Scenario objects, got {type(bad[0]).__name__}.")
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ScenarioError("Scenario names must be unique in a comparison.")
-    eng = _engine(region)
-    ids = list(eng.ids)
-    rows = []
     costed = [
         s for s in scenarios if s.parameters.cost_per_km is not None or s.parameters.cost_per_crossing is not None
     ]
-    any_cost = bool(costed)
     currencies = sorted({s.parameters.currency for s in costed})
     if len(currencies) > 1:
         raise ScenarioError(f"Costs are given in several currencies ({', '.join(currencies)}); use one.")
+    analyses = []
     for s in scenarios:
         if progress is not None:
             progress(s.name)
-        a = analyze(s.route, eng.region)
-        kbt = a.km_by_territory
-        row: dict[str, Any] = {"scenario": s.name, "length_km": a.length_km}
-        for iso in ids:
-            row[f"km_{iso}"] = float(kbt.get(iso, 0.0))
-        row["km_unassigned"] = float(kbt.get("unassigned", 0.0))
-        row["transit"] = "-".join(a.transit)
-        row["crossings"] = int(len(a.crossings))
-        row["km_within_1km_border"] = a.km_near_border(1.0)
-        row["km_within_5km_border"] = a.km_near_border(5.0)
-        row["min_clearance_km"] = a.clearance_uncrossed_km
-        row["detour_index"] = a.detour_index
-        p = s.parameters
-        try:
-            tt = a.travel_time(speeds=s.speeds(), dwell_h=p.dwell.per_border, default_dwell_h=p.dwell.default_h)
-        except CorridorError as exc:
-            where = f"{s.path}: " if s.path is not None else ""
-            raise ScenarioError(f"{where}scenario {s.name!r}, parameters.dwell: {exc}") from None
-        row["travel_time_h"] = tt.total_h
-        if any_cost:
-            if p.cost_per_km is None and p.cost_per_crossing is None:
-                row["cost"] = float("nan")
-            else:
-                row["cost"] = (p.cost_per_km or 0.0) * a.length_km + (p.cost_per_crossing or 0.0) * len(a.crossings)
-        rows.append(row)
-    df = pd.DataFrame(rows).set_index("scenario")
+        analyses.append(s.analyze(region=region))
+    df = headline_table(analyses, names=names)
     df.index.name = "scenario"
-    if currencies:
+    if costed:
+        df["cost"] = [
+            float("nan")
+            if s.parameters.cost_per_km is None and s.parameters.cost_per_crossing is None
+            else (s.parameters.cost_per_km or 0.0) * row.length_km
+            + (s.parameters.cost_per_crossing or 0.0) * row.crossings
+            for s, row in zip(scenarios, df.itertuples())
+        ]
         df.attrs["cost_currency"] = currencies[0]
     return df
 
 
-def markdown_table(df: pd.DataFrame, *, index: bool = True) -> str:
-    """A DataFrame as a Markdown table (pandas + tabulate), ``|`` in cells escaped."""
-
-    def esc(v: Any) -> Any:
-        return v.replace("|", "\\|") if isinstance(v, str) else v
-
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object:
-            out[c] = out[c].map(esc)
-    out.index = out.index.map(esc)
-    return out.to_markdown(index=index, floatfmt=".2f") + "\n"
+_MOVED = {
+    "markdown_table": ("corridor.io", "markdown_table"),
+    "comparison_text": ("corridor.io", "comparison_text"),
+    "export_comparison": ("corridor.io", "export_comparison"),
+    "plot_comparison": ("corridor.plot", "plot_comparison"),
+    "compare_map": ("corridor.maps", "compare_map"),
+}
 
 
-def comparison_text(df: pd.DataFrame, fmt: str) -> str:
-    """The comparison as text: ``csv``, ``json`` (records), ``markdown``, ``html`` or ``table``."""
-    if fmt == "csv":
-        return df.to_csv(float_format="%.6g")
-    if fmt == "json":
-        recs = json.loads(df.reset_index().to_json(orient="records", force_ascii=False))
-        return json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "markdown":
-        return markdown_table(df)
-    if fmt == "html":
-        return df.to_html(escape=True, float_format=lambda x: f"{x:.3f}")
-    if fmt == "table":
-        with pd.option_context(
-            "display.width",
-            250,
-            "display.max_columns",
-            60,
-            "display.float_format",
-            lambda x: f"{x:.1f}",
-        ):
-            return df.to_string() + "\n"
-    raise ParameterError(f"Unknown format {fmt!r}; use csv, json, markdown, html or table.")
+def __getattr__(name: str) -> Any:
+    """Names that moved out of this module in 0.2 still import, with a deprecation warning."""
+    if name in _MOVED:
+        import importlib
 
-
-def export_comparison(df: pd.DataFrame, path: str | Path, *, format: str | None = None) -> Path:
-    """Write a comparison to CSV, Markdown, HTML or JSON (by extension or ``format``); atomic."""
-    path = Path(path)
-    fmt = format or {
-        ".csv": "csv",
-        ".md": "markdown",
-        ".html": "html",
-        ".htm": "html",
-        ".json": "json",
-    }.get(path.suffix.lower())
-    if fmt is None:
-        raise ParameterError(
-            f"Cannot tell the format of {str(path)!r}; use .csv, .md, .html or .json or pass `format=`."
-        )
-    return atomic_write_text(path, comparison_text(df, fmt))
-
-
-def plot_comparison(
-    df: pd.DataFrame,
-    column: str = "length_km",
-    *,
-    stacked_territory: bool = True,
-    path: str | Path | None = None,
-    ax: Any = None,
-) -> Any:
-    """Bar chart of a comparison: km per territory stacked (default) or one column.
-
-    Returns the matplotlib Figure.
-    """
-    from matplotlib.figure import Figure
-
-    from .maps import territory_color
-
-    if ax is None:
-        fig = Figure(figsize=(9, 0.7 * len(df) + 1.8), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-    import textwrap
-
-    names = ["\n".join(textwrap.wrap(str(n).replace("$", r"\$"), 34)) for n in df.index]
-    if stacked_territory:
-        cols = [c for c in df.columns if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0]
-        left = pd.Series(0.0, index=df.index)
-        for k, c in enumerate(cols):
-            iso = c[3:]
-            color = territory_color(iso, k)
-            label = "water / outside" if iso == "unassigned" else iso
-            ax.barh(names, df[c], left=left, color=color, edgecolor="white", label=label)
-            left = left + df[c]
-        for y, (total, cx) in enumerate(zip(df["length_km"], df["crossings"])):
-            ax.text(
-                total + 5,
-                y,
-                f"{total:,.0f} km · {cx} crossing{'s' if cx != 1 else ''}",
-                va="center",
-                fontsize=9,
-            )
-        ax.set_xlabel("km (geodesic) by territory")
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False, ncols=min(len(cols), 7))
-        ax.set_xlim(0, float(df["length_km"].max()) * 1.4)
-    else:
-        ax.barh(names, df[column], color="#3b6ea5")
-        ax.set_xlabel(column)
-    ax.invert_yaxis()
-    ax.spines[["top", "right"]].set_visible(False)
-    if path is not None:
-        atomic_write(check_output_path(path, (".png", ".svg", ".pdf")), lambda tmp: fig.savefig(tmp, dpi=150))
-    return fig
-
-
-def compare_map(scenarios: Sequence[Scenario], region: Region | None = None, **kwargs: Any) -> Any:
-    """One interactive map with every scenario as its own layer (see :func:`corridor.make_map`)."""
-    from .maps import make_map
-
-    analyses = [analyze(s.route, region) for s in scenarios]
-    kwargs.setdefault("title", "Corridor scenarios")
-    return make_map(region, analyses=analyses, **kwargs)
+        module, attr = _MOVED[name]
+        warn_deprecated(f"`corridor.scenario.{name}` moved to `{module}.{attr}`.")
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'corridor.scenario' has no attribute {name!r}")

@@ -33,7 +33,8 @@ import pyogrio  # noqa: E402
 import shapely  # noqa: E402
 
 from corridor._coverage import clean_coverage  # noqa: E402
-from corridor.region import COUNTRY_NAMES, derive_topology  # noqa: E402
+from corridor._topology import derive_topology  # noqa: E402
+from corridor.region import COUNTRY_NAMES  # noqa: E402
 
 TARBALL_SHA256 = "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34"
 WINDOW = (38.0, 36.0, 52.0, 44.0)  # (min lon, min lat, max lon, max lat)

@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 import corridor
-from corridor.scenario import comparison_text
+from corridor.io import comparison_text
 
 NORTHERN_ROUTE = {
     "name": "Northern rail via Ijevan and Yerevan (via Armenia)",
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     builtin = corridor.builtin_scenarios()
     scenarios = [*builtin, custom]
     region = corridor.load_region()
-    df = corridor.compare(scenarios, region)
+    df = corridor.compare(scenarios, region=region)
 
     cols = [
         "length_km",
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
     md = corridor.export_comparison(df, out / "comparison.md")
     html = corridor.save_map(
-        corridor.compare_map(scenarios, region, title="Baku – Nakhchivan, with a custom route"),
+        corridor.compare_map(scenarios, region=region, title="Baku – Nakhchivan, with a custom route"),
         out / "scenarios_map.html",
     )
     print(f"wrote {md}")

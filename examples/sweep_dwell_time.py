@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = corridor.builtin_scenarios()
     region = corridor.load_region()
     labels = dict(zip(string.ascii_lowercase, scenarios))
-    analyses = {k: s.analyze(region) for k, s in labels.items()}
+    analyses = {k: s.analyze(region=region) for k, s in labels.items()}
     border = args.border.upper().replace("–", "-")
 
     print("Scenarios (Baku to Nakhchivan):")

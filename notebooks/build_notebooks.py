@@ -305,7 +305,7 @@ offline (Leaflet is inlined).
     ),
     _code(
         """
-m = corridor.make_map(region, analyses=[analysis], title="Tabriz – Nakhchivan – Dilucu")
+m = corridor.make_map(region=region, analyses=[analysis], title="Tabriz – Nakhchivan – Dilucu")
 print("written:", corridor.save_map(m, "quickstart_map.html"))
 m
 """
@@ -409,7 +409,7 @@ stable contract: `length_km`, `km_<ID>` per territory, `transit`, `crossings`,
     ),
     _code(
         """
-df = corridor.compare(scenarios, region)
+df = corridor.compare(scenarios, region=region)
 short = {s.name: s.name.split(" (")[0] for s in scenarios}
 cols = ["length_km", "km_AZE", "km_ARM", "km_IRN", "km_GEO", "km_TUR"]
 cols += ["transit", "crossings", "km_within_5km_border", "detour_index", "travel_time_h"]
@@ -424,7 +424,7 @@ The same table as Markdown (also available as CSV, HTML and JSON via
     ),
     _code(
         """
-display(Markdown(corridor.scenario.comparison_text(df[cols].rename(index=short), "markdown")))
+display(Markdown(corridor.io.comparison_text(df[cols].rename(index=short), "markdown")))
 """
     ),
     _md(
@@ -478,7 +478,7 @@ the crossings into and out of Armenia.
     ),
     _code(
         """
-a = scenarios[0].analyze(region)
+a = scenarios[0].analyze(region=region)
 fig, ax = corridor.plot_border_profile(a, step_km=1, within_km=5)
 fig
 """
@@ -552,7 +552,7 @@ variants = [
     )
     for h in (0.0, 3.0)
 ]
-sens = corridor.compare([*scenarios, *variants], region)
+sens = corridor.compare([*scenarios, *variants], region=region)
 sens = sens[["length_km", "crossings", "travel_time_h"]].rename(index=short)
 sens.sort_values("travel_time_h").round(2)
 """
@@ -562,7 +562,7 @@ sens.sort_values("travel_time_h").round(2)
 rows = []
 for s in scenarios:
     q = s.parameters
-    t = s.analyze(region).travel_time(
+    t = s.analyze(region=region).travel_time(
         speeds=s.speeds(), dwell_h=q.dwell.per_border, default_dwell_h=q.dwell.default_h
     )
     row = {"running_h": t.running_h, "dwell_h": t.dwell_h, "total_h": t.total_h}
@@ -594,7 +594,7 @@ opens offline.
     ),
     _code(
         """
-m = corridor.compare_map(scenarios, region, title="Baku – Nakhchivan: corridor options")
+m = corridor.compare_map(scenarios, region=region, title="Baku – Nakhchivan: corridor options")
 print("written:", corridor.save_map(m, "zangezur_scenarios_map.html"))
 m
 """

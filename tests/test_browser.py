@@ -47,7 +47,7 @@ def page_html(tmp_path_factory) -> Path:
     stops = [(EVIL_STOP if i == 2 else s.name, s.lon, s.lat) for i, s in enumerate(zangezur.stops)]
     zangezur = zangezur._with_stops(stops)
     araz = corridor.Route.along_border(
-        None, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa"
+        ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa"
     ).with_attrs(name="Araz valley 'quoted' \"route\"")
     m = make_map(
         routes=[araz],

@@ -6,6 +6,8 @@ import shapely
 
 from corridor import clean_coverage, geodesy
 
+from .common import square
+
 
 def test_overlap_is_split_down_the_middle():
     # A and B overlap in a strip 0.002° wide (about 170 m at 40°N)
@@ -41,15 +43,14 @@ def test_enclave_drawn_in_both_layers_goes_to_its_owner():
 
 def test_wide_water_stays_unassigned():
     # a 3 km gap (a reservoir) is wider than gap_width_m=1000 and stays water
-    a = shapely.box(45.0, 40.0, 45.1, 40.1)
-    b = shapely.box(45.135, 40.0, 45.2, 40.1)
+    a, b = square(0), square(1, gap_deg=0.035)
     out, report = clean_coverage([a, b], ["A", "B"])
     assert not shapely.intersects(out[0], out[1])
     assert report.empty
 
 
 def test_bad_arguments():
-    a = shapely.box(45.0, 40.0, 45.1, 40.1)
+    a = square()
     with pytest.raises(ValueError, match="unique"):
         clean_coverage([a, a], ["A", "A"])
     with pytest.raises(ValueError, match="gap_width_m"):

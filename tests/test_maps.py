@@ -32,7 +32,7 @@ def zangezur() -> corridor.Route:
 
 @pytest.fixture(scope="module")
 def araz() -> corridor.Route:
-    r = corridor.Route.along_border(None, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa")
+    r = corridor.Route.along_border(["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa")
     return r.with_attrs(name="Araz valley")
 
 
@@ -49,7 +49,7 @@ def analysis(zangezur: corridor.Route) -> corridor.RouteAnalysis:
 @pytest.fixture(scope="module")
 def offline_html(tmp_path_factory, region, zangezur, araz, btk, analysis) -> Path:
     m = make_map(
-        region,
+        region=region,
         routes=[araz, btk],
         analyses=[analysis],
         borders=[("ARM", "IRN")],
@@ -104,7 +104,7 @@ def test_tiles_on_request(tmp_path):
 
 def test_highlighting_a_border_that_does_not_exist(region):
     with pytest.raises(ValueError, match="share no land border"):
-        make_map(region, borders=[("ARM", "RUS")])
+        make_map(region=region, borders=[("ARM", "RUS")])
 
 
 def test_display_simplification_keeps_shared_borders(region):
@@ -167,7 +167,7 @@ def test_route_and_analysis_explore(zangezur, analysis):
     m = analysis.explore(color_by="territory")
     assert isinstance(m, folium.Map)
     html = m.get_root().render()
-    from corridor.maps import TERRITORY_COLORS
+    from corridor._display import TERRITORY_COLORS
 
     # one line per territory section, in that territory's colour, with its km in the tooltip
     for row in analysis.sections.itertuples():

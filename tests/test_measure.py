@@ -11,12 +11,14 @@ import corridor
 from corridor import Route
 from corridor.errors import CRSError
 
+from .common import squares_gdf, squares_region
+
 
 def test_horadiz_nakhchivan_straight_line(region):
     # The geodesic Horadiz → Nakhchivan runs at 39.2–39.45°N, north of the Aras
     # (the Armenia–Iran border is at ~38.85°N), so it crosses Armenia's Syunik
     # but does not enter Iran.
-    a = corridor.analyze(Route.from_places(["Horadiz", "Nakhchivan"]), region)
+    a = corridor.analyze(Route.from_places(["Horadiz", "Nakhchivan"]), region=region)
     assert a.transit == ["AZE", "ARM", "AZE"]
     assert list(a.crossings["from_iso3"]) == ["AZE", "ARM"]
     assert list(a.crossings["to_iso3"]) == ["ARM", "AZE"]
@@ -34,7 +36,7 @@ def test_horadiz_nakhchivan_straight_line(region):
 
 def test_zangezur_line_along_the_aras(region):
     r = Route.from_places(["Horadiz", "Aghband", "Meghri", "Ordubad", "Julfa", "Nakhchivan"])
-    a = corridor.analyze(r, region)
+    a = corridor.analyze(r, region=region)
     assert a.transit[0] == "AZE" and a.transit[-1] == "AZE"
     # Straight legs between the riverside towns cut across the Aras meanders into
     # Iran (first at km ~47, east of Aghband); hence Route.along_border for real lines.
@@ -43,7 +45,8 @@ def test_zangezur_line_along_the_aras(region):
     assert a.km_by_territory["IRN"] > 40
     assert a.km_by_territory["ARM"] == pytest.approx(13.9, abs=0.5)
     assert a.km_by_part()["AZE-2"] > 70  # Nakhchivan exclave from Ordubad on
-    assert a.min_border_clearance_km == 0.0  # it crosses borders
+    with pytest.warns(corridor.CorridorDeprecationWarning, match="min_clearance_km"):
+        assert a.min_border_clearance_km == 0.0  # it crosses borders (the 0.1 quantity)
     assert a.km_near_border(5.0) > a.km_near_border(1.0) > 0
     prof = a.border_profile(step_km=1.0)
     assert prof["km"].iloc[-1] == pytest.approx(a.length_km)
@@ -61,7 +64,7 @@ def test_zangezur_line_along_the_aras(region):
 
 def test_reversing_mirrors_crossings(region):
     r = Route.from_places(["Horadiz", "Nakhchivan"])
-    a, b = corridor.analyze(r, region), corridor.analyze(r.reversed(), region)
+    a, b = corridor.analyze(r, region=region), corridor.analyze(r.reversed(), region=region)
     assert b.length_km == pytest.approx(a.length_km, rel=1e-12)
     pd.testing.assert_series_equal(a.km_by_territory, b.km_by_territory, rtol=1e-9)
     assert b.crossings["km"].tolist() == pytest.approx((a.length_km - a.crossings["km"])[::-1].tolist(), abs=1e-6)
@@ -69,55 +72,51 @@ def test_reversing_mirrors_crossings(region):
 
 
 def test_route_inside_one_country(region):
-    a = corridor.analyze(Route.from_places(["Yerevan", "Gyumri"]), region)
+    a = corridor.analyze(Route.from_places(["Yerevan", "Gyumri"]), region=region)
     assert a.transit == ["ARM"] and len(a.crossings) == 0
     # all in Armenia except 0.43 km of water the land polygons leave out
     assert a.km_by_territory["ARM"] == pytest.approx(a.length_km, abs=0.5)
     # Gyumri lies about 10 km from the Turkish border (the Akhurian river)
-    assert 5 < a.min_border_clearance_km < 15
+    assert 5 < a.min_clearance_km < 15
 
 
 def test_route_exactly_on_border_is_assigned_once(region):
     line = region.border("ARM", "IRN").geoms[0]
     r = Route.from_coords(shapely.get_coordinates(line))
-    a = corridor.analyze(r, region)
+    a = corridor.analyze(r, region=region)
     # documented rule: on a border, the territory whose id sorts first
     assert a.km_by_territory.to_dict() == pytest.approx({"ARM": a.length_km}, rel=1e-9)
     assert len(a.crossings) == 0
 
 
 def test_touch_and_return_is_not_a_crossing():
-    sq_a = shapely.box(45.0, 40.0, 45.1, 40.1)
-    sq_b = shapely.box(45.1, 40.0, 45.2, 40.1)
-    reg = corridor.load_region(gpd.GeoDataFrame({"id": ["A", "B"]}, geometry=[sq_a, sq_b], crs=4326), id_column="id")
+    reg = squares_region(["A", "B"])
     touch = Route.from_coords([(45.05, 40.05), (45.1, 40.06), (45.05, 40.07)])
-    a = corridor.analyze(touch, reg)
+    a = corridor.analyze(touch, region=reg)
     assert len(a.crossings) == 0 and a.transit == ["A"]
     cross = Route.from_coords([(45.05, 40.05), (45.15, 40.05), (45.05, 40.06)])
-    b = corridor.analyze(cross, reg)
+    b = corridor.analyze(cross, region=reg)
     assert list(zip(b.crossings["from_iso3"], b.crossings["to_iso3"])) == [("A", "B"), ("B", "A")]
     assert b.crossings["km"].iloc[0] == pytest.approx(corridor.distance_km((45.05, 40.05), (45.1, 40.05)), abs=1e-3)
 
 
 def test_route_through_a_sliver_gap_counts_unassigned():
     # two test squares 100 m apart, not cleaned: the gap is reported, not dropped
-    sq_a = shapely.box(45.0, 40.0, 45.1, 40.1)
-    sq_b = shapely.box(45.1012, 40.0, 45.2, 40.1)
-    gdf = gpd.GeoDataFrame({"id": ["A", "B"]}, geometry=[sq_a, sq_b], crs=4326)
+    gdf = squares_gdf(["A", "B"], gap_deg=0.0012)
     reg = corridor.load_region(gdf, id_column="id", clean=False)
-    a = corridor.analyze(Route.from_coords([(45.05, 40.05), (45.15, 40.05)]), reg)
+    a = corridor.analyze(Route.from_coords([(45.05, 40.05), (45.15, 40.05)]), region=reg)
     gap_km = corridor.distance_km((45.1, 40.05), (45.1012, 40.05))
     assert a.km_by_territory["unassigned"] == pytest.approx(gap_km, abs=1e-4)
     assert len(a.crossings) == 1 and a.crossings["water_km"].iloc[0] == pytest.approx(gap_km, abs=1e-4)
     # cleaned, the gap is split and nothing is unassigned
     clean = corridor.load_region(gdf, id_column="id")
-    c = corridor.analyze(Route.from_coords([(45.05, 40.05), (45.15, 40.05)]), clean)
+    c = corridor.analyze(Route.from_coords([(45.05, 40.05), (45.15, 40.05)]), region=clean)
     assert "unassigned" not in c.km_by_territory
 
 
 def test_route_leaving_the_region_is_reported(region):
     r = Route.from_coords([(44.5, 40.2), (55.0, 40.2)])  # Yerevan eastwards past the Caspian
-    a = corridor.analyze(r, region)
+    a = corridor.analyze(r, region=region)
     assert a.km_by_territory["unassigned"] > 300
     assert a.km_by_territory.sum() == pytest.approx(a.length_km, rel=1e-9)
 
@@ -128,26 +127,26 @@ def test_territory_km_vectorised_matches_analyze(region):
         Route.from_places(["Kars", "Iğdır", "Sadarak", "Nakhchivan"]),
         Route.from_places(["Tbilisi", "Baku"]),
     ]
-    t = corridor.territory_km(routes, region)
+    t = corridor.territory_km(routes, region=region)
     for k, r in enumerate(routes):
-        kbt = corridor.analyze(r, region).km_by_territory
+        kbt = corridor.analyze(r, region=region).km_by_territory
         for iso, km in kbt.items():
             assert t.loc[k, iso] == pytest.approx(km, abs=1e-9)
         assert t.loc[k].sum() == pytest.approx(r.length_km, rel=1e-9)
     gdf = gpd.GeoDataFrame({"name": ["a", "b", "c"]}, geometry=[r.geometry for r in routes], crs=4326)
-    many = corridor.analyze_many(gdf, region)
+    many = corridor.analyze_many(gdf, region=region)
     assert list(many["name"]) == ["a", "b", "c"]
     assert many.loc[0, "transit"] == "AZE-ARM-AZE"
     assert many.loc[0, "crossings"] == 2
     assert many.loc[2, "transit"] == "GEO-AZE"
     assert many.loc[0, "km_ARM"] == pytest.approx(t.loc[0, "ARM"])
     with pytest.raises(CRSError):
-        corridor.territory_km(gdf.set_crs(None, allow_override=True), region)
+        corridor.territory_km(gdf.set_crs(None, allow_override=True), region=region)
 
 
 def test_travel_time_speeds_and_dwell(region):
     r = Route.from_places(["Horadiz", "Nakhchivan"], mode="rail", status="planned")
-    a = corridor.analyze(r, region)
+    a = corridor.analyze(r, region=region)
     tt = a.travel_time(dwell_h={"ARM-AZE": 0.5})
     assert tt.running_h == pytest.approx(a.length_km / 100.0)
     assert tt.dwell_h == pytest.approx(2 * 0.5)
@@ -160,7 +159,7 @@ def test_analyze_other_crs_route_file(tmp_path, region):
     r = Route.from_places(["Yerevan", "Gyumri"])
     gpd.GeoDataFrame(geometry=[r.geometry], crs=4326).to_crs("EPSG:32638").to_file(tmp_path / "r.gpkg")
     back = Route.read(tmp_path / "r.gpkg")
-    assert corridor.analyze(back, region).length_km == pytest.approx(r.length_km, rel=1e-6)
+    assert corridor.analyze(back, region=region).length_km == pytest.approx(r.length_km, rel=1e-6)
 
 
 # ------------------------------------------------------------------ invariants
@@ -173,7 +172,7 @@ walk = st.lists(st.tuples(lon, lat), min_size=2, max_size=8, unique=True)
 @given(coords=walk, cut=st.floats(0.05, 0.95))
 def test_invariants(region, coords, cut):
     r = Route.from_coords(coords, geodesic=True)
-    a = corridor.analyze(r, region)
+    a = corridor.analyze(r, region=region)
     # totals sum to the length
     assert a.km_by_territory.sum() == pytest.approx(a.length_km, rel=1e-6)
     # crossings alternate consistently
@@ -185,7 +184,7 @@ def test_invariants(region, coords, cut):
     # vertex added by the cut does not change the length)
     km = cut * r.length_km
     parts = [r.slice(0, km), r.slice(km, r.length_km)]
-    j = corridor.analyze(Route.join(parts), region)
+    j = corridor.analyze(Route.join(parts), region=region)
     pd.testing.assert_series_equal(
         a.km_by_territory[a.km_by_territory > 1e-6],
         j.km_by_territory[j.km_by_territory > 1e-6],

@@ -29,17 +29,14 @@ from corridor.errors import (
 from corridor.geodesy import distance_m
 from corridor.network import (
     add_travel_times,
-    alternative_routes,
     border_crossings,
     network_from_bbox,
     network_from_place,
     network_from_region,
-    path_on_network,
     read_network,
-    route_on_network,
-    snap_to_network,
     tag_edges,
 )
+from corridor.routing import alternative_routes, path_on_network, route_on_network, snap_to_network
 
 DATA = Path(__file__).parent / "data"
 BORDER_TOWN = DATA / "border_town.osm"
@@ -230,7 +227,7 @@ def test_route_with_via_and_analyze(G: nx.MultiDiGraph, town_region: corridor.Re
     assert [round(s.km, 3) for s in r.stops] == sorted(round(s.km, 3) for s in r.stops)
     assert r.stops[1].lon == pytest.approx(45.006)
     assert r.name == "through Beetown"
-    a = corridor.analyze(r, town_region)
+    a = corridor.analyze(r, region=town_region)
     assert a.km_by_territory["AAA"] > 0 and a.km_by_territory["BBB"] > 0
     assert len(a.crossings) >= 1
 
@@ -262,7 +259,7 @@ def test_travel_time_weights(G: nx.MultiDiGraph) -> None:
 def test_avoid_routes_around_a_territory(G: nx.MultiDiGraph, town_region: corridor.Region) -> None:
     direct = route_on_network(G, XY[105], XY[305])
     around = route_on_network(G, XY[105], XY[305], avoid=["BBB"], region=town_region)
-    km = corridor.territory_km([direct, around], town_region)
+    km = corridor.territory_km([direct, around], region=town_region)
     # Enclave Road crosses the salient: 0.004° of latitude, 444.8 m in BBB
     assert km.loc[0, "BBB"] == pytest.approx(0.4448, abs=1e-3)
     assert km.loc[1, "BBB"] == 0.0
@@ -306,7 +303,7 @@ def test_alternatives(G: nx.MultiDiGraph) -> None:
 
 
 def test_tag_edges(G: nx.MultiDiGraph, town_region: corridor.Region) -> None:
-    tag_edges(G, town_region)
+    tag_edges(G, region=town_region)
     assert G[104][105][0]["iso3"] == "AAA"
     assert G[108][602][0]["iso3"] == "BBB"
     assert G[105][108][0]["crosses_border"] is True
@@ -317,7 +314,7 @@ def test_tag_edges(G: nx.MultiDiGraph, town_region: corridor.Region) -> None:
 
 
 def test_border_crossings(G: nx.MultiDiGraph, town_region: corridor.Region) -> None:
-    bc = border_crossings(G, town_region)
+    bc = border_crossings(G, region=town_region)
     assert bc.crs.to_epsg() == 4326
     assert len(bc) == 5  # two-way edges listed once
     pts = sorted((round(p.x, 6), round(p.y, 4)) for p in bc.geometry)
@@ -336,7 +333,7 @@ def test_border_crossings(G: nx.MultiDiGraph, town_region: corridor.Region) -> N
 
 def test_border_crossings_none(G: nx.MultiDiGraph) -> None:
     aaa = corridor.load_region(gpd.GeoDataFrame({"iso3": ["AAA"]}, geometry=[AAA], crs="EPSG:4326"), id_column="iso3")
-    bc = border_crossings(G, aaa)
+    bc = border_crossings(G, region=aaa)
     assert len(bc) == 0 and "highway" in bc.columns
 
 
@@ -366,7 +363,7 @@ def test_download_refuses_large_area() -> None:
 
 def test_region_too_large_is_refused(region: corridor.Region) -> None:
     with pytest.raises(ValueError, match="smaller area"):
-        network_from_region(region, "AZE")
+        network_from_region("AZE", region=region)
 
 
 def test_download_without_network_fails_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,7 +89,7 @@ def test_add_places_from_dataframe_and_csv(tmp_path):
     path.write_text("name,lon,lat\nSecond Depot,46.1,39.5\n")
     corridor.add_places(path)
     assert corridor.place("second depot").lat == 39.5
-    with pytest.raises(ValueError, match="lon"):
+    with pytest.raises(corridor.ColumnError, match="lon"):
         corridor.add_places(pd.DataFrame({"name": ["x"]}))
     with pytest.raises(GeometryError, match="swapped"):
         corridor.add_places(pd.DataFrame({"name": ["y"], "lon": [39.0], "lat": [145.0]}))

@@ -16,6 +16,8 @@ import shapely
 import corridor
 from corridor.errors import CRSError, DataError, GeometryError, UnknownTerritoryError
 
+from .common import squares_gdf, tiny_layer
+
 # CIA World Factbook 2024, km
 FACTBOOK_KM = {
     ("ARM", "AZE"): 996,
@@ -153,7 +155,7 @@ def test_load_is_cached_and_light():
 
 
 def test_corrupt_data_file(tmp_path, monkeypatch):
-    from corridor import _data
+    from corridor import datasets as _data
 
     bad = tmp_path / "south_caucasus.gpkg"
     bad.write_bytes(b"not a geopackage")
@@ -163,11 +165,7 @@ def test_corrupt_data_file(tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------ user regions
 def _tiny_layer():
-    # two tiny test squares with a 50 m river gap between them (about 0.00059° at 40°N)
-    a = shapely.box(45.0, 40.0, 45.1, 40.1)
-    b = shapely.box(45.1006, 40.0, 45.2, 40.1)
-    c = shapely.box(45.0, 40.1, 45.2, 40.2)
-    return gpd.GeoDataFrame({"code": ["A", "B", "C"], "label": ["Aa", "Bb", "Cc"]}, geometry=[a, b, c], crs="EPSG:4326")
+    return tiny_layer()
 
 
 def test_user_region_from_file_in_other_crs(tmp_path):
@@ -248,9 +246,10 @@ def test_user_region_projected_t_junction_and_missing_ids():
 @pytest.mark.parametrize("deg", [1, 2, 5])
 def test_user_region_of_large_test_boxes_cleans(deg):
     # two test boxes deg° wide and 2·deg° tall sharing an edge on 44+deg°E
-    a = shapely.box(44, 39, 44 + deg, 39 + 2 * deg)
-    b = shapely.box(44 + deg, 39, 44 + 2 * deg, 39 + 2 * deg)
-    r = corridor.load_region(gpd.GeoDataFrame({"id": ["A", "B"]}, geometry=[a, b], crs=4326), id_column="id")
+    g = squares_gdf(["A", "B"]).set_geometry(
+        [shapely.box(44, 39, 44 + deg, 39 + 2 * deg), shapely.box(44 + deg, 39, 44 + 2 * deg, 39 + 2 * deg)], crs=4326
+    )
+    r = corridor.load_region(g, id_column="id")
     assert r.neighbours("A") == ["B"]
     # the shared meridian edge: 2·deg° of latitude, about 111 km per degree
     assert r.border_length_km("A", "B") == pytest.approx(111.1 * 2 * deg, rel=0.005)

@@ -126,8 +126,8 @@ def test_antimeridian_length_is_short_way():
 
 
 def test_along_border_armenia_iran_stays_in_armenia(region):
-    r = Route.along_border(region, "ARM", "IRN", side="ARM", offset_m=300)
-    a = corridor.analyze(r, region)
+    r = Route.along_border("ARM", "IRN", region=region, side="ARM", offset_m=300)
+    a = corridor.analyze(r, region=region)
     kbt = a.km_by_territory
     assert kbt.get("IRN", 0.0) == 0.0 and len(a.crossings) == 0
     # close to the border's own length (48.0 km on this data); at 300 m the line cuts
@@ -142,8 +142,8 @@ def test_along_border_armenia_iran_stays_in_armenia(region):
 
 
 def test_along_border_north_bank_horadiz_julfa(region):
-    r = Route.along_border(region, ["AZE", "ARM"], "IRN", side="a", offset_m=500, start="Horadiz", end="Julfa")
-    a = corridor.analyze(r, region)
+    r = Route.along_border(["AZE", "ARM"], "IRN", region=region, side="a", offset_m=500, start="Horadiz", end="Julfa")
+    a = corridor.analyze(r, region=region)
     kbt = a.km_by_territory
     assert kbt.get("IRN", 0.0) == 0.0
     # AZE → ARM (Meghri) → AZE (Nakhchivan); near the Aghband tripoint the offset line
@@ -168,26 +168,28 @@ def test_along_border_north_bank_horadiz_julfa(region):
 
 
 def test_along_border_south_bank_through_iran(region):
-    r = Route.along_border(region, "*", "IRN", side="b", offset_m=500, start="Horadiz", end="Julfa")
-    a = corridor.analyze(r, region)
+    r = Route.along_border("*", "IRN", region=region, side="b", offset_m=500, start="Horadiz", end="Julfa")
+    a = corridor.analyze(r, region=region)
     # the mirror of the north bank: all in Iran, no crossing (stops where the places project)
     assert a.transit == ["IRN"] and len(a.crossings) == 0
     assert set(a.km_by_territory.index) <= {"IRN", "unassigned"}  # small lakes are water
     assert a.km_by_territory.get("unassigned", 0.0) < 5.0
     assert [s.name for s in r.stops] == ["Horadiz", "Julfa"]
-    joined = Route.along_border(region, "*", "IRN", side="b", offset_m=500, start="Aghband", end="Jolfa", connect=True)
-    assert corridor.analyze(joined, region).transit == ["AZE", "IRN"]  # the connector from Aghband
+    joined = Route.along_border(
+        "*", "IRN", region=region, side="b", offset_m=500, start="Aghband", end="Jolfa", connect=True
+    )
+    assert corridor.analyze(joined, region=region).transit == ["AZE", "IRN"]  # the connector from Aghband
 
 
 def test_along_border_errors(region):
     with pytest.raises(KeyError):
-        Route.along_border(region, "ARM", "XXX", side="ARM", offset_m=300)
+        Route.along_border("ARM", "XXX", region=region, side="ARM", offset_m=300)
     with pytest.raises(ValueError, match="offset_m"):
-        Route.along_border(region, "ARM", "IRN", side="ARM", offset_m=0)
+        Route.along_border("ARM", "IRN", region=region, side="ARM", offset_m=0)
     with pytest.raises(ValueError, match="side"):
-        Route.along_border(region, "ARM", "IRN", side="GEO", offset_m=300)
+        Route.along_border("ARM", "IRN", region=region, side="GEO", offset_m=300)
     with pytest.raises(GeometryError, match="share no border"):
-        Route.along_border(region, "ARM", "RUS", side="ARM", offset_m=300)
+        Route.along_border("ARM", "RUS", region=region, side="ARM", offset_m=300)
 
 
 GPX = """<?xml version="1.0" encoding="UTF-8"?>
@@ -226,17 +228,19 @@ def test_read_gpx_and_kml(tmp_path):
 def test_along_border_refuses_ambiguous_or_far_requests(region):
     # mainland Azerbaijan's and Nakhchivan's borders with Iran are separate stretches
     with pytest.raises(ValueError, match="separate stretches"):
-        Route.along_border(region, "AZE", "IRN", side="a", offset_m=500)
+        Route.along_border("AZE", "IRN", region=region, side="a", offset_m=500)
     # Nakhchivan alone is one stretch (the Aras reservoir gap is bridged along the shore)
-    nax = corridor.analyze(Route.along_border(region, "Nakhchivan", "IRN", side="a", offset_m=500), region)
+    nax = corridor.analyze(
+        Route.along_border("Nakhchivan", "IRN", region=region, side="a", offset_m=500), region=region
+    )
     assert nax.transit == ["AZE"] and nax.km_by_part().get("AZE-2", 0) > 180
     with pytest.raises(ValueError, match="from the ARM–IRN border"):
-        Route.along_border(region, "ARM", "IRN", side="ARM", offset_m=500, start="Yerevan", end="Meghri")
+        Route.along_border("ARM", "IRN", region=region, side="ARM", offset_m=500, start="Yerevan", end="Meghri")
     with pytest.raises(ValueError, match="both sides"):
-        Route.along_border(region, ["ARM", "AZE"], ["AZE", "IRN"], side="a", offset_m=500)
+        Route.along_border(["ARM", "AZE"], ["AZE", "IRN"], region=region, side="a", offset_m=500)
     # an enclave: the whole ring around Artsvashen, inside it
-    ring = Route.along_border(region, "Artsvashen", "*", side="a", offset_m=200)
-    a = corridor.analyze(ring, region)
+    ring = Route.along_border("Artsvashen", "*", region=region, side="a", offset_m=200)
+    a = corridor.analyze(ring, region=region)
     assert a.transit == ["ARM"] and 20 < ring.length_km < 30
 
 

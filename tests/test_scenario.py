@@ -7,7 +7,7 @@ import pytest
 import corridor
 from corridor import Scenario
 from corridor.errors import ScenarioError
-from corridor.scenario import comparison_text, export_comparison
+from corridor.io import comparison_text, export_comparison
 
 
 @pytest.fixture(scope="module")

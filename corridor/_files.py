@@ -1,4 +1,4 @@
-"""Safe output: check the destination, then write atomically.
+"""Safe files: check an output path, then write it atomically.
 
 Every file corridor writes goes through :func:`atomic_write`: the content is
 written to a temporary file in the destination folder and renamed onto the

@@ -1,0 +1,183 @@
+"""Topology of a clean coverage: parts, shared borders, part borders and tripoints.
+
+Everything here is derived from a clean polygonal coverage (neighbours share
+their border as one exact line, see :func:`corridor.clean_coverage`): the
+polygon parts of each territory ranked by geodesic area and classified
+(mainland, exclave, island, clipped), the shared lines of each pair of
+territories and of parts merged into whole lines with their geodesic length,
+and the points where three or more territories meet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from .errors import ParameterError
+from .geodesy import area_km2, length_m
+
+__all__ = ["derive_topology", "line_parts", "pair_borders", "shared_lines"]
+
+
+def line_parts(g: Any) -> list[Any]:
+    """The non-empty LineStrings of a geometry."""
+    return [p for p in shapely.get_parts(g) if p.geom_type == "LineString" and not p.is_empty]
+
+
+def shared_lines(ga: Any, gb: Any) -> Any:
+    """The lines two polygons of a clean coverage share, merged into whole lines."""
+    if not shapely.intersects(ga, gb):
+        return shapely.MultiLineString()
+    inter = shapely.intersection(shapely.boundary(ga), shapely.boundary(gb))
+    lines = []
+    for p in shapely.get_parts(inter):
+        lines.extend(line_parts(p) if p.geom_type != "LineString" else [p])
+    if not lines:
+        return shapely.MultiLineString()
+    merged = shapely.line_merge(shapely.MultiLineString(lines))
+    parts = line_parts(merged)
+    return shapely.MultiLineString(parts)
+
+
+def pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str, str, Any]]:
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="touches")
+    rows = []
+    for i, j in zip(left.tolist(), right.tolist()):
+        if ids[i] >= ids[j]:
+            continue
+        lines = shared_lines(geoms[i], geoms[j])
+        if not lines.is_empty:
+            rows.append((ids[i], ids[j], lines))
+    return rows
+
+
+def derive_topology(
+    countries: gpd.GeoDataFrame,
+    *,
+    window: Any = None,
+    part_names: dict[str, tuple[float, float]] | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Derive parts, borders, part borders and tripoints from a clean coverage.
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        ``iso3``, ``name``, ``geometry`` in EPSG:4326, forming a clean coverage.
+    window : shapely Polygon, optional
+        The clipping window: parts that touch its edge (other than the largest
+        part of their territory) are of kind ``clipped``, not exclaves.
+    part_names : dict, optional
+        Name → ``(lon, lat)`` of a point inside the part to name.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        ``parts``, ``borders``, ``part_borders`` and ``tripoints`` (see :class:`corridor.Region`).
+
+    Examples
+    --------
+    >>> two = gpd.GeoDataFrame({"iso3": ["A", "B"], "name": ["A", "B"]},
+    ...     geometry=[shapely.box(45, 40, 45.1, 40.1), shapely.box(45.1, 40, 45.2, 40.1)], crs=4326)
+    >>> topo = derive_topology(two)
+    >>> topo["borders"][["a", "b"]].values.tolist(), round(float(topo["borders"].length_km[0]), 3)
+    ([['A', 'B']], 11.104)
+    """
+    ids = [str(i) for i in countries["iso3"]]
+    geoms = np.asarray(countries.geometry.values, dtype=object)
+    parts = _parts(ids, geoms, dict(zip(ids, countries["name"])), window, part_names or {})
+    pgeoms = np.asarray(parts.geometry.values, dtype=object)
+    pids = parts["part_id"].tolist()
+    borders = _border_frame(pair_borders(ids, geoms))
+    pb = _border_frame(pair_borders(pids, pgeoms))
+    iso_of = dict(zip(pids, parts["iso3"]))
+    pb.insert(2, "iso3_a", [iso_of[a] for a in pb["a"]])
+    pb.insert(3, "iso3_b", [iso_of[b] for b in pb["b"]])
+    pb = pb[pb["iso3_a"] != pb["iso3_b"]].reset_index(drop=True)
+    return {"parts": parts, "borders": borders, "part_borders": pb, "tripoints": _tripoints(ids, geoms, borders)}
+
+
+def _parts(
+    ids: list[str],
+    geoms: np.ndarray,
+    cname: dict[str, str],
+    window: Any,
+    part_names: dict[str, tuple[float, float]],
+) -> gpd.GeoDataFrame:
+    """Polygon parts ranked by geodesic area within each territory (``AZE-1`` is the largest)."""
+    prow = []
+    for iso, g in zip(ids, geoms):
+        polys = list(shapely.get_parts(g))
+        areas = np.asarray(area_km2(np.array(polys, dtype=object)), dtype=float) if polys else np.zeros(0)
+        for rank, k in enumerate(np.argsort(areas)[::-1], start=1):
+            prow.append((f"{iso}-{rank}", iso, rank, float(areas[k]), polys[k]))
+    pgeoms = np.array([r[4] for r in prow], dtype=object)
+    piso = [r[1] for r in prow]
+    ptree = shapely.STRtree(pgeoms)
+    left, right = ptree.query(pgeoms, predicate="touches")
+    foreign_touch = {
+        i
+        for i, j in zip(left.tolist(), right.tolist())
+        if piso[i] != piso[j] and float(length_m(shared_lines(pgeoms[i], pgeoms[j]))) > 0
+    }
+    edge = shapely.boundary(window) if window is not None else None
+    kinds, names = [], []
+    for k, (_pid, iso, rank, _area, poly) in enumerate(prow):
+        if rank == 1:
+            kind = "mainland"
+        elif edge is not None and shapely.intersects(poly, edge):
+            kind = "clipped"
+        elif k in foreign_touch:
+            kind = "exclave"
+        else:
+            kind = "island"
+        kinds.append(kind)
+        names.append(f"{cname[iso]} (mainland)" if rank == 1 else None)
+    for nm, (lon, lat) in part_names.items():
+        hit = ptree.query(shapely.Point(lon, lat), predicate="intersects")
+        if len(hit) == 0:
+            raise ParameterError(f"Part name {nm!r}: no part contains ({lon}, {lat}).")
+        names[int(hit[0])] = nm
+    return gpd.GeoDataFrame(
+        {"part_id": [r[0] for r in prow], "iso3": piso, "kind": kinds, "name": names, "area_km2": [r[3] for r in prow]},
+        geometry=list(pgeoms),
+        crs="EPSG:4326",
+    )
+
+
+def _border_frame(rows: list[tuple[str, str, Any]]) -> gpd.GeoDataFrame:
+    geo = [r[2] for r in rows]
+    return gpd.GeoDataFrame(
+        {
+            "a": [r[0] for r in rows],
+            "b": [r[1] for r in rows],
+            "length_km": np.asarray(length_m(np.array(geo, dtype=object)), dtype=float) / 1000 if rows else [],
+        },
+        geometry=geo,
+        crs="EPSG:4326",
+    )
+
+
+def _tripoints(ids: list[str], geoms: np.ndarray, borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Border line ends where three or more territories meet."""
+    ends = []
+    for g in borders.geometry:
+        for line in shapely.get_parts(g):
+            ends.extend([line.coords[0], line.coords[-1]])
+    trows: dict[tuple[float, float], tuple[str, ...]] = {}
+    if ends:
+        ctree = shapely.STRtree(geoms)
+        pts = shapely.points(np.unique(np.asarray(ends), axis=0))
+        pi, gi = ctree.query(pts, predicate="dwithin", distance=1e-9)
+        for p in np.unique(pi):
+            touching = tuple(sorted({ids[k] for k in gi[pi == p]}))
+            if len(touching) >= 3:
+                trows[(float(pts[p].x), float(pts[p].y))] = touching
+    return gpd.GeoDataFrame(
+        {"ids": list(trows.values()), "label": ["–".join(v) for v in trows.values()]},
+        geometry=[shapely.Point(xy) for xy in trows],
+        crs="EPSG:4326",
+    )
