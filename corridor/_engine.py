@@ -45,7 +45,7 @@ import shapely
 
 from ._validate import border_pair
 from .errors import GeometryError
-from .geodesy import GEOD, LocalProjection, length_m
+from .geodesy import GEOD, LocalProjection, follow_geodesics, geodesic_vertices, length_m
 
 if TYPE_CHECKING:
     from .region import Region
@@ -251,22 +251,15 @@ def _segments(lines: np.ndarray, n: int) -> tuple[_Segments | None, np.ndarray]:
     xy, li = shapely.get_coordinates(lines, return_index=True)
     if len(xy) < 2:
         return None, np.zeros(n)
+    # keep longitudes continuous along each line (antimeridian), and follow each
+    # segment's geodesic: long segments get points on it, so cuts are found on the
+    # geodesic and chainage reads the same forwards and backwards
+    xy, li, piece_m = geodesic_vertices(xy, li)
     same = li[1:] == li[:-1]
-    # keep longitudes continuous along each line (antimeridian)
-    dlon = np.diff(xy[:, 0])
-    wrap = same & (np.abs(dlon) > 180)
-    if wrap.any():
-        adj = np.where(same, (dlon + 180) % 360 - 180, dlon)
-        x = xy[:, 0].copy()
-        starts = np.flatnonzero(np.r_[True, ~same])
-        csum = np.concatenate([[0.0], np.cumsum(adj)])
-        base = np.repeat(x[starts] - csum[starts], np.diff(np.r_[starts, len(x)]))
-        xy = np.column_stack([base + csum[: len(x)], xy[:, 1]])
     nonzero = same & (np.diff(xy, axis=0) != 0).any(axis=1)
     seg_idx = np.flatnonzero(nonzero)  # segment k joins vertex k and k+1
     seg_line = li[seg_idx]
-    _, _, seg_m = GEOD.inv(xy[seg_idx, 0], xy[seg_idx, 1], xy[seg_idx + 1, 0], xy[seg_idx + 1, 1])
-    seg_m = np.asarray(seg_m, dtype=float)
+    seg_m = piece_m[seg_idx]
     length = np.zeros(n)
     np.add.at(length, seg_line, seg_m)
     if len(seg_idx) == 0:
@@ -471,18 +464,32 @@ def crossings_table(secs: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM) -> 
 
 
 def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:
-    """Remove pairs of opposite crossings closer than ``hop_km`` (a loop over crossings only)."""
-    keep: list[int] = []
-    rows = cx[["line", "km", "from_iso3", "to_iso3"]].to_numpy()
-    for i, (line, km, a, b) in enumerate(rows):
-        if keep:
-            j = keep[-1]
-            pl, pk, pa, pb = rows[j]
+    """Merge runs of back-and-forth crossings closer than ``hop_km`` (a loop over crossings only).
+
+    A run of alternating crossings of one border (A→B, B→A, A→B, ...), each within
+    ``hop_km`` of the next, is a wiggle of the border line: an even run is no crossing
+    at all; an odd run is one crossing, placed mid-way between the run's first and last,
+    so that the rule reads the same forwards and backwards.
+    """
+    rows = cx[["line", "km", "from_iso3", "to_iso3", "water_km"]].to_numpy()
+    runs: list[list[int]] = []
+    for i, (line, km, a, b, _) in enumerate(rows):
+        if runs:
+            j = runs[-1][-1]
+            pl, pk, pa, pb, _ = rows[j]
             if pl == line and pa == b and pb == a and km - pk < hop_km:
-                keep.pop()
+                runs[-1].append(i)
                 continue
-        keep.append(i)
-    return cx.iloc[keep]
+        runs.append([i])
+    keep = []
+    for run in runs:
+        if len(run) % 2 == 0:
+            continue
+        first, last = rows[run[0]], rows[run[-1]]
+        keep.append((first[0], (first[1] + last[1]) / 2, first[2], first[3], float(sum(rows[k][4] for k in run))))
+    return pd.DataFrame(keep, columns=["line", "km", "from_iso3", "to_iso3", "water_km"]).astype(
+        {"line": int, "km": float, "from_iso3": str, "to_iso3": str, "water_km": float}
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -511,7 +518,7 @@ def within_band(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The parts of each line within ``within_km`` of a border (lon/lat) and their geodesic km."""
     buf = eng.border_buffer(within_km, border)
-    inside = eng.to_ll(shapely.intersection(eng.to_local(lines_ll), buf))
+    inside = eng.to_ll(shapely.intersection(eng.to_local(follow_geodesics(lines_ll)), buf))
     return inside, np.asarray(length_m(inside), dtype=float) / 1000.0
 
 

@@ -20,6 +20,9 @@ from .errors import GeometryError
 
 __all__ = [
     "GEOD",
+    "GEODESIC_TOLERANCE_M",
+    "follow_geodesics",
+    "geodesic_vertices",
     "LocalProjection",
     "area_km2",
     "densify_geodesic",
@@ -27,6 +30,7 @@ __all__ = [
     "length_m",
     "local_crs",
     "segment_lengths_m",
+    "unwrap_lines",
     "unwrap_lon",
 ]
 
@@ -388,3 +392,148 @@ def unwrap_lon(coords: Any) -> np.ndarray:
         step = (step + 180) % 360 - 180
         xy[1:, 0] = xy[0, 0] + np.cumsum(step)
     return xy
+
+
+#: Largest distance (metres) between a segment drawn straight in lon/lat and the geodesic it stands for,
+#: after :func:`follow_geodesics`: 0.5 m keeps every cut within 0.5 m of the geodesic and makes chainage
+#: read forwards and backwards agree to 0.1 mm (``2 h² / L``; see docs/measurement.md).
+GEODESIC_TOLERANCE_M = 0.5
+
+#: Lateral distance between a lon/lat chord of geodesic length ``d`` and its geodesic is at most
+#: ``d² tan(φ) / (8 b)`` times this factor (φ the larger |latitude| of its ends, b the polar radius):
+#: measured 1.155 over 200,000 random segments of 100 m to 300 km up to 85° of latitude.
+_DEVIATION_FACTOR = 1.2
+_POLAR_RADIUS_M = 6_356_752.3
+
+
+def geodesic_vertices(
+    xy: np.ndarray, line: np.ndarray, *, max_deviation_m: float = GEODESIC_TOLERANCE_M
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vertices of many lines with points added along each geodesic, where needed.
+
+    Each segment whose straight lon/lat chord may stray more than ``max_deviation_m``
+    from its geodesic gets ``n - 1`` points on the geodesic, equally spaced, with
+    ``n = ceil(sqrt(bound / max_deviation_m))``; the bound on the deviation is
+    ``1.2 d² tan(φ) / (8 b)`` (``d`` the length, ``φ`` the larger latitude of its ends,
+    ``b`` the polar radius), which the deviation measured at the midpoint never
+    exceeded in tests.  Longitudes are first made continuous along each line.
+    Vectorised: one geodesic inverse for every segment, one direct for the new points.
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        ``(m, 2)`` ``(lon, lat)`` of the vertices of all lines, in order.
+    line : numpy.ndarray
+        ``(m,)`` line index of each vertex (non-decreasing).
+    max_deviation_m : float, default :data:`GEODESIC_TOLERANCE_M`
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The new ``xy`` and ``line``, and the geodesic length (m) of the segment that
+        starts at each vertex (0 at the last vertex of a line).  The input vertices
+        are kept.
+
+    Examples
+    --------
+    >>> xy = np.array([(40.0, 40.0), (50.0, 40.0)])  # 853 km along 40°N: the geodesic bulges north
+    >>> dense, _, seg_m = geodesic_vertices(xy, np.zeros(2, dtype=int))
+    >>> len(dense), round(float(dense[len(dense) // 2, 1]), 3), round(float(seg_m.sum()), 3)
+    (171, 40.108, 853490.014)
+    >>> len(geodesic_vertices(np.array([(45.0, 40.0), (45.001, 40.0)]), np.zeros(2, dtype=int))[0])
+    2
+    """
+    xy = np.asarray(xy, dtype=float)
+    line = np.asarray(line)
+    if len(xy) < 2:
+        return xy, line, np.zeros(len(xy))
+    same = line[1:] == line[:-1]
+    xy = unwrap_lines(xy, line)
+    a, b = xy[:-1], xy[1:]
+    az, _, d = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    d = np.where(same, np.asarray(d, dtype=float), 0.0)
+    phi = np.radians(np.minimum(np.maximum(np.abs(a[:, 1]), np.abs(b[:, 1])), 89.9))
+    bound = _DEVIATION_FACTOR * d**2 * np.tan(phi) / (8 * _POLAR_RADIUS_M)
+    n = np.maximum(1, np.ceil(np.sqrt(bound / max_deviation_m))).astype(np.int64)
+    if (n == 1).all():
+        return xy, line, np.r_[d, 0.0]
+    k = n - 1  # points to insert after each vertex's segment
+    seg = np.repeat(np.arange(len(n)), k)
+    j = np.arange(len(seg)) - np.repeat(np.cumsum(k) - k, k) + 1
+    plon, plat, _ = GEOD.fwd(a[seg, 0], a[seg, 1], np.asarray(az)[seg], d[seg] * j / n[seg])
+    plon = a[seg, 0] + ((np.asarray(plon) - a[seg, 0] + 180) % 360 - 180)  # stay continuous with the start
+    # vertex i is followed by the k[i] points of its segment
+    counts = np.r_[k, 0] + 1
+    out = np.empty((int(counts.sum()), 2))
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    out[first] = xy
+    mask = np.ones(len(out), dtype=bool)
+    mask[first] = False
+    out[mask, 0], out[mask, 1] = plon, plat
+    piece = np.repeat(np.r_[d / n, 0.0], counts)
+    return out, np.repeat(line, counts), piece
+
+
+def unwrap_lines(xy: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """Longitudes made continuous within each line of a vertex array (see :func:`unwrap_lon`).
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        ``(m, 2)`` ``(lon, lat)`` of the vertices of all lines, in order.
+    line : numpy.ndarray
+        ``(m,)`` line index of each vertex.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(m, 2)``; the input itself if nothing crosses the antimeridian.
+
+    Examples
+    --------
+    >>> unwrap_lines(np.array([(179.5, 65), (-179.5, 65), (10, 0)]), np.array([0, 0, 1])).tolist()
+    [[179.5, 65.0], [180.5, 65.0], [10.0, 0.0]]
+    """
+    same = line[1:] == line[:-1]
+    dlon = np.diff(xy[:, 0])
+    if not (same & (np.abs(dlon) > 180)).any():
+        return xy
+    adj = np.where(same, (dlon + 180) % 360 - 180, dlon)
+    starts = np.flatnonzero(np.r_[True, ~same])
+    csum = np.concatenate([[0.0], np.cumsum(adj)])
+    base = np.repeat(xy[starts, 0] - csum[starts], np.diff(np.r_[starts, len(xy)]))
+    return np.column_stack([base + csum[: len(xy)], xy[:, 1]])
+
+
+def follow_geodesics(lines: Any, *, max_deviation_m: float = GEODESIC_TOLERANCE_M) -> np.ndarray:
+    """Lines with points added along their geodesics so that no segment strays more than ``max_deviation_m``.
+
+    Parameters
+    ----------
+    lines : array_like of LineString
+        In ``(lon, lat)`` degrees.
+    max_deviation_m : float, default :data:`GEODESIC_TOLERANCE_M`
+
+    Returns
+    -------
+    numpy.ndarray of LineString
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> out = follow_geodesics([LineString([(40, 40), (50, 40)]), LineString([(45, 40), (45.001, 40)])])
+    >>> [len(g.coords) for g in out]
+    [171, 2]
+    """
+    arr = np.asarray(lines, dtype=object)
+    xy, li = shapely.get_coordinates(arr, return_index=True)
+    if len(xy) == 0:
+        return arr
+    dense, dli, _ = geodesic_vertices(xy, li, max_deviation_m=max_deviation_m)
+    if len(dense) == len(xy):
+        return arr
+    out = arr.copy()
+    rebuilt = shapely.linestrings(dense, indices=dli)
+    present = np.unique(dli)
+    out[present] = rebuilt
+    return out

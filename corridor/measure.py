@@ -29,7 +29,7 @@ from ._engine import UNASSIGNED, Engine, engine_for
 from ._typing import MODES, STATUSES
 from ._validate import border_pair, non_negative_number, one_of, positive_number
 from .errors import CRSError, GeometryError, ParameterError, ParameterTypeError, UnknownTerritoryError
-from .geodesy import GEOD, distance_m
+from .geodesy import GEOD, distance_m, follow_geodesics
 from .places import resolve_point
 from .route import Route
 
@@ -350,7 +350,7 @@ def _headline(
     table["km_within_1km_border"] = _engine.km_within(eng, lines, 1.0)
     table["km_within_5km_border"] = _engine.km_within(eng, lines, 5.0)
     # clearance to the borders each line does not cross (crossing one makes the distance 0)
-    local = eng.to_local(lines)
+    local = eng.to_local(follow_geodesics(lines))
     crossed = set(zip(cx["line"].astype(int), cx["border"]))
     best = np.full(n, np.inf)
     for label, g in eng.pair_borders_local():

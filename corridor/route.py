@@ -212,7 +212,7 @@ class Route:
         return float(lon), float(lat)
 
     def points_at_km(self, km: Any) -> np.ndarray:
-        """Vectorised :meth:`point_at_km`.
+        """Vectorised :meth:`point_at_km`: points on the geodesic of each segment.
 
         Parameters
         ----------
@@ -227,9 +227,15 @@ class Route:
         m = np.clip(np.asarray(km, dtype=float) * 1000.0, 0, self._cum_m[-1])
         xy = self.coords
         i = np.clip(np.searchsorted(self._cum_m, m, side="right") - 1, 0, len(xy) - 2)
-        seg = self._cum_m[i + 1] - self._cum_m[i]
-        t = np.where(seg > 0, (m - self._cum_m[i]) / np.where(seg > 0, seg, 1), 0.0)
-        return xy[i] + (xy[i + 1] - xy[i]) * t[:, None]
+        # along the geodesic of segment i: forward from its start by the remaining distance
+        az, _, _ = GEOD.inv(xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1])
+        lon, lat, _ = GEOD.fwd(xy[i, 0], xy[i, 1], az, m - self._cum_m[i])
+        lon = xy[i, 0] + ((np.asarray(lon) - xy[i, 0] + 180) % 360 - 180)  # continuous with the vertex
+        out = np.column_stack([lon, np.asarray(lat)])
+        # exactly the vertices where the chainage falls on one (no round-off)
+        at_end = m >= self._cum_m[i + 1]
+        out[at_end] = xy[i + 1][at_end]
+        return out
 
     def km_of(self, point: Any) -> float:
         """Chainage (km) of the point on the route nearest to ``point``.
