@@ -3,11 +3,27 @@
 ``meghri_norduz`` is the three-node road graph the :mod:`corridor.network`
 module docstring builds: Meghri – Agarak – Norduz, straight edges between the
 gazetteer's points, across the Armenia–Iran border on the Aras.
+
+Every test and example writes corridor's cache to a temporary folder.
 """
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_dir(tmp_path_factory):
+    """Regions built during the tests go to a temporary cache, never the user's (subprocesses too)."""
+    old = os.environ.get("CORRIDOR_CACHE_DIR")
+    os.environ["CORRIDOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("corridor-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CORRIDOR_CACHE_DIR", None)
+    else:
+        os.environ["CORRIDOR_CACHE_DIR"] = old
 
 
 def _meghri_norduz():

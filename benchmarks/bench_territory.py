@@ -27,7 +27,7 @@ N_STEPS = 50
 
 def random_walks(n: int = N_LINES, steps: int = N_STEPS, seed: int = 42) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(seed)
-    start = np.column_stack([rng.uniform(40.0, 50.0, n), rng.uniform(37.0, 43.0, n)])
+    start = np.column_stack([rng.uniform(41.5, 53.5, n), rng.uniform(37.5, 46.0, n)])
     d = rng.normal(0, 0.02, size=(n, steps, 2))
     xy = start[:, None, :] + np.cumsum(d, axis=1)
     lines = shapely.linestrings(xy)
@@ -90,9 +90,9 @@ def test_million_vertex_route(region):
     steps /= np.linalg.norm(steps, axis=1)[:, None]
     heading = np.array([1.0, 0.2]) / np.hypot(1.0, 0.2)
     steps = 0.3 * steps + heading  # mostly eastward
-    xy = np.array([40.0, 38.0]) + np.cumsum(steps * 1e-4, axis=0)
-    xy[:, 0] = ((xy[:, 0] - 38.0) % 14.0) + 38.0  # wrap inside the region's longitudes
-    xy[:, 1] = 36.0 + np.abs(((xy[:, 1] - 36.0) % 16.0) - 8.0)
+    xy = np.array([41.0, 38.0]) + np.cumsum(steps * 1e-4, axis=0)
+    xy[:, 0] = ((xy[:, 0] - 41.0) % 14.0) + 41.0  # wrap inside the region's longitudes (40–55.5°E)
+    xy[:, 1] = 36.5 + np.abs(((xy[:, 1] - 36.5) % 20.0) - 10.0)  # and latitudes (36–47.5°N)
     jump = np.r_[False, np.abs(np.diff(xy[:, 0])) > 1]
     xy = xy[~jump]
     r = corridor.Route.from_coords(xy)

@@ -9,20 +9,44 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .errors import CorridorDeprecationWarning, ParameterTypeError
 
-__all__ = ["DeprecatedKeysDict", "keyword_only_after", "warn_deprecated"]
+__all__ = ["DeprecatedKeysDict", "keyword_only_after", "user_stacklevel", "warn", "warn_deprecated"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def warn_deprecated(message: str, *, stacklevel: int = 3) -> None:
-    """Issue a :class:`~corridor.errors.CorridorDeprecationWarning`."""
-    warnings.warn(message, CorridorDeprecationWarning, stacklevel=stacklevel)
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside corridor.
+
+    Decorators and internal helpers sit between the user's call and the
+    ``warnings.warn``; a fixed stacklevel would blame one of them.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """Issue a warning attributed to the user's line of code."""
+    warnings.warn(message, category, stacklevel=user_stacklevel())
+
+
+def warn_deprecated(message: str) -> None:
+    """Issue a :class:`~corridor.errors.CorridorDeprecationWarning` at the user's line."""
+    warnings.warn(message, CorridorDeprecationWarning, stacklevel=user_stacklevel())
 
 
 def keyword_only_after(n_positional: int, *names: str) -> Callable[[F], F]:

@@ -252,7 +252,8 @@ def _reassign_fragments(P: np.ndarray, original: np.ndarray, min_area_m2: float 
     """
     P = P.copy()
     for i in range(len(P)):
-        parts = shapely.get_parts(P[i])
+        # only the polygons: an earlier overlay can leave collapsed lines or points in a collection
+        parts = np.array([g for g in shapely.get_parts(P[i]) if g.geom_type == "Polygon"], dtype=object)
         if len(parts) < 2:
             continue
         areas = shapely.area(parts)

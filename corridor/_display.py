@@ -50,6 +50,7 @@ __all__ = [
     "ROUTE_COLORS",
     "ROUTE_TOLERANCE_DEG",
     "SEA_COLOR",
+    "WATER_COLORS",
     "BandLayer",
     "BorderLine",
     "Display",
@@ -96,6 +97,8 @@ TERRITORY_COLORS = {
 _COLOR_CYCLE = ("#c9772f", "#3f8f4a", "#7b5ea7", "#b5a02a", "#3b8bb0", "#b05a5a", "#8c8c7a")
 
 SEA_COLOR = "#cfe0ea"
+#: Water inside territories: a state's sea waters a shade darker than the open sea, lakes darker still.
+WATER_COLORS = {"sea": "#c2d7e5", "inland water": "#aecbe0"}
 BORDER_COLOR = "#5a5a5a"
 HIGHLIGHT_COLOR = "#111111"
 BAND_COLOR = "#f2b134"
@@ -125,6 +128,7 @@ class DisplayLayers:
     countries: list[tuple[str, str, Any]]  # iso3, name, simplified geometry
     borders: list[tuple[str, str, float, Any]]  # a, b, length_km (full data), lines
     labels: list[tuple[str, float, float, str]]  # text, lon, lat, "country" | "exclave"
+    water: list[tuple[str, Any]] = field(default_factory=list)  # surface, simplified geometry
 
 
 _LAYERS: weakref.WeakKeyDictionary[Any, dict[float, DisplayLayers]] = weakref.WeakKeyDictionary()
@@ -184,11 +188,17 @@ def display_layers(region: Region, *, tolerance_deg: float = DISPLAY_TOLERANCE_D
         merged = shared_lines(ga, gb)
         if not merged.is_empty:
             borders.append((str(a), str(b), float(length), merged))
+    water = []
+    if region.water is not None:
+        for surface, g in zip(region.water["surface"], region.water.geometry):
+            if str(surface) in ("sea", "inland water") and not g.is_empty:
+                simple = shapely.make_valid(shapely.simplify(g, tolerance_deg)) if tolerance_deg > 0 else g
+                water.append((str(surface), simple))
     labels = [(n, *_label_point(g), "country") for _, n, g in countries]
     ex = region.parts[(region.parts["kind"] == "exclave") & region.parts["name"].notna()]
     for nm, g in zip(ex["name"], ex.geometry):
         labels.append((str(nm), *_label_point(g), "exclave"))
-    out = DisplayLayers(countries, borders, labels)
+    out = DisplayLayers(countries, borders, labels, water)
     cache[tolerance_deg] = out
     return out
 
@@ -311,6 +321,7 @@ class Display:
 
     region: Region
     territories: list[Territory]
+    water: list[tuple[str, Any]]
     borders: list[BorderLine]
     band: BandLayer | None
     routes: list[RouteLayer]
@@ -370,6 +381,7 @@ def build_display(
     return Display(
         region=reg,
         territories=terr,
+        water=layers.water,
         borders=blines,
         band=band_layer,
         routes=route_layers,

@@ -54,6 +54,7 @@ __all__ = [
     "CHUNK",
     "CHUNK_DEG",
     "HOP_TOLERANCE_KM",
+    "SURFACE_NAMES",
     "UNASSIGNED",
     "Engine",
     "Pieces",
@@ -68,6 +69,11 @@ __all__ = [
 ]
 
 UNASSIGNED = "unassigned"
+#: Surfaces of a piece: in a territory ``land``, ``inland water`` or ``sea``; outside every
+#: territory ``sea`` (open water inside the region, beyond every state's waters) or
+#: ``outside`` (beyond the region's data); ``unknown`` where the region has no water layer.
+SURFACE_NAMES = ("land", "inland water", "sea", "outside", "unknown")
+LAND, INLAND, SEA, OUTSIDE, UNKNOWN = range(5)
 #: Vertices per chunk of route or boundary in the STRtree.
 CHUNK = 64
 #: Planar length (degrees) after which a route chunk is cut.
@@ -76,6 +82,8 @@ CHUNK_DEG = 0.25
 #: border line (for example 11 m into Armenia near the Aghband tripoint), not a
 #: visit: both are dropped from the crossings (the km stay in the sections).
 HOP_TOLERANCE_KM = 0.05
+#: Pieces shorter than this (metres) join a neighbouring section (see :func:`sections`).
+SLIVER_M = 1e-3
 
 
 # ---------------------------------------------------------------------------
@@ -92,11 +100,33 @@ class Engine:
         self.part_iso3 = parts["iso3"].astype(str).to_numpy()
         shapely.prepare(self.part_geoms)
         self.part_tree = shapely.STRtree(self.part_geoms)
-        rings = shapely.boundary(np.asarray(region.countries.geometry.values, dtype=object))
+        # water (sea, inland water) and the region's extent: their edges cut the lines too
+        water = region.water
+        self.has_water = water is not None
+        if water is not None and len(water):
+            wparts, widx = shapely.get_parts(np.asarray(water.geometry.values, dtype=object), return_index=True)
+            code = {"sea": SEA, "inland water": INLAND, "unclaimed land": LAND}
+            self.water_geoms = wparts
+            self.water_code = np.array([code[str(s)] for s in water["surface"].to_numpy()[widx]], dtype=int)
+        else:
+            self.water_geoms = np.array([], dtype=object)
+            self.water_code = np.zeros(0, dtype=int)
+        shapely.prepare(self.water_geoms)
+        self.extent = region.extent_polygon
+        shapely.prepare(self.extent)
+        rings = np.concatenate(
+            [
+                shapely.boundary(np.asarray(region.countries.geometry.values, dtype=object)),
+                shapely.boundary(self.water_geoms),
+                np.array([shapely.boundary(self.extent)], dtype=object),
+            ]
+        )
         self.bnd = chunk_lines(rings, CHUNK)
         self.bnd_tree = shapely.STRtree(self.bnd)
         self.ids = sorted(region.countries["iso3"].astype(str))
-        minx, miny, maxx, maxy = region.countries.total_bounds
+        minx, miny, maxx, maxy = self.extent.bounds
+        #: lines are moved to within ±180° of this longitude (regions across the antimeridian)
+        self.lon0 = (minx + maxx) / 2
         self.proj = LocalProjection((minx, miny, maxx, maxy))
         self.to_local = self.proj.to_local
         self.to_ll = self.proj.to_lonlat
@@ -201,20 +231,29 @@ class Pieces:
 
     ``line`` (index of the input line), ``from_m``/``to_m`` (chainage,
     geodesic metres), ``part`` (index into the engine's parts, -1 for
-    unassigned) per piece; ``length_m`` per input line.
+    unassigned) and ``surface`` (index into :data:`SURFACE_NAMES`) per piece;
+    ``length_m`` per input line.
     """
 
     line: np.ndarray
     from_m: np.ndarray
     to_m: np.ndarray
     part: np.ndarray
+    surface: np.ndarray
     length_m: np.ndarray
 
     @classmethod
     def empty(cls, n_lines: int, length: np.ndarray | None = None) -> Pieces:
         z = np.zeros(0)
         zi = np.zeros(0, dtype=int)
-        return cls(zi, z, z, zi, np.zeros(n_lines) if length is None else length)
+        return cls(zi, z, z, zi, zi, np.zeros(n_lines) if length is None else length)
+
+    def outside_km(self, n_lines: int) -> np.ndarray:
+        """Km of each line outside the region's extent."""
+        out = np.zeros(n_lines)
+        sel = self.surface == OUTSIDE
+        np.add.at(out, self.line[sel], (self.to_m[sel] - self.from_m[sel]) / 1000.0)
+        return out
 
 
 @dataclass
@@ -235,7 +274,7 @@ class _Segments:
 def split_lines(lines: np.ndarray, eng: Engine) -> Pieces:
     """Cut lines (lon/lat LineStrings) at the territory boundaries of ``eng``'s region."""
     n = len(lines)
-    seg, length = _segments(lines, n)
+    seg, length = _segments(lines, n, eng.lon0)
     if seg is None:
         return Pieces.empty(n, length)
     chunks, first_seg, last_seg, g0 = _query_chunks(seg)
@@ -243,11 +282,12 @@ def split_lines(lines: np.ndarray, eng: Engine) -> Pieces:
     ev_line, ev_m, pos, on = _ordered_events(seg, ev_seg, ev_t, ev_on)
     ok = ev_line[1:] == ev_line[:-1]
     lo, hi = np.flatnonzero(ok), np.flatnonzero(ok) + 1
-    part = _assign(seg, pos, on, lo, hi, eng)
-    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, length)
+    pts = _midpoints(seg, pos, lo, hi)
+    part = _assign(pts, on, lo, hi, eng)
+    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, _surface(pts, part, eng), length)
 
 
-def _segments(lines: np.ndarray, n: int) -> tuple[_Segments | None, np.ndarray]:
+def _segments(lines: np.ndarray, n: int, lon0: float = 0.0) -> tuple[_Segments | None, np.ndarray]:
     xy, li = shapely.get_coordinates(lines, return_index=True)
     if len(xy) < 2:
         return None, np.zeros(n)
@@ -255,6 +295,12 @@ def _segments(lines: np.ndarray, n: int) -> tuple[_Segments | None, np.ndarray]:
     # segment's geodesic: long segments get points on it, so cuts are found on the
     # geodesic and chainage reads the same forwards and backwards
     xy, li, piece_m = geodesic_vertices(xy, li)
+    # each line in the region's longitude frame (a whole number of turns away)
+    first = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
+    turns = np.round((xy[first, 0] - lon0) / 360.0)
+    if turns.any():
+        xy = xy.copy()
+        xy[:, 0] -= np.repeat(turns, np.diff(np.r_[first, len(li)])) * 360.0
     same = li[1:] == li[:-1]
     nonzero = same & (np.diff(xy, axis=0) != 0).any(axis=1)
     seg_idx = np.flatnonzero(nonzero)  # segment k joins vertex k and k+1
@@ -374,22 +420,30 @@ def _ordered_events(
     on_any = np.zeros(int(grp[-1]) + 1, dtype=bool)
     np.logical_or.at(on_any, grp, ev_on)
     pos, ev_seg, ev_t = pos[new_pos], ev_seg[new_pos], ev_t[new_pos]
-    # chainage of each event: geodesic from its segment's start vertex
+    # chainage of each event: its share of the (sub-)segment, from the geodesic distances to
+    # both ends (d1 / (d1 + d2)), so that it reads the same forwards and backwards exactly
     a = seg.xy[seg.idx[ev_seg]]
     b = seg.xy[seg.idx[ev_seg] + 1]
     p = a + (b - a) * ev_t[:, None]
-    _, _, dm = GEOD.inv(a[:, 0], a[:, 1], p[:, 0], p[:, 1])
-    dm = np.where(ev_t >= 1.0, seg.m[ev_seg], np.minimum(np.asarray(dm), seg.m[ev_seg]))
-    return seg.line[ev_seg], seg.start_m[ev_seg] + dm, pos, on_any
+    _, _, d1 = GEOD.inv(a[:, 0], a[:, 1], p[:, 0], p[:, 1])
+    _, _, d2 = GEOD.inv(p[:, 0], p[:, 1], b[:, 0], b[:, 1])
+    d1, d2 = np.asarray(d1), np.asarray(d2)
+    share = np.where(d1 + d2 > 0, d1 / np.where(d1 + d2 > 0, d1 + d2, 1.0), 0.0)
+    share = np.where(ev_t >= 1.0, 1.0, np.where(ev_t <= 0.0, 0.0, share))
+    return seg.line[ev_seg], seg.start_m[ev_seg] + seg.m[ev_seg] * share, pos, on_any
 
 
-def _assign(seg: _Segments, pos: np.ndarray, on: np.ndarray, lo: np.ndarray, hi: np.ndarray, eng: Engine) -> np.ndarray:
-    """The part index (-1 = unassigned) of each piece, from its midpoint."""
+def _midpoints(seg: _Segments, pos: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The midpoint of each piece (Points, lon/lat in the region's frame)."""
     mid = (pos[lo] + pos[hi]) / 2
     ms = np.minimum(np.floor(mid).astype(int), len(seg.idx) - 1)
     mt = mid - ms
     ma, mb = seg.xy[seg.idx[ms]], seg.xy[seg.idx[ms] + 1]
-    pts = shapely.points(ma + (mb - ma) * mt[:, None])
+    return shapely.points(ma + (mb - ma) * mt[:, None])
+
+
+def _assign(pts: np.ndarray, on: np.ndarray, lo: np.ndarray, hi: np.ndarray, eng: Engine) -> np.ndarray:
+    """The part index (-1 = unassigned) of each piece, from its midpoint."""
     # index the points and query with the (prepared) parts: GEOS prepares the
     # query geometry, so point-in-polygon runs on the indexed polygons
     qp, qi = shapely.STRtree(pts).query(eng.part_geoms, predicate="intersects")
@@ -408,27 +462,71 @@ def _assign(seg: _Segments, pos: np.ndarray, on: np.ndarray, lo: np.ndarray, hi:
     return part
 
 
+def _surface(pts: np.ndarray, part: np.ndarray, eng: Engine) -> np.ndarray:
+    """The surface code of each piece, from its midpoint (see :data:`SURFACE_NAMES`)."""
+    out = np.full(len(pts), LAND if eng.has_water else UNKNOWN)
+    unassigned = np.flatnonzero(part < 0)
+    if len(unassigned):
+        inside = shapely.intersects(eng.extent, pts[unassigned])
+        out[unassigned] = np.where(inside, SEA if eng.has_water else UNKNOWN, OUTSIDE)
+    if len(eng.water_geoms) and len(pts):
+        qp, qi = shapely.STRtree(pts).query(eng.water_geoms, predicate="intersects")
+        if len(qi):
+            # where a point is in two water polygons (on their shared edge), the larger code wins (sea)
+            code = pd.Series(eng.water_code[qp]).groupby(qi).max()
+            idx = code.index.to_numpy()
+            keep = out[idx] != OUTSIDE
+            out[idx[keep]] = code.to_numpy()[keep]
+    return out
+
+
 # ---------------------------------------------------------------------------
 # sections and crossings
 
 
 def sections(pc: Pieces, eng: Engine, *, by: str = "part") -> pd.DataFrame:
-    """Merge consecutive pieces in the same territory (or part) into sections.
+    """Merge consecutive pieces in the same territory (or part) and surface into sections.
 
-    Columns: ``line``, ``iso3``, ``part_id``, ``from_km``, ``to_km``, ``length_km``.
+    Columns: ``line``, ``iso3``, ``part_id``, ``surface``, ``from_km``, ``to_km``, ``length_km``.
     """
     iso = np.where(pc.part >= 0, eng.part_iso3[np.maximum(pc.part, 0)], UNASSIGNED)
     pid = np.where(pc.part >= 0, eng.part_ids[np.maximum(pc.part, 0)], UNASSIGNED)
     key = pid if by == "part" else iso
-    df = pd.DataFrame({"line": pc.line, "iso3": iso, "part_id": pid, "key": key, "from_m": pc.from_m, "to_m": pc.to_m})
+    surface = np.asarray(SURFACE_NAMES, dtype=object)[pc.surface]
+    df = pd.DataFrame(
+        {
+            "line": pc.line,
+            "iso3": iso,
+            "part_id": pid,
+            "surface": surface,
+            "key": key,
+            "from_m": pc.from_m,
+            "to_m": pc.to_m,
+        }
+    )
     if df.empty:
-        return pd.DataFrame(columns=["line", "iso3", "part_id", "from_km", "to_km", "length_km"])
-    brk = (df["line"] != df["line"].shift()) | (df["key"] != df["key"].shift())
+        return pd.DataFrame(columns=["line", "iso3", "part_id", "surface", "from_km", "to_km", "length_km"])
+    # a sliver piece (under 1 mm, where two boundaries that coincide in the data are cut a
+    # hair apart) joins the longer of its neighbours on its line (the same read backwards)
+    length = (df["to_m"] - df["from_m"]).to_numpy()
+    tiny = pd.Series(length < SLIVER_M, index=df.index)
+    if tiny.any() and not tiny.all():
+        cols = ["iso3", "part_id", "surface", "key"]
+        masked = df[cols + ["from_m"]].assign(len_m=length).mask(tiny, None)
+        before = masked.groupby(df["line"]).ffill()
+        after = masked.groupby(df["line"]).bfill()
+        take_after = before["len_m"].isna() | (after["len_m"].fillna(-1.0) > before["len_m"].fillna(-1.0))
+        chosen = before[cols].where(~take_after, after[cols])
+        df[cols] = chosen.where(tiny, df[cols]).fillna(df[cols])
+    brk = (
+        (df["line"] != df["line"].shift()) | (df["key"] != df["key"].shift()) | (df["surface"] != df["surface"].shift())
+    )
     grp = brk.cumsum()
     out = df.groupby(grp, sort=False).agg(
         line=("line", "first"),
         iso3=("iso3", "first"),
         part_id=("part_id", "first"),
+        surface=("surface", "first"),
         from_m=("from_m", "first"),
         to_m=("to_m", "last"),
     )

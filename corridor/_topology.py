@@ -60,6 +60,8 @@ def derive_topology(
     *,
     window: Any = None,
     part_names: dict[str, tuple[float, float]] | None = None,
+    strict: bool = True,
+    mainlands: dict[str, Any] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Derive parts, borders, part borders and tripoints from a clean coverage.
 
@@ -72,6 +74,12 @@ def derive_topology(
         part of their territory) are of kind ``clipped``, not exclaves.
     part_names : dict, optional
         Name → ``(lon, lat)`` of a point inside the part to name.
+    strict : bool, default True
+        Refuse a name whose point lies in no part (else skip it).
+    mainlands : dict, optional
+        Territory id → its mainland polygon before clipping (the largest in the world):
+        the largest part that meets it is the ``mainland``, so an exclave stays an
+        exclave in a window where it is larger than the clipped mainland (Kaliningrad).
 
     Returns
     -------
@@ -88,7 +96,7 @@ def derive_topology(
     """
     ids = [str(i) for i in countries["iso3"]]
     geoms = np.asarray(countries.geometry.values, dtype=object)
-    parts = _parts(ids, geoms, dict(zip(ids, countries["name"])), window, part_names or {})
+    parts = _parts(ids, geoms, dict(zip(ids, countries["name"])), window, part_names or {}, strict, mainlands or {})
     pgeoms = np.asarray(parts.geometry.values, dtype=object)
     pids = parts["part_id"].tolist()
     borders = _border_frame(pair_borders(ids, geoms))
@@ -106,14 +114,23 @@ def _parts(
     cname: dict[str, str],
     window: Any,
     part_names: dict[str, tuple[float, float]],
+    strict: bool = True,
+    mainlands: dict[str, Any] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Polygon parts ranked by geodesic area within each territory (``AZE-1`` is the largest)."""
+    """Polygon parts ranked within each territory (``AZE-1`` is the mainland, then by geodesic area)."""
     prow = []
+    mainlands = mainlands or {}
     for iso, g in zip(ids, geoms):
         polys = list(shapely.get_parts(g))
         areas = np.asarray(area_km2(np.array(polys, dtype=object)), dtype=float) if polys else np.zeros(0)
-        for rank, k in enumerate(np.argsort(areas)[::-1], start=1):
-            prow.append((f"{iso}-{rank}", iso, rank, float(areas[k]), polys[k]))
+        order = list(np.argsort(areas)[::-1])
+        if iso in mainlands:
+            # the mainland first (the largest part meeting the unclipped mainland), if any is here
+            on = [k for k in order if shapely.intersects(polys[k], mainlands[iso])]
+            order = on[:1] + [k for k in order if k not in on[:1]]
+        for rank, k in enumerate(order, start=1):
+            is_main = rank == 1 and (iso not in mainlands or shapely.intersects(polys[k], mainlands[iso]))
+            prow.append((f"{iso}-{rank}", iso, 1 if is_main else rank + 1, float(areas[k]), polys[k]))
     pgeoms = np.array([r[4] for r in prow], dtype=object)
     piso = [r[1] for r in prow]
     ptree = shapely.STRtree(pgeoms)
@@ -139,6 +156,8 @@ def _parts(
     for nm, (lon, lat) in part_names.items():
         hit = ptree.query(shapely.Point(lon, lat), predicate="intersects")
         if len(hit) == 0:
+            if not strict:
+                continue
             raise ParameterError(f"Part name {nm!r}: no part contains ({lon}, {lat}).")
         names[int(hit[0])] = nm
     return gpd.GeoDataFrame(

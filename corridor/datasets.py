@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import DataError
 
-__all__ = ["data_path", "manifest", "verify_checksum"]
+__all__ = ["CACHE_ENV", "cache_dir", "data_path", "manifest", "verify_checksum"]
 
 
 def data_path(name: str) -> Path:
@@ -72,7 +72,7 @@ def manifest() -> dict[str, dict[str, Any]]:
 
     Examples
     --------
-    >>> sorted(manifest()["south_caucasus.gpkg"])[:3]
+    >>> sorted(manifest()["caucasus_caspian.gpkg"])[:3]
     ['built', 'gap_width_m', 'licence']
     """
     return json.loads(data_path("manifest.json").read_text(encoding="utf-8"))
@@ -94,7 +94,7 @@ def verify_checksum(path: Path, expected: str | None = None) -> None:
 
     Examples
     --------
-    >>> verify_checksum(data_path("south_caucasus.gpkg"))
+    >>> verify_checksum(data_path("caucasus_caspian.gpkg"))
     >>> verify_checksum(data_path("places.csv"), expected="0" * 64)
     Traceback (most recent call last):
     ...
@@ -110,3 +110,43 @@ def verify_checksum(path: Path, expected: str | None = None) -> None:
             "`git checkout data/` (or rebuild with `python data/build_region.py`)."
         )
         raise DataError(msg)
+
+
+#: Environment variable naming the cache folder (default: the platform's user cache folder).
+CACHE_ENV = "CORRIDOR_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """The cache folder for derived data (built regions), created if missing.
+
+    ``$CORRIDOR_CACHE_DIR`` if set, else the platform's user cache folder
+    (``platformdirs.user_cache_dir("corridor")``, for example ``~/.cache/corridor``).
+    Entries are keyed by the data checksums and the corridor version, so an
+    upgrade never reads a stale entry; deleting the folder is always safe.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> cache_dir().is_dir()
+    True
+    """
+    import os
+
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        path = Path(env)
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_cache_dir("corridor", appauthor=False))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = (
+            f"Cannot create corridor's cache folder {str(path)!r} ({exc}); set ${CACHE_ENV} to a folder you can write."
+        )
+        raise DataError(msg) from exc
+    return path

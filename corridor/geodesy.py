@@ -177,8 +177,27 @@ def area_km2(geometry: Any) -> Any:
     if isinstance(geometry, BaseGeometry) or geometry is None:
         if geometry is None or geometry.is_empty:
             return 0.0
-        return abs(GEOD.geometry_area_perimeter(geometry)[0]) / 1e6
+        # pyproj adds signed ring areas: orient shells one way and holes the other first
+        return abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(geometry))[0]) / 1e6
     return np.array([area_km2(g) for g in np.asarray(geometry, dtype=object).ravel()])
+
+
+def _bounds(geometry_or_bounds: Any) -> tuple[float, float, float, float]:
+    if isinstance(geometry_or_bounds, BaseGeometry):
+        minx, miny, maxx, maxy = geometry_or_bounds.bounds
+    else:
+        minx, miny, maxx, maxy = (float(v) for v in geometry_or_bounds)
+    if not np.all(np.isfinite([minx, miny, maxx, maxy])):
+        raise GeometryError("Cannot centre a local projection on an empty geometry.")
+    return minx, miny, maxx, maxy
+
+
+def _centre_lon(geometry_or_bounds: Any) -> float:
+    minx, _, maxx, _ = _bounds(geometry_or_bounds)
+    lon0 = (minx + maxx) / 2
+    if maxx - minx > 180:  # lon/lat data across the antimeridian: centre on the short side
+        lon0 = ((lon0 + 360) % 360) - 180
+    return lon0
 
 
 def local_crs(geometry_or_bounds: Any) -> pyproj.CRS:
@@ -211,16 +230,9 @@ def local_crs(geometry_or_bounds: Any) -> pyproj.CRS:
     ...
     corridor.errors.GeometryError: Cannot centre a local projection on an empty geometry.
     """
-    if isinstance(geometry_or_bounds, BaseGeometry):
-        minx, miny, maxx, maxy = geometry_or_bounds.bounds
-    else:
-        minx, miny, maxx, maxy = (float(v) for v in geometry_or_bounds)
-    if not np.all(np.isfinite([minx, miny, maxx, maxy])):
-        raise GeometryError("Cannot centre a local projection on an empty geometry.")
-    lon0 = (minx + maxx) / 2
+    _, miny, _, maxy = _bounds(geometry_or_bounds)
+    lon0 = _centre_lon(geometry_or_bounds)
     lat0 = (miny + maxy) / 2
-    if maxx - minx > 180:  # crosses the antimeridian: centre on the short side
-        lon0 = ((lon0 + 360) % 360) - 180
     return pyproj.CRS.from_proj4(f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs")
 
 
@@ -249,6 +261,9 @@ class LocalProjection:
 
     def __init__(self, geometry_or_bounds: Any) -> None:
         self.crs = local_crs(geometry_or_bounds)
+        #: Longitudes come back within ±180° of this one (the data's centre, which may lie
+        #: beyond 180° for data across the antimeridian)
+        self.lon0 = _centre_lon(geometry_or_bounds)
         self._fwd = pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
         self._inv = pyproj.Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
 
@@ -280,7 +295,14 @@ class LocalProjection:
         tuple
             ``(lon, lat)`` degrees, scalars or arrays like the input.
         """
-        return self._inv.transform(x, y)
+        lon, lat = self._inv.transform(x, y)
+        return self._near_centre(lon), lat
+
+    def _near_centre(self, lon: Any) -> Any:
+        """Longitudes within ±180° of :attr:`lon0` (PROJ returns them in -180..180)."""
+        lon = np.asarray(lon, dtype=float)
+        out = self.lon0 + ((lon - self.lon0 + 180.0) % 360.0 - 180.0)
+        return float(out) if out.ndim == 0 else out
 
     def to_local(self, geometry: Any) -> Any:
         """Geometries from lon/lat to the local projection.
@@ -306,7 +328,12 @@ class LocalProjection:
         -------
         shapely geometry or numpy.ndarray
         """
-        return shapely.transform(geometry, lambda xy: np.column_stack(self._inv.transform(xy[:, 0], xy[:, 1])))
+
+        def inv(xy: np.ndarray) -> np.ndarray:
+            lon, lat = self._inv.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([self._near_centre(lon), lat])
+
+        return shapely.transform(geometry, inv)
 
 
 def densify_geodesic(coords: Any, step_m: float = 1000.0) -> np.ndarray:

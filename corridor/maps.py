@@ -35,6 +35,7 @@ from ._display import (
     HIGHLIGHT_COLOR,
     ROUTE_COLORS,
     SEA_COLOR,
+    WATER_COLORS,
     Display,
     LegendEntry,
     RouteLayer,
@@ -308,6 +309,15 @@ def _draw_territories(folium: Any, m: Any, d: Display) -> None:
             smooth_factor=0.5,
             tooltip=folium.Tooltip(escape_text(t.name), sticky=True),
             name=escape_text(t.name),
+        ).add_to(fg)
+    for surface, g in d.water:
+        folium.GeoJson(
+            _geojson(g),
+            style_function=lambda _f, c=WATER_COLORS[surface]: {"fillColor": c, "fillOpacity": 1.0, "stroke": False},
+            highlight_function=None,
+            smooth_factor=0.5,
+            interactive=False,
+            name=surface,
         ).add_to(fg)
     fg.add_to(m)
 

@@ -24,11 +24,19 @@ import pandas as pd
 import shapely
 
 from . import _engine
-from ._compat import DeprecatedKeysDict, keyword_only_after, warn_deprecated
+from ._compat import DeprecatedKeysDict, keyword_only_after, warn, warn_deprecated
 from ._engine import UNASSIGNED, Engine, engine_for
 from ._typing import MODES, STATUSES
 from ._validate import border_pair, non_negative_number, one_of, positive_number
-from .errors import CRSError, GeometryError, ParameterError, ParameterTypeError, UnknownTerritoryError
+from .errors import (
+    CRSError,
+    GeometryError,
+    OutsideRegionError,
+    OutsideRegionWarning,
+    ParameterError,
+    ParameterTypeError,
+    UnknownTerritoryError,
+)
 from .geodesy import GEOD, distance_m, follow_geodesics
 from .places import resolve_point
 from .route import Route
@@ -77,8 +85,10 @@ DEFAULT_DWELL_H = 1.0
 #: columns of :func:`analyze_many`, :func:`headline_table` and :func:`corridor.compare`).
 HEADLINE_COLUMNS: dict[str, str] = {
     "length_km": "geodesic length on WGS84 (km)",
-    "km_<ID>": "km in each territory of the region, one column per id (sums with km_unassigned to length_km)",
-    "km_unassigned": "km in no territory of the region (water the data leaves out, or outside the region)",
+    "km_<ID>": "km in each territory the routes pass through, one column per id (sums with km_unassigned to length_km)",
+    "km_unassigned": "km in no territory of the region (the open sea beyond every state's waters, or outside it)",
+    "km_inland_water": "km over lakes, reservoirs and rivers (in any territory)",
+    "km_sea": "km over the sea: territorial and internal sea waters, and the open sea beyond them",
     "transit": "territories crossed, in order, joined by '-' (the first, then each one entered)",
     "crossings": "number of international border crossings",
     "km_within_1km_border": "km within 1 km of any international border",
@@ -336,9 +346,15 @@ def _headline(
     n = len(lines)
     table = pd.DataFrame({"length_km": np.asarray(length_km, dtype=float)})
     km = secs.pivot_table(index="line", columns="iso3", values="length_km", aggfunc="sum", fill_value=0.0)
-    for iso in [*eng.ids, UNASSIGNED]:
+    # one column per territory some line passes through (a Caspian-wide region would
+    # otherwise give every table a column of zeros per state), and always km_unassigned
+    touched = [iso for iso in eng.ids if iso in km.columns and bool((km[iso] > 0).any())]
+    for iso in [*touched, UNASSIGNED]:
         col = km[iso] if iso in km.columns else pd.Series(0.0, index=km.index)
         table[f"km_{iso}"] = col.reindex(range(n), fill_value=0.0).to_numpy(dtype=float)
+    for surface, name in (("inland water", "km_inland_water"), ("sea", "km_sea")):
+        on = secs[secs["surface"] == surface].groupby("line")["length_km"].sum()
+        table[name] = on.reindex(range(n), fill_value=0.0).to_numpy(dtype=float)
     assigned = secs[secs["iso3"] != UNASSIGNED]
     first = assigned.groupby("line")["iso3"].first()
     entered = cx.groupby("line")["to_iso3"].agg(list)
@@ -449,7 +465,7 @@ class RouteAnalysis:
     >>> import corridor
     >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
     >>> a.transit, round(float(a.km_by_territory["ARM"]), 1)
-    (['AZE', 'ARM', 'AZE'], 38.7)
+    (['AZE', 'ARM', 'AZE'], 39.0)
     """
 
     route: Route
@@ -469,6 +485,15 @@ class RouteAnalysis:
         s = self.sections.groupby("iso3", sort=True)["length_km"].sum()
         s.name = "km"
         return s
+
+    @property
+    def km_by_surface(self) -> pd.DataFrame:
+        """Km per territory (rows, with ``unassigned``) and surface (columns: ``land``, ``inland water``, ...)."""
+        t = self.sections.pivot_table(
+            index="iso3", columns="surface", values="length_km", aggfunc="sum", fill_value=0.0
+        )
+        t.columns.name = None
+        return t
 
     def km_by_part(self) -> pd.Series:
         """Km per part id (plus ``unassigned``).
@@ -698,13 +723,17 @@ class RouteAnalysis:
         >>> import corridor
         >>> s = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"])).summary()
         >>> s["transit"], s["km_by_territory"]["ARM"], s["min_clearance_km"]
-        (['AZE', 'ARM', 'AZE'], 38.662, 3.41)
+        (['AZE', 'ARM', 'AZE'], 38.969, 3.41)
         """
         row = self._headline_row()
         data = {
             "name": self.route.name,
             "length_km": round(float(row["length_km"]), 3),
             "km_by_territory": {str(k): round(float(row[f"km_{k}"]), 3) for k in self.km_by_territory.index},
+            "km_by_surface": {
+                str(iso): {str(s): round(float(v), 3) for s, v in r.items() if v > 0}
+                for iso, r in self.km_by_surface.iterrows()
+            },
             "transit": self.transit,
             "crossings": [
                 {"km": round(float(r.km), 3), "from": r.from_iso3, "to": r.to_iso3} for r in self.crossings.itertuples()
@@ -762,6 +791,50 @@ def _round_or_none(v: Any, nd: int = 3) -> float | None:
 
 # ---------------------------------------------------------------------------
 # entry points
+
+
+#: Share of a route's length beyond the region's extent above which corridor warns.
+OUTSIDE_WARN_SHARE = 0.01
+
+
+def _check_outside(pc: _engine.Pieces, eng: Engine, names: Sequence[str], lines: np.ndarray) -> None:
+    """Warn when lines run partly outside the region's data; refuse when they lie wholly outside."""
+    if not len(names):
+        return
+    share = pc.outside_km(len(names)) / np.where(pc.length_m > 0, pc.length_m / 1000.0, np.inf)
+    wholly = share >= 1.0 - 1e-9
+    partly = (share > OUTSIDE_WARN_SHARE) & ~wholly
+    if not (wholly.any() or partly.any()):
+        return
+    w, s_, e, n = _padded_bbox(lines[wholly | partly], pad=1.0)
+    example = f"corridor.load_region(bbox=({w:.1f}, {s_:.1f}, {e:.1f}, {n:.1f}))"
+    hint = f"load a region that covers it, for example `{example}`"
+    region = eng.region.name
+    if wholly.all():
+        what = f"The route {names[0]!r} lies" if len(names) == 1 else f"All {len(names)} lines lie"
+        raise OutsideRegionError(f"{what} wholly outside the data of region {region!r}: {hint}.")
+    if len(names) == 1:
+        msg = (
+            f"{share[0]:.0%} of route {names[0]!r} lies outside the data of region {region!r} "
+            f"(counted as unassigned); {hint}."
+        )
+    else:
+        msg = (
+            f"{int(wholly.sum())} of {len(names)} lines lie wholly and {int(partly.sum())} more than "
+            f"{OUTSIDE_WARN_SHARE:.0%} outside the data of region {region!r} (counted as unassigned); {hint}."
+        )
+    warn(msg, OutsideRegionWarning)
+
+
+def _padded_bbox(lines: np.ndarray, pad: float) -> tuple[float, float, float, float]:
+    """``(min_lon, min_lat, max_lon, max_lat)`` of lines, padded; ``min_lon > max_lon`` across the antimeridian."""
+    w, s, e, n = (float(v) for v in shapely.total_bounds(lines))
+    if e - w > 180:  # lon/lat lines across the antimeridian: the bbox of the short side
+        east = shapely.transform(lines, lambda xy: np.column_stack([xy[:, 0] % 360.0, xy[:, 1]]))
+        w, _, e, _ = (float(v) for v in shapely.total_bounds(east))
+        w, e = ((w - pad + 180.0) % 360.0) - 180.0, ((e + pad + 180.0) % 360.0) - 180.0
+        return w, max(s - pad, -90.0), e, min(n + pad, 90.0)
+    return max(w - pad, -180.0), max(s - pad, -90.0), min(e + pad, 180.0), min(n + pad, 90.0)
 
 
 def _as_lines(lines: Any) -> np.ndarray:
@@ -836,6 +909,7 @@ def analyze(route: Route, *, region: Region | None = None, params: TravelParams 
         raise ParameterTypeError(f"`params` must be a TravelParams, got {type(params).__name__}.")
     eng = engine_for(region)
     pc = _engine.split_lines(np.array([route.geometry], dtype=object), eng)
+    _check_outside(pc, eng, [route.name], np.array([route.geometry], dtype=object))
     secs = _engine.sections(pc, eng)
     cx = _engine.crossings_table(secs).drop(columns="line")
     pts = route.points_at_km(cx["km"].to_numpy()) if len(cx) else np.zeros((0, 2))
@@ -892,6 +966,7 @@ def analyze_many(
         lines = _as_lines(rs)
         names = [r.name if isinstance(r, Route) else str(i) for i, r in enumerate(rs)]
     pc = _engine.split_lines(lines, eng)
+    _check_outside(pc, eng, names, lines)
     secs = _engine.sections(pc, eng, by="iso3")
     cx = _engine.crossings_table(secs)
     params, known = TravelParams(), set(eng.ids)
@@ -930,7 +1005,7 @@ def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3") 
     >>> import corridor
     >>> t = corridor.territory_km([corridor.Route.from_places(["Yerevan", "Gyumri"])])
     >>> float(t.loc[0, "ARM"].round(1)), float(t.loc[0, "TUR"])
-    (87.6, 0.0)
+    (88.0, 0.0)
     >>> corridor.territory_km([], by="country")
     Traceback (most recent call last):
     ...
@@ -940,6 +1015,7 @@ def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3") 
     eng = engine_for(region)
     arr = _as_lines(lines)
     pc = _engine.split_lines(arr, eng)
+    _check_outside(pc, eng, [str(i) for i in range(len(arr))], arr)
     cols = list(eng.ids) if by == "iso3" else list(np.sort(eng.part_ids))
     key = np.where(
         pc.part >= 0,

@@ -30,6 +30,7 @@ from ._display import (
     HIGHLIGHT_COLOR,
     ROUTE_COLORS,
     SEA_COLOR,
+    WATER_COLORS,
     Display,
     LegendEntry,
     build_display,
@@ -241,6 +242,13 @@ def _plot_base(c: _Canvas, d: Display) -> None:
     for t in d.territories:
         g = shapely.intersection(c.proj(t.geometry), c.view.buffer((c.x1 - c.x0) * 0.05))
         c.poly(g, facecolor=t.fill, edgecolor="none", zorder=1)
+    for surface, w in d.water:
+        c.poly(
+            shapely.intersection(c.proj(w), c.view.buffer((c.x1 - c.x0) * 0.05)),
+            facecolor=WATER_COLORS[surface],
+            edgecolor="none",
+            zorder=1.5,
+        )
     for bl in d.borders:
         c.lines(
             c.proj(bl.lines),

@@ -11,6 +11,7 @@ built (``data/build_region.py``), so :func:`load_region` only reads it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,8 +23,10 @@ import pandas as pd
 import shapely
 
 from ._coverage import clean_coverage
+from ._store import read_layers, write_layers
 from ._topology import derive_topology, shared_lines
-from .datasets import data_path, manifest, verify_checksum
+from ._validate import non_negative_number
+from .datasets import cache_dir, data_path, manifest, verify_checksum
 from .errors import (
     ColumnError,
     CRSError,
@@ -38,23 +41,14 @@ from .geodesy import LocalProjection, length_m
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["BUILTIN_ATTRIBUTION", "COUNTRY_NAMES", "Region", "load_region"]
+__all__ = ["BUILTIN_ATTRIBUTION", "WORLD_ATTRIBUTION", "Region", "load_region"]
 
-#: Attribution to show wherever the built-in data is shown.
-BUILTIN_ATTRIBUTION = "© OpenStreetMap contributors (ODbL), via geo-maps countries-land-10m"
+#: Attribution to show wherever the built-in data or the world layers are shown.
+BUILTIN_ATTRIBUTION = "© OpenStreetMap contributors (ODbL), via geo-maps countries-maritime-10m and countries-land-10m"
+WORLD_ATTRIBUTION = BUILTIN_ATTRIBUTION
 
-BUILTIN_FILE = "south_caucasus.gpkg"
-
-COUNTRY_NAMES = {
-    "ARM": "Armenia",
-    "AZE": "Azerbaijan",
-    "GEO": "Georgia",
-    "IRN": "Iran",
-    "TUR": "Türkiye",
-    "RUS": "Russia",
-}
-
-_LAYERS = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning")
+#: The built-in region's file (see data/README.md).
+BUILTIN_FILE = "caucasus_caspian.gpkg"
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,13 +83,19 @@ class Region:
         The data credit to show on maps.
     gap_width_m : float
         The gap tolerance the cleaning used (metres).
+    water : geopandas.GeoDataFrame, optional
+        Water inside the territories: ``surface`` (``sea``, ``inland water`` or
+        ``unclaimed land``), ``geometry``; ``None`` when the source has no water
+        layer (sections then have surface ``unknown``).
+    extent : shapely.Polygon, optional
+        The area the data covers (see :attr:`extent_polygon`).
 
     Examples
     --------
     >>> import corridor
     >>> region = corridor.load_region()
     >>> region.ids
-    ['ARM', 'AZE', 'GEO', 'IRN', 'RUS', 'TUR']
+    ['ARM', 'AZE', 'GEO', 'IRN', 'IRQ', 'KAZ', 'RUS', 'SYR', 'TKM', 'TUR']
     >>> region.exclaves["name"].dropna().tolist()[:2]
     ['Artsvashen', 'Nakhchivan']
     """
@@ -109,6 +109,19 @@ class Region:
     name: str = "region"
     attribution: str = ""
     gap_width_m: float = 0.0
+    water: gpd.GeoDataFrame | None = None
+    extent: Any = None
+
+    @property
+    def extent_polygon(self) -> Any:
+        """The area the region's data covers (a polygon, lon/lat): beyond it, km are ``outside``.
+
+        The clipping window of the built-in and of ``bbox=`` regions, the union of the
+        territories of a ``countries=`` region, else the bounding box of the territories.
+        """
+        if self.extent is not None:
+            return self.extent
+        return shapely.box(*self.countries.total_bounds)
 
     # ------------------------------------------------------------------ ids
     @property
@@ -298,13 +311,17 @@ class Region:
         ga, gb = self.geometry_of(a), self.geometry_of(b)
         return shared_lines(ga, gb)
 
-    def border_length_km(self, a: str, b: str) -> float:
+    def border_length_km(self, a: str, b: str, *, at_sea: bool = True) -> float:
         """Geodesic length on WGS84 of the border shared by ``a`` and ``b``, in km.
 
         Parameters
         ----------
         a, b : str
             Territory or part ids or names.
+        at_sea : bool, default True
+            Count the stretches at sea (between two states' sea waters); ``False``
+            gives the land boundary as atlases and the CIA World Factbook report it
+            (rivers and lakes included).
 
         Returns
         -------
@@ -314,12 +331,53 @@ class Region:
         Examples
         --------
         >>> import corridor
-        >>> round(corridor.load_region().border_length_km("ARM", "IRN"), 1)
-        48.0
-        >>> corridor.load_region().border_length_km("GEO", "IRN")
+        >>> region = corridor.load_region()
+        >>> round(region.border_length_km("AZE", "IRN"), 1)
+        755.2
+        >>> round(region.border_length_km("AZE", "IRN", at_sea=False), 1)
+        725.9
+        >>> region.border_length_km("GEO", "IRN")
         0.0
         """
-        return float(length_m(self.border(a, b))) / 1000.0
+        lines = self.border(a, b)
+        if not at_sea and self.water is not None:
+            sea = self.water.geometry[self.water["surface"] == "sea"]
+            if len(sea):
+                lines = shapely.difference(lines, sea.iloc[0])
+        return float(length_m(lines)) / 1000.0
+
+    def border_km_by_surface(self, a: str, b: str) -> dict[str, float]:
+        """Geodesic km of the ``a``–``b`` border on land, through inland water and at sea.
+
+        A river border counts as land where the river is a line in the data and
+        as inland water where it is drawn as a polygon (reservoirs, wide reaches).
+
+        Parameters
+        ----------
+        a, b : str
+            Territory or part ids or names.
+
+        Returns
+        -------
+        dict of str to float
+            ``{"land": km, "inland water": km, "sea": km}``; all 0 if they do not touch.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> km = corridor.load_region().border_km_by_surface("Nakhchivan", "IRN")
+        >>> {k: round(v, 1) for k, v in km.items()}  # the Aras reservoir
+        {'land': 190.3, 'inland water': 32.8, 'sea': 0.0}
+        """
+        lines = self.border(a, b)
+        total = float(length_m(lines)) / 1000.0
+        out = {"land": total, "inland water": 0.0, "sea": 0.0}
+        if self.water is not None:
+            for surface, geom in zip(self.water["surface"], self.water.geometry):
+                if surface in out and surface != "land":
+                    out[surface] = float(length_m(shapely.intersection(lines, geom))) / 1000.0
+            out["land"] = max(total - out["inland water"] - out["sea"], 0.0)
+        return out
 
     def touches(self, a: str, b: str) -> bool:
         """Whether two territories or parts share a land border (not just a point).
@@ -396,19 +454,22 @@ class Region:
         )
 
     def border_table(self) -> pd.DataFrame:
-        """Borders as a plain table: ``a``, ``b``, names and ``length_km``.
+        """Borders as a plain table: ``a``, ``b``, names, ``length_km`` and the km at sea.
 
         Returns
         -------
         pandas.DataFrame
-            ``a``, ``b``, ``name_a``, ``name_b``, ``length_km`` (geodesic, 0.1 km).
+            ``a``, ``b``, ``name_a``, ``name_b``, ``length_km`` (geodesic, 0.1 km),
+            ``land_km``, ``inland_water_km`` (lakes, reservoirs and rivers drawn
+            as polygons) and ``sea_km`` (between two states' sea waters), when the
+            region has a water layer.
 
         Examples
         --------
         >>> import corridor
         >>> t = corridor.load_region().border_table()
-        >>> t[(t.a == "ARM") & (t.b == "TUR")].length_km.item()
-        310.8
+        >>> t[(t.a == "AZE") & (t.b == "IRN")][["length_km", "land_km", "inland_water_km", "sea_km"]].values.tolist()
+        [[755.2, 684.0, 41.9, 29.2]]
         """
         names = dict(zip(self.countries["iso3"], self.countries["name"]))
         df = pd.DataFrame(
@@ -420,6 +481,9 @@ class Region:
                 "length_km": self.borders["length_km"].astype(float).round(1),
             }
         )
+        for col in ("land_km", "inland_water_km", "sea_km"):
+            if col in self.borders.columns:
+                df[col] = self.borders[col].astype(float).round(1).to_numpy()
         return df.sort_values(["a", "b"]).reset_index(drop=True)
 
     def _repr_html_(self) -> str:
@@ -449,34 +513,32 @@ class Region:
 # loading
 
 
-def _read_builtin() -> Region:
-    import pyogrio
-
-    path = data_path(BUILTIN_FILE)
-    verify_checksum(path)
-    try:
-        layers = {name: pyogrio.read_dataframe(path, layer=name) for name in _LAYERS}
-    except Exception as exc:  # pragma: no cover - verified by checksum first
-        raise DataError(f"Cannot read built-in data {str(path)!r}: {exc}") from exc
-    tri = layers["tripoints"]
-    tri["ids"] = [tuple(s.split("–")) for s in tri["label"]]
-    cleaning = pd.DataFrame(layers["cleaning"].drop(columns="geometry", errors="ignore"))
-    meta = _read_meta(path)
+def _region_from_layers(layers: dict[str, Any], *, name: str, attribution: str, gap_width_m: float) -> Region:
     return Region(
         countries=layers["countries"],
         parts=layers["parts"],
         borders=layers["borders"],
         part_borders=layers["part_borders"],
-        tripoints=tri,
-        cleaning=cleaning,
-        name="South Caucasus (built-in)",
-        attribution=BUILTIN_ATTRIBUTION,
-        gap_width_m=float(meta.get("gap_width_m", 0.0)),
+        tripoints=layers["tripoints"],
+        cleaning=layers["cleaning"],
+        name=name,
+        attribution=attribution,
+        gap_width_m=gap_width_m,
+        water=layers.get("water"),
+        extent=layers.get("extent"),
     )
 
 
-def _read_meta(path: Path) -> dict[str, Any]:
-    return dict(manifest().get(path.name, {}))
+def _read_builtin() -> Region:
+    path = data_path(BUILTIN_FILE)
+    verify_checksum(path)
+    layers, meta = read_layers(path)
+    return _region_from_layers(
+        layers,
+        name=str(meta.get("name", "South Caucasus and Caspian (built-in)")),
+        attribution=BUILTIN_ATTRIBUTION,
+        gap_width_m=float(meta.get("gap_width_m", 0.0)),
+    )
 
 
 _BUILTIN_REGION: Region | None = None
@@ -485,6 +547,8 @@ _BUILTIN_REGION: Region | None = None
 def load_region(
     source: str | Path | gpd.GeoDataFrame | None = None,
     *,
+    bbox: Sequence[float] | None = None,
+    countries: Sequence[str] | None = None,
     id_column: str | None = None,
     name_column: str | None = None,
     clean: bool = True,
@@ -492,22 +556,28 @@ def load_region(
     layer: str | int | None = None,
     attribution: str = "",
     repair: bool = False,
+    cache: bool = True,
 ) -> Region:
-    """Load the built-in South Caucasus region, or build one from a polygon layer.
+    """The built-in region, a region anywhere on Earth, or one built from your own polygon layer.
 
     Parameters
     ----------
     source : path or GeoDataFrame, optional
-        Omit for the built-in region (real OpenStreetMap-derived boundaries of
-        Armenia, Azerbaijan, Georgia, Iran, Türkiye and Russia, clipped to
-        38–52°E, 36–44°N).  Otherwise any polygon layer GDAL reads, or a
-        GeoDataFrame, at any admin level and in any CRS (reprojected to
-        EPSG:4326).
+        Your own polygon layer: any layer GDAL reads, or a GeoDataFrame, at any
+        admin level and in any CRS (reprojected to EPSG:4326).  Omit it for the
+        built-in region or for ``bbox`` / ``countries``.
+    bbox : (min_lon, min_lat, max_lon, max_lat), optional
+        Build a region from the shipped world layers: every territory in the box,
+        clipped to it (``min_lon > max_lon`` crosses the antimeridian).  Offline;
+        cached after the first build.
+    countries : sequence of str, optional
+        ISO 3166-1 alpha-3 codes of the territories to build a region of (whole,
+        or clipped to ``bbox`` if both are given).  Beyond them is outside the data.
     id_column : str
-        Column holding the territory ids (required with ``source``).  Rows that
-        share an id are merged.
+        With ``source``: the column holding the territory ids.  Rows that share
+        an id are merged.
     name_column : str, optional
-        Column holding display names (default: the ids).
+        With ``source``: the column holding display names (default: the ids).
     clean : bool, default True
         Make the layer a clean coverage (see :func:`corridor.clean_coverage`).
     gap_width_m : float, default 1000
@@ -519,6 +589,9 @@ def load_region(
     repair : bool, default False
         Fix invalid polygons with ``shapely.make_valid`` instead of raising
         :class:`~corridor.errors.GeometryError`.
+    cache : bool, default True
+        Keep a region built from the world layers in corridor's cache folder
+        (:func:`corridor.datasets.cache_dir`) and read it from there next time.
 
     Returns
     -------
@@ -527,7 +600,10 @@ def load_region(
     Raises
     ------
     corridor.errors.ParameterError
-        ``id_column`` missing, or polygons without an id.
+        ``id_column`` missing, polygons without an id, a bad ``bbox``, or
+        ``source`` together with ``bbox``/``countries``.
+    corridor.errors.UnknownTerritoryError
+        A code in ``countries`` that the world layers do not have.
     corridor.errors.CRSError
         The layer has no CRS.
     corridor.errors.GeometryError
@@ -537,7 +613,9 @@ def load_region(
     --------
     >>> import geopandas as gpd, shapely
     >>> load_region().name
-    'South Caucasus (built-in)'
+    'South Caucasus and Caspian (built-in)'
+    >>> load_region(countries=["ARM"]).neighbours("ARM")
+    []
     >>> two = gpd.GeoDataFrame({"id": ["A", "B"]}, crs=4326,
     ...     geometry=[shapely.box(45, 40, 45.1, 40.1), shapely.box(45.1, 40, 45.2, 40.1)])
     >>> load_region(two, id_column="id").neighbours("A")
@@ -548,10 +626,127 @@ def load_region(
     corridor.errors.ParameterError: Pass `id_column=` naming the column of territory ids; GeoDataFrame has: ['id'].
     """
     global _BUILTIN_REGION
+    if source is not None and (bbox is not None or countries is not None):
+        raise ParameterError(
+            "Give either `source` (your own layer) or `bbox`/`countries` (the world layers), not both."
+        )
+    if bbox is not None or countries is not None:
+        return _from_world(bbox, countries, gap_width_m=gap_width_m, cache=cache)
     if source is None:
         if _BUILTIN_REGION is None:
             _BUILTIN_REGION = _read_builtin()
         return _BUILTIN_REGION
+    opts: dict[str, Any] = {"id_column": id_column, "name_column": name_column, "layer": layer}
+    opts["attribution"] = attribution
+    return _from_layer(source, clean=clean, gap_width_m=gap_width_m, repair=repair, **opts)
+
+
+def _from_world(
+    bbox: Sequence[float] | None, countries: Sequence[str] | None, *, gap_width_m: float, cache: bool
+) -> Region:
+    """A region built from the world layers (cached by data checksums, version and request)."""
+    import hashlib
+    import json
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ._world import WORLD_TERRITORIES, WORLD_WATER, check_bbox, country_names
+
+    box = check_bbox(bbox) if bbox is not None else None
+    names = country_names()
+    ids = _check_countries(countries, names) if countries is not None else None
+    gap = non_negative_number(gap_width_m, "gap_width_m", unit="metres")
+    try:
+        ver = version("corridor")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        ver = "0+unknown"
+    m = manifest()
+    key_src = {
+        "version": ver,
+        "data": [m[WORLD_TERRITORIES]["sha256"], m[WORLD_WATER]["sha256"]],
+        "bbox": box,
+        "countries": ids,
+        "gap_width_m": gap,
+        "schema": 1,
+    }
+    key = hashlib.sha256(json.dumps(key_src, sort_keys=True).encode()).hexdigest()[:20]
+    label = " ".join(
+        ([f"bbox ({', '.join(f'{v:g}' for v in box)})"] if box else [])
+        + ([f"countries {', '.join(ids)}"] if ids else [])
+    )
+    path = cache_dir() / f"region-{key}.gpkg"
+    if cache and path.exists():
+        try:
+            layers, meta = read_layers(path)
+            return _region_from_layers(layers, name=label, attribution=WORLD_ATTRIBUTION, gap_width_m=gap)
+        except DataError:
+            path.unlink(missing_ok=True)  # a broken cache entry is rebuilt
+    layers = _build_world_layers(box, ids, gap, names)
+    if cache:
+        write_layers(path, layers, {"name": label, "built_from": key_src})
+    return _region_from_layers(layers, name=label, attribution=WORLD_ATTRIBUTION, gap_width_m=gap)
+
+
+def _check_countries(countries: Sequence[str], names: dict[str, str]) -> list[str]:
+    import difflib
+
+    if isinstance(countries, str):
+        countries = [countries]
+    try:
+        ids = sorted({str(c).upper() for c in countries})
+    except TypeError:
+        raise ParameterTypeError(f"`countries` must be a list of ISO3 codes, got {countries!r}.") from None
+    if not ids:
+        raise ParameterError("`countries` is empty; give at least one ISO 3166-1 alpha-3 code such as 'ARM'.")
+    unknown = [c for c in ids if c not in names]
+    if unknown:
+        by_name = {v.casefold(): k for k, v in names.items()}
+        hints = []
+        for c in unknown:
+            code = by_name.get(c.casefold())
+            close = difflib.get_close_matches(c.casefold(), list(by_name), n=1)
+            hints.append(f"{c} (did you mean {code or by_name[close[0]] if (code or close) else '?'}?)")
+        msg = (
+            f"Unknown territory code(s) {', '.join(hints)}; `countries` takes ISO 3166-1 alpha-3 codes "
+            "of the world layers (see `corridor.datasets.world_countries()`)."
+        )
+        raise UnknownTerritoryError(msg)
+    return ids
+
+
+def _build_world_layers(
+    box: tuple[float, float, float, float] | None, ids: list[str] | None, gap: float, names: dict[str, str]
+) -> dict[str, Any]:
+    from ._world import PART_NAMES, WORLD_TERRITORIES, WORLD_WATER, build_layers, read_world
+
+    terr = read_world(WORLD_TERRITORIES, bbox=box, ids=ids)
+    if len(terr) == 0:
+        raise GeometryError(f"No territory of the world layers lies in {box if box else ids}.")
+    water = read_world(WORLD_WATER, bbox=box, ids=None if ids is None else [*ids, ""])
+    window = None
+    if box is not None:
+        w, s, e, n = box
+        window = shapely.box(w, s, e if e > w else e + 360.0, n)
+    layers = build_layers(terr, water, window=window, names=names, gap_width_m=gap, part_names=PART_NAMES)
+    layers["extent"] = (
+        window
+        if window is not None
+        else shapely.union_all(np.asarray(layers["countries"].geometry.values, dtype=object))
+    )
+    return layers
+
+
+def _from_layer(
+    source: str | Path | gpd.GeoDataFrame,
+    *,
+    id_column: str | None,
+    name_column: str | None,
+    clean: bool,
+    gap_width_m: float,
+    layer: str | int | None,
+    attribution: str,
+    repair: bool,
+) -> Region:
+    """A region from the user's own polygon layer."""
     gdf, where = _read_layer(source, layer)
     gdf = _checked_layer(gdf, where, id_column=id_column, name_column=name_column, repair=repair)
     assert id_column is not None  # checked above

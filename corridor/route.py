@@ -539,7 +539,7 @@ class Route:
         --------
         >>> r = Route.along_border("ARM", "IRN", side="ARM", offset_m=300)
         >>> round(r.length_km, 1)
-        43.5
+        43.3
         >>> Route.along_border("ARM", "IRN", side="ARM", offset_m=-5)
         Traceback (most recent call last):
         ...

@@ -48,7 +48,7 @@ __all__ = [
 
 #: The comparison table's columns, in order: the headline figures
 #: (:data:`corridor.measure.HEADLINE_COLUMNS`; ``km_<ID>`` stands for one column
-#: per territory of the region) and ``cost``, which appears only when a
+#: per territory some scenario passes through) and ``cost``, which appears only when a
 #: scenario gives costs.  The index is the scenario name.
 COMPARISON_COLUMNS = (*HEADLINE_COLUMNS, "cost")
 
@@ -568,9 +568,10 @@ def compare(
 
     Columns (a stable contract, :data:`COMPARISON_COLUMNS`): the headline
     figures of each route (:data:`corridor.measure.HEADLINE_COLUMNS`) —
-    ``length_km``; one ``km_<ID>`` per territory of the region and
-    ``km_unassigned``; ``transit``; ``crossings``; ``km_within_1km_border``
-    and ``km_within_5km_border``; ``min_clearance_km`` (distance to
+    ``length_km``; one ``km_<ID>`` per territory some scenario passes
+    through and ``km_unassigned``; ``km_inland_water`` and ``km_sea``;
+    ``transit``; ``crossings``; ``km_within_1km_border`` and
+    ``km_within_5km_border``; ``min_clearance_km`` (distance to
     international borders the route does not cross); ``detour_index``;
     ``travel_time_h`` (the scenario's speeds and dwell times) — and ``cost``
     when a scenario gives ``cost_per_km`` or ``cost_per_crossing``, in the

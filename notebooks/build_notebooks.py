@@ -38,8 +38,9 @@ QUICKSTART = [
         """
 # corridor quickstart
 
-`corridor` measures transport corridors on real OpenStreetMap-derived boundaries of the South
-Caucasus, **offline**: which territories a route crosses and for how many km, where it crosses
+`corridor` measures transport corridors on real OpenStreetMap-derived boundaries (the built-in
+region reaches from the Black Sea across the Caspian; any other region is built on request),
+**offline**: which territories a route crosses and for how many km, where it crosses
 international borders, how long it runs close to a border, and how long the trip takes under
 stated assumptions.  Every length is **geodesic on the WGS84 ellipsoid**; coordinates are always
 `(lon, lat)`.
@@ -49,7 +50,8 @@ This notebook walks through the basics:
 1. the built-in region and its border table,
 2. neighbours, the Nakhchivan exclave and `between()`,
 3. looking up places (with their many transliterations),
-4. a route from places, its analysis, and a map.
+4. a route from places, its analysis, and a map,
+5. the Caspian and regions elsewhere on Earth.
 
 Nothing here needs the internet.  The only file written is `quickstart_map.html`, in the working
 directory.
@@ -71,9 +73,10 @@ corridor.__version__
         """
 ## 1. The region
 
-`load_region()` reads the built-in South Caucasus data (Armenia, Azerbaijan, Georgia, Iran,
-Russia and Türkiye, cut to the area of interest) and checks its checksum.  Nothing is derived at
-load time, so it takes well under a second.
+`load_region()` reads the built-in region (Armenia, Azerbaijan and Georgia whole; Iran, Türkiye,
+Russia, Kazakhstan, Turkmenistan, Iraq and Syria cut to 40–55.5°E, 36–47.5°N, with the whole
+Caspian) and checks its checksum.  Each territory is **sovereign territory**: land, lakes and
+rivers, and territorial sea.  Nothing is derived at load time, so it takes about 0.15 s.
 """
     ),
     _code(
@@ -95,8 +98,10 @@ short rows matter for the Zangezur question:
 - **AZE–TUR** is the short border between Nakhchivan and Türkiye near Sadarak/Dilucu: the only
   place where Azerbaijan touches Türkiye.
 
+Each border is split by surface: `land_km`, `inland_water_km` (lakes, reservoirs) and `sea_km`.
 Lengths depend on the resolution of the source data (1:10 m here); a finer boundary is longer
-(the coastline paradox), so compare them with each other rather than with official figures.
+(the coastline paradox).  Against the CIA World Factbook the land borders agree within 10 %
+(`data/README.md` has the table).
 """
     ),
     _code(
@@ -128,7 +133,8 @@ them here.)
     _code(
         """
 parts = region.parts
-parts.loc[parts["kind"] != "island", ["part_id", "iso3", "kind", "name", "area_km2"]]
+cols = ["part_id", "iso3", "kind", "name", "area_km2", "land_km2", "inland_water_km2", "sea_km2"]
+parts.loc[parts["kind"].isin(["mainland", "exclave"]), cols]
 """
     ),
     _md(
@@ -222,9 +228,10 @@ analysis
     _md(
         """
 `sections` lists each stretch of the route in one territory part (`from_km`/`to_km` along the
-route); `km_by_territory` sums them (it always adds up to the route length; water left outside
-every country polygon would show as `unassigned`).  `crossings` lists the international border
-crossings with their km along the route.
+route) and its **surface** (`land`, `inland water`, `sea`); `km_by_territory` sums them (it
+always adds up to the route length; the open sea beyond every state's waters, or anything
+outside the data, shows as `unassigned`).  `crossings` lists the international border crossings
+with their km along the route.
 """
     ),
     _code(
@@ -308,6 +315,39 @@ offline (Leaflet is inlined).
 m = corridor.make_map(region=region, analyses=[analysis], title="Tabriz – Nakhchivan – Dilucu")
 print("written:", corridor.save_map(m, "quickstart_map.html"))
 m
+"""
+    ),
+    _md(
+        """
+## 6. The Caspian, and any region on Earth
+
+The Middle Corridor crosses the Caspian by ferry.  A straight line from Alat (Azerbaijan's new
+port) to Türkmenbaşy runs through Azerbaijani waters, the open Caspian (which the source assigns
+to no state) and Turkmen waters; `km_by_surface` says how much of each territory's share is sea.
+"""
+    ),
+    _code(
+        """
+ferry = corridor.Route.from_places(["Alat", "Türkmenbaşy"], name="Alat – Türkmenbaşy ferry")
+fa = corridor.analyze(ferry)
+print(f"{fa.length_km:.0f} km (published: 306 km); transit {fa.transit}")
+fa.km_by_surface.round(1)
+"""
+    ),
+    _md(
+        """
+Other corridors need other regions.  `load_region(bbox=...)` builds one from the shipped world
+layers, offline, and caches it.  Kaliningrad is a Russian exclave; between it and Belarus, the
+**Suwałki gap** is the Lithuania–Poland border.
+"""
+    ),
+    _code(
+        """
+baltic = corridor.load_region(bbox=(19, 53, 29, 58.5))
+# area_km2 holds its territorial sea; the Curonian and Vistula lagoons join the Baltic, so they are sea too
+print(baltic.exclaves[["part_id", "name", "area_km2", "land_km2", "sea_km2"]].round(0).to_string(index=False))
+print("Lithuania–Poland border:", round(baltic.border_length_km("LTU", "POL")), "km (Factbook: 104 km)")
+print("between Kaliningrad and mainland Russia:", baltic.between("Kaliningrad", "RUS-1"))
 """
     ),
     _md(
@@ -438,8 +478,9 @@ display(Markdown(corridor.io.comparison_text(df[cols].rename(index=short), "mark
 - **Km per country.** The whole point of TRIPP is its short transit: only the stretch along the
   Aras at Meghri is in Armenia, a few dozen km, a tenth of the trip.  The Iran options spend
   roughly 100 km (b) to 350 km (d) in Iran; (c) spends hundreds of km in Georgia and Türkiye.
-  `km_unassigned` (in the full table) is water that the 1:10 m source data leaves outside every
-  country polygon; it is never dropped, so the territory columns always add up to `length_km`.
+  `km_unassigned` (in the full table) is length in no state's territory (here 0: every option
+  stays on land or in a state's waters); the territory columns always add up to `length_km`, and
+  `km_inland_water` / `km_sea` say how much of it runs over water.
 - **Crossings.** Each option leaves Azerbaijan and enters it again (two crossings); (c) crosses
   three borders (AZE–GEO, GEO–TUR, TUR–AZE at Dilucu–Sadarak).
 - **Near the border.** (a) and (b) run *along* the Aras, which is the border, so hundreds of km

@@ -61,6 +61,16 @@ def test_import_contracts_are_kept():
     assert "0 broken" in res.stdout
 
 
+def test_every_module_has_a_layer():
+    """A new module must be placed in the layers contract, or import-linter never checks it."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = conf["tool"]["importlinter"]["contracts"][0]["layers"]
+    placed = {m.strip() for layer in layers for m in layer.split("|")}
+    missing = sorted(m for m in MODULES if m not in placed and m not in ("corridor", "corridor.__main__"))
+    assert not missing, f"add to [tool.importlinter] layers in pyproject.toml: {missing}"
+
+
 def test_no_module_imports_another_modules_private_names():
     bad = []
     for module, path in MODULES.items():

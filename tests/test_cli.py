@@ -84,7 +84,9 @@ def test_map_command(tmp_path):
 def test_places_and_borders():
     assert "Nakhchivan" in run("places", "naxcivan").stdout
     rows = json.loads(run("borders", "--format", "json").stdout)
-    assert len(rows) == 11
+    assert len(rows) == len(corridor.load_region().borders) == 18
+    aze_irn = next(r for r in rows if (r["a"], r["b"]) == ("AZE", "IRN"))
+    assert aze_irn["length_km"] == pytest.approx(755.2, abs=0.1) and aze_irn["sea_km"] == pytest.approx(29.2, abs=0.1)
 
 
 def test_errors_are_one_line_and_nonzero(tmp_path):

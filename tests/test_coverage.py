@@ -55,3 +55,16 @@ def test_bad_arguments():
         clean_coverage([a, a], ["A", "A"])
     with pytest.raises(ValueError, match="gap_width_m"):
         clean_coverage([a], ["A"], gap_width_m=-1)
+
+
+def test_shifted_row_of_squares_cleans_to_polygons():
+    # found by hypothesis: at this longitude an overlay left a collapsed line among the parts
+    import corridor
+
+    from .common import squares_gdf
+
+    g = squares_gdf(["A", "B", "C"])
+    g = g.set_geometry(shapely.transform(g.geometry.values, lambda xy: xy + [-81.97659646496804, 0.0]), crs=4326)
+    r = corridor.load_region(g, id_column="id")
+    assert r.neighbours("B") == ["A", "C"]
+    assert r.border_length_km("A", "B") == pytest.approx(11.1036, abs=1e-3)  # 0.1° of latitude at 40 °N

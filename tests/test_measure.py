@@ -115,9 +115,16 @@ def test_route_through_a_sliver_gap_counts_unassigned():
 
 
 def test_route_leaving_the_region_is_reported(region):
-    r = Route.from_coords([(44.5, 40.2), (55.0, 40.2)])  # Yerevan eastwards past the Caspian
-    a = corridor.analyze(r, region=region)
-    assert a.km_by_territory["unassigned"] > 300
+    # Yerevan due east across the Caspian to 58 °E: the data end at 55.5 °E
+    r = Route.from_coords([(44.5, 40.2), (58.0, 40.2)])
+    with pytest.warns(corridor.errors.OutsideRegionWarning, match=r"19% of route .*bbox=\(43\.5") as rec:
+        a = corridor.analyze(r, region=region)
+    assert rec[0].filename == __file__  # the warning points at the caller's line
+    surf = a.km_by_surface
+    assert surf.loc["unassigned", "outside"] == pytest.approx(213.1, abs=0.5)
+    # the central Caspian beyond the states' sea areas is unassigned sea
+    assert surf.loc["unassigned", "sea"] == pytest.approx(132.4, abs=0.5)
+    assert surf.loc["ARM", "inland water"] == pytest.approx(34.9, abs=0.5)  # Lake Sevan
     assert a.km_by_territory.sum() == pytest.approx(a.length_km, rel=1e-9)
 
 
@@ -181,7 +188,9 @@ def test_invariants(region, coords, cut):
         assert nxt.from_iso3 == prev.to_iso3
         assert nxt.km >= prev.km
     # slicing and joining keep every total (legs drawn along the geodesic, so a
-    # vertex added by the cut does not change the length)
+    # vertex added by the cut does not change the length; it re-densifies the leg
+    # within the 0.5 m geodesic tolerance, which moves a crossing of an oblique
+    # border by millimetres to a few metres)
     km = cut * r.length_km
     parts = [r.slice(0, km), r.slice(km, r.length_km)]
     j = corridor.analyze(Route.join(parts), region=region)
@@ -189,5 +198,5 @@ def test_invariants(region, coords, cut):
         a.km_by_territory[a.km_by_territory > 1e-6],
         j.km_by_territory[j.km_by_territory > 1e-6],
         rtol=1e-7,
-        atol=1e-6,
+        atol=5e-3,
     )

@@ -121,8 +121,15 @@ def test_geo_interface_and_repr():
 def test_antimeridian_length_is_short_way():
     r = Route.from_coords([(179.5, 40.0), (-179.5, 40.0)])
     assert r.length_km == pytest.approx(85.397, abs=0.01)  # 1° of longitude at 40°N
-    a = corridor.analyze(r)
-    assert a.km_by_territory.to_dict() == pytest.approx({"unassigned": r.length_km})
+    # outside the built-in data, and the hint names a bbox across the antimeridian
+    with pytest.raises(corridor.errors.OutsideRegionError, match=r"bbox=\(178\.5, 39\.0, -178\.5, 41\.0\)"):
+        corridor.analyze(r)
+    # Fiji: Vanua Levu's east coast across the antimeridian (180° runs through Taveuni)
+    fiji = corridor.load_region(bbox=(177, -19, -178, -15))
+    r = Route.from_coords([(179.5, -16.5), (-179.9, -16.5)])
+    assert r.length_km == pytest.approx(64.06, abs=0.01)
+    kbt = corridor.analyze(r, region=fiji).km_by_territory
+    assert kbt.to_dict() == pytest.approx({"FJI": r.length_km})
 
 
 def test_along_border_armenia_iran_stays_in_armenia(region):
