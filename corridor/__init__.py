@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .errors import (
+    BoundaryUncertaintyWarning,
     ColumnError,
     CorridorDeprecationWarning,
     CorridorError,
@@ -70,6 +71,7 @@ _LAZY: dict[str, str] = {
     "route": ".route",
     "routing": ".routing",
     "scenario": ".scenario",
+    "validation": ".validation",
     "Region": ".region",
     "load_region": ".region",
     "Leg": ".route",
@@ -86,6 +88,7 @@ _LAZY: dict[str, str] = {
     "TravelTime": ".measure",
     "analyze": ".measure",
     "analyze_many": ".measure",
+    "boundary_sensitivity": ".measure",
     "distance_km": ".measure",
     "headline_table": ".measure",
     "territory_km": ".measure",
@@ -117,11 +120,26 @@ _LAZY: dict[str, str] = {
     "plot_map": ".plot",
     "plot_territory": ".plot",
     "show_versions": "._show_versions",
+    "validate": ".validation",
 }
 
-_MODULES = {"geodesy", "datasets", "io", "maps", "measure", "network", "plot", "region", "route", "routing", "scenario"}
+_MODULES = {
+    "geodesy",
+    "datasets",
+    "io",
+    "maps",
+    "measure",
+    "network",
+    "plot",
+    "region",
+    "route",
+    "routing",
+    "scenario",
+    "validation",
+}
 
 __all__ = [
+    "BoundaryUncertaintyWarning",
     "CRSError",
     "ColumnError",
     "CorridorDeprecationWarning",
@@ -167,7 +185,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from . import datasets, geodesy, io, maps, measure, network, plot, region, route, routing, scenario
+    from . import datasets, geodesy, io, maps, measure, network, plot, region, route, routing, scenario, validation
     from ._coverage import clean_coverage
     from ._show_versions import show_versions
     from .io import export_comparison, export_table, read_route, write_route
@@ -179,6 +197,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         TravelTime,
         analyze,
         analyze_many,
+        boundary_sensitivity,
         distance_km,
         headline_table,
         territory_km,
@@ -204,3 +223,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         snap_to_network,
     )
     from .scenario import Scenario, builtin_scenarios, compare, read_scenarios
+    from .validation import validate

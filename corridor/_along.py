@@ -42,7 +42,7 @@ def along_border_coords(
     start: Any,
     end: Any,
     smooth_m: float,
-    connect: bool = False,
+    connect: bool | str = False,
 ) -> tuple[np.ndarray, list[tuple[str, float, float]], str]:
     """Coordinates, stops and a label of a line ``offset_m`` inside ``side`` along the a–b border.
 
@@ -86,7 +86,7 @@ def along_border_coords(
     names: list[tuple[str, float, float]] = []
     # stops: at the places themselves when connected, else where they project
     for label, xy, name, at in (("start", s_xy, s_name, sub_ll[0]), ("end", e_xy, e_name, sub_ll[-1])):
-        if xy is not None and connect:
+        if xy is not None and connect in (True, label):
             out.insert(0 if label == "start" else len(out), np.array([xy]))
             names.append((name, *xy))
         else:

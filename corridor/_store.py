@@ -1,8 +1,9 @@
 """Region layers on disk: one GeoPackage per region (the built-in one, and cached built ones).
 
 A region file holds the layers ``countries``, ``parts``, ``borders``, ``part_borders``,
-``tripoints``, ``cleaning``, ``water`` and ``extent``, and a ``meta`` table (name,
-attribution, gap width, what it was built from).  Writes are atomic; a file that cannot be
+``tripoints``, ``cleaning``, ``water`` (if any), ``extent`` and ``accuracy`` (the border
+offsets from another dataset, if measured), and a ``meta`` table (name, attribution, gap
+width, accuracy, what it was built from).  Writes are atomic; a file that cannot be
 read is reported as a :class:`~corridor.errors.DataError` so a cache can rebuild it.
 """
 
@@ -21,7 +22,7 @@ from .errors import DataError
 
 __all__ = ["LAYERS", "read_layers", "write_layers"]
 
-LAYERS = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning", "water", "extent")
+LAYERS = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning", "water", "extent", "accuracy")
 
 
 def write_layers(path: str | Path, layers: dict[str, Any], meta: dict[str, Any]) -> Path:
@@ -30,12 +31,15 @@ def write_layers(path: str | Path, layers: dict[str, Any], meta: dict[str, Any])
 
     def write(tmp: Path) -> None:
         for name in ("countries", "parts", "borders", "part_borders", "water"):
-            layers[name].to_file(tmp, layer=name, driver="GPKG")
+            if layers.get(name) is not None:
+                layers[name].to_file(tmp, layer=name, driver="GPKG")
         layers["tripoints"].drop(columns="ids").to_file(tmp, layer="tripoints", driver="GPKG")
         gpd.GeoDataFrame({"what": ["extent"]}, geometry=[layers["extent"]], crs="EPSG:4326").to_file(
             tmp, layer="extent", driver="GPKG"
         )
-        pyogrio.write_dataframe(pd.DataFrame(layers["cleaning"]), tmp, layer="cleaning", driver="GPKG")
+        for name in ("cleaning", "accuracy"):
+            if layers.get(name) is not None and len(layers[name].columns):
+                pyogrio.write_dataframe(pd.DataFrame(layers[name]), tmp, layer=name, driver="GPKG")
         pyogrio.write_dataframe(
             pd.DataFrame({"json": [json.dumps(meta, ensure_ascii=False)]}), tmp, layer="meta", driver="GPKG"
         )
@@ -59,6 +63,8 @@ def read_layers(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
     tri = out["tripoints"]
     tri["ids"] = [tuple(s.split("–")) for s in tri["label"]]
     out["cleaning"] = pd.DataFrame(out.get("cleaning", pd.DataFrame()).drop(columns="geometry", errors="ignore"))
+    if "accuracy" in out:
+        out["accuracy"] = pd.DataFrame(out["accuracy"].drop(columns="geometry", errors="ignore"))
     out["extent"] = out["extent"].geometry.iloc[0] if "extent" in out else None
     out.setdefault("water", None)
     for name in ("parts", "countries"):

@@ -16,8 +16,8 @@ BBox = tuple[float, float, float, float]
 BorderPair = tuple[str, str]
 
 #: Transport modes of a leg.
-Mode = Literal["rail", "road", "other"]
-MODES: tuple[str, ...] = ("rail", "road", "other")
+Mode = Literal["rail", "road", "ferry", "other"]
+MODES: tuple[str, ...] = ("rail", "road", "ferry", "other")
 
 #: Statuses of a leg.
 Status = Literal["existing", "planned", "under construction", "disused", "proposed"]

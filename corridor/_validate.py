@@ -228,7 +228,7 @@ def check_leg_attrs(mode: Any, status: Any, speed_kmh: Any) -> None:
     >>> check_leg_attrs("boat", "planned", None)
     Traceback (most recent call last):
     ...
-    corridor.errors.ParameterError: `mode` must be one of 'rail', 'road', 'other'; got 'boat'.
+    corridor.errors.ParameterError: `mode` must be one of 'rail', 'road', 'ferry', 'other'; got 'boat'.
     """
     one_of(mode, "mode", MODES)
     one_of(status, "status", STATUSES)

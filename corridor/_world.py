@@ -24,7 +24,7 @@ import shapely
 
 from ._coverage import clean_coverage
 from ._topology import derive_topology
-from .datasets import data_path, verify_checksum
+from .datasets import data_path, verify_checksum, world_countries
 from .errors import DataError, GeometryError, ParameterError
 from .geodesy import area_km2, length_m
 
@@ -33,8 +33,10 @@ __all__ = [
     "SURFACES",
     "WORLD_TERRITORIES",
     "WORLD_WATER",
+    "bbox_parts",
     "build_layers",
     "country_names",
+    "largest_parts",
     "read_world",
     "shift_west",
     "water_table",
@@ -64,7 +66,7 @@ PART_NAMES = {
 DISPUTED_MIN_KM2 = 50.0
 
 
-def _bbox_parts(bbox: Sequence[float]) -> list[tuple[tuple[float, float, float, float], float]]:
+def bbox_parts(bbox: Sequence[float]) -> list[tuple[tuple[float, float, float, float], float]]:
     """The bbox as one or two boxes in -180..180, each with the longitude shift that joins them."""
     w, s, e, n = (float(v) for v in bbox)
     if w <= e:
@@ -91,7 +93,7 @@ def read_world(name: str, *, bbox: Sequence[float] | None = None, ids: Sequence[
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ImportError("Reading the world layers needs pyarrow: `pip install pyarrow`.") from exc
     frames = []
-    boxes = _bbox_parts(bbox) if bbox is not None else [(None, 0.0)]
+    boxes = bbox_parts(bbox) if bbox is not None else [(None, 0.0)]
     for box, shift in boxes:
         try:
             gdf = gpd.read_parquet(path, bbox=box) if box is not None else gpd.read_parquet(path)
@@ -110,7 +112,11 @@ def read_world(name: str, *, bbox: Sequence[float] | None = None, ids: Sequence[
 
 def world_mainlands(ids: Sequence[str], *, shift: float = 0.0) -> dict[str, Any]:
     """Each territory's largest polygon in the whole world layer (unclipped)."""
-    gdf = read_world(WORLD_TERRITORIES, ids=list(ids))
+    return largest_parts(read_world(WORLD_TERRITORIES, ids=list(ids)), shift=shift)
+
+
+def largest_parts(gdf: gpd.GeoDataFrame, *, shift: float = 0.0) -> dict[str, Any]:
+    """``A3`` → its largest polygon by geodesic area (joined with its copy ``shift``° east)."""
     out = {}
     for a3, g in zip(gdf["A3"], gdf.geometry):
         polys = list(shapely.get_parts(g))
@@ -123,8 +129,8 @@ def world_mainlands(ids: Sequence[str], *, shift: float = 0.0) -> dict[str, Any]
 
 def country_names() -> dict[str, str]:
     """ISO 3166-1 alpha-3 code → English short name (``data/country_names.csv``)."""
-    df = pd.read_csv(data_path("country_names.csv"), dtype=str, keep_default_na=False)
-    return dict(zip(df["A3"], df["name"]))
+    df = world_countries()
+    return dict(zip(df["iso3"], df["name"]))
 
 
 def _polygonal(g: Any) -> Any:
@@ -168,18 +174,20 @@ def carve_disputed(
 
 def build_layers(
     territories: gpd.GeoDataFrame,
-    water: gpd.GeoDataFrame,
+    water: gpd.GeoDataFrame | None,
     *,
     window: Any,
     names: dict[str, str] | None = None,
     gap_width_m: float = 1000.0,
     part_names: dict[str, tuple[float, float]] | None = None,
     strict_names: bool = False,
+    mainlands: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The layers of a Region from world features already selected and clipped to ``window``.
 
-    The mainland of each territory is its largest polygon in the whole world layer, so an
-    exclave stays an exclave however the window cuts the mainland.
+    The mainland of each territory is its largest polygon in the whole world layer (or in
+    ``mainlands``, for another source), so an exclave stays an exclave however the window
+    cuts the mainland.  Without ``water`` the region has no water layer (surfaces unknown).
     """
     if len(territories) == 0:
         raise GeometryError("No territory of the world layers lies in the area asked for.")
@@ -200,10 +208,12 @@ def build_layers(
         geometry=[cleaned[k] for k in order],
         crs="EPSG:4326",
     )
-    mainlands = world_mainlands(
-        [i for i in ids if "|" not in i], shift=360.0 if window is not None and window.bounds[2] > 180 else 0.0
-    )
+    if mainlands is None:
+        shift = 360.0 if window is not None and window.bounds[2] > 180 else 0.0
+        mainlands = world_mainlands([i for i in ids if "|" not in i], shift=shift)
     topo = derive_topology(countries, window=window, part_names=part_names, strict=strict_names, mainlands=mainlands)
+    if water is None:
+        return {"countries": countries, "cleaning": report, "water": None, **topo}
     wat = _water_layer(water, countries)
     topo["parts"] = _with_surface_areas(topo["parts"], wat)
     for name in ("borders", "part_borders"):

@@ -30,6 +30,13 @@ class _Group(click.Group):
             raise
         except (click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # the reader went away (`corridor demo | head`): stop quietly, as Unix tools do
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as exc:
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 raise
@@ -117,10 +124,12 @@ FORMATS = ["table", "csv", "json", "markdown"]
 #: Columns shown by the table format (the CSV/JSON have them all).
 _TABLE_COLUMNS = [
     "length_km",
+    "ratio_to_published",
     "transit",
     "crossings",
     "km_within_5km_border",
     "min_clearance_km",
+    "uncertain_km",
     "detour_index",
     "travel_time_h",
 ]
@@ -170,17 +179,53 @@ def _compare_and_print(scenarios: list[Any], fmt: str) -> Any:
 
     step, bar = _progress([s.name for s in scenarios])
     try:
-        df = compare(scenarios, progress=step)
+        with _notes() as notes:
+            df = compare(scenarios, progress=step)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if fmt == "table":
-        km = [c for c in df.columns if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0]
-        shown = df[["length_km", *km, *[c for c in _TABLE_COLUMNS if c != "length_km"]]]
+        skip = ("km_within", "km_without")
+        km = [c for c in df.columns if c.startswith("km_") and not c.startswith(skip) and df[c].sum() > 0]
+        shown = df[["length_km", *km, *[c for c in _TABLE_COLUMNS if c != "length_km"]]].copy()
+        # modelled / published wants two decimals; "-" where no length is published
+        shown["ratio_to_published"] = [f"{v:.2f}" if v == v else "-" for v in shown["ratio_to_published"]]
         click.echo(comparison_text(shown, "table"), nl=False)
     else:
         click.echo(comparison_text(df, fmt), nl=False)
+    # a table is for reading: the notes follow it; machine formats keep stdout clean
+    for msg in notes:
+        click.echo(f"note: {msg}", err=fmt != "table")
     return df
+
+
+class _notes:
+    """Collect corridor's warnings as notes to print after the output (not as Python warnings)."""
+
+    def __enter__(self) -> list[str]:
+        import warnings
+
+        from .errors import CorridorWarning
+
+        self._ctx = warnings.catch_warnings(record=True)
+        self._caught = self._ctx.__enter__()
+        warnings.simplefilter("always", CorridorWarning)
+        self._notes: list[str] = []
+        return self._notes
+
+    def __exit__(self, *exc: Any) -> None:
+        from .errors import CorridorWarning
+
+        self._ctx.__exit__(*exc)
+        seen = set()
+        for w in self._caught:
+            if issubclass(w.category, CorridorWarning) and str(w.message) not in seen:
+                seen.add(str(w.message))
+                self._notes.append(str(w.message))
+            elif not issubclass(w.category, CorridorWarning):
+                import warnings
+
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 @main.command()
@@ -218,7 +263,8 @@ def demo(out_dir: str | None) -> None:
     click.echo("Baku → Nakhchivan: built-in corridor scenarios (geodesic km, WGS84)\n")
     df = _compare_and_print(scenarios, "table")
     csv_path = export_comparison(df, out / "comparison.csv")
-    m = compare_map(scenarios, title="Baku → Nakhchivan: corridor scenarios")
+    with _notes():  # the same notes as the table's, already printed
+        m = compare_map(scenarios, title="Baku → Nakhchivan: corridor scenarios")
     map_path = save_map(m, out / "corridor_map.html")
     click.echo(
         "\nSpeeds and border dwell times are planning assumptions (see data/scenarios/*.yaml)."
@@ -248,14 +294,16 @@ def compare_cmd(files: tuple[str, ...], fmt: str, map_path: str | None) -> None:
     if map_path:
         from .maps import compare_map, save_map
 
-        written = save_map(compare_map(scenarios), map_path)
+        with _notes():  # the same notes as the table's, already printed
+            m = compare_map(scenarios)
+        written = save_map(m, map_path)
         click.echo(f"Wrote {written}", err=True)
 
 
 @main.command("analyze")
 @click.argument("route_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--mode", type=click.Choice(["rail", "road", "other"]), default="rail")
+@click.option("--mode", type=click.Choice(["rail", "road", "ferry", "other"]), default="rail")
 @click.option("--status", default="existing", show_default=True)
 def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
     """Analyse one route file: length, territory, crossings, border proximity."""
@@ -264,10 +312,13 @@ def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
 
     if route_file.lower().endswith((".yaml", ".yml")):
         raise click.ClickException(f"{route_file} looks like a scenario file; use `corridor compare {route_file}`.")
-    a = analyze(Route.read(route_file, mode=mode, status=status))
+    with _notes() as notes:
+        a = analyze(Route.read(route_file, mode=mode, status=status))
     summary = a.summary()
     if fmt == "json":
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        for msg in notes:
+            click.echo(f"note: {msg}", err=True)
         return
     click.echo(f"{summary['name']}: {summary['length_km']:.1f} km (geodesic)")
     click.echo(a.sections.round(2).to_string(index=False))
@@ -277,12 +328,37 @@ def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
     click.echo(f"\ntransit: {'-'.join(summary['transit'])}")
     for k in (
         "min_clearance_km",
+        "uncertain_km",
         "km_within_1km_border",
         "km_within_5km_border",
         "detour_index",
         "travel_time_h",
     ):
         click.echo(f"{k}: {summary[k]}")
+    for msg in notes:
+        click.echo(f"note: {msg}")
+
+
+@main.command("validate")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--world", is_flag=True, help="Also check figures that need a region built from the world layers.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any figure is outside its tolerance.")
+def validate_cmd(fmt: str, world: bool, strict: bool) -> None:
+    """Check corridor's figures against published ones (borders, areas, tripoints, line lengths)."""
+    from .io import table_text
+    from .validation import validate
+
+    t = validate(world=world)
+    if fmt == "table":
+        shown = t[["figure", "published", "corridor", "unit", "difference_pct", "tolerance", "verdict"]].copy()
+        shown["difference_pct"] = [f"{v:+.1f} %" if v == v else "" for v in shown["difference_pct"]]
+        click.echo(table_text(shown.set_index("figure"), "table"), nl=False)
+        ok = int((t["verdict"] == "ok").sum())
+        click.echo(f"\n{ok} of {len(t)} figures within tolerance; sources: `corridor validate --format csv`.")
+    else:
+        click.echo(table_text(t, fmt, index=False), nl=False)
+    if strict and (t["verdict"] != "ok").any():
+        raise click.exceptions.Exit(1)
 
 
 @main.command("map")
@@ -302,7 +378,11 @@ def map_cmd(files: tuple[str, ...], output: str) -> None:
 
     check_output_path(output, (".html", ".htm"))
 
-    written = save_map(compare_map(_load_any(files)), output)
+    with _notes() as notes:
+        m = compare_map(_load_any(files))
+    written = save_map(m, output)
+    for msg in notes:
+        click.echo(f"note: {msg}", err=True)
     click.echo(f"Wrote {written}")
 
 

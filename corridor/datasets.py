@@ -14,11 +14,14 @@ import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError
 
-__all__ = ["CACHE_ENV", "cache_dir", "data_path", "manifest", "verify_checksum"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CACHE_ENV", "cache_dir", "data_path", "manifest", "verify_checksum", "world_countries"]
 
 
 def data_path(name: str) -> Path:
@@ -150,3 +153,26 @@ def cache_dir() -> Path:
         )
         raise DataError(msg) from exc
     return path
+
+
+def world_countries() -> pd.DataFrame:
+    """The territories of the shipped world layers: ``iso3`` and English short ``name``.
+
+    The codes that :func:`corridor.load_region` takes in ``countries=``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> t = world_countries()
+    >>> len(t), t.set_index("iso3").loc["TUR", "name"]
+    (250, 'Türkiye')
+    """
+    import pandas as pd
+
+    path = data_path("country_names.csv")
+    verify_checksum(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return df.rename(columns={"A3": "iso3"})[["iso3", "name"]]

@@ -26,6 +26,7 @@ Hierarchy::
 
     CorridorWarning             (UserWarning)
     ├── OutsideRegionWarning    part of a route lies outside the region's data
+    ├── BoundaryUncertaintyWarning  "0 km in X" rests on a margin below the data's accuracy
     └── CorridorDeprecationWarning (DeprecationWarning)  a renamed name or parameter
 
 Examples
@@ -41,6 +42,7 @@ UnknownPlaceError True
 from __future__ import annotations
 
 __all__ = [
+    "BoundaryUncertaintyWarning",
     "CRSError",
     "ColumnError",
     "CorridorDeprecationWarning",
@@ -140,6 +142,14 @@ class CorridorWarning(UserWarning):
 
 class OutsideRegionWarning(CorridorWarning):
     """Part of a route lies outside the region's data, so its km there are ``unassigned``."""
+
+
+class BoundaryUncertaintyWarning(CorridorWarning):
+    """A route stays out of a territory by less than the boundary data's positional accuracy.
+
+    Its "0 km in X" then depends on where the data draw the border: over another
+    boundary dataset the route may cross it (see :func:`corridor.boundary_sensitivity`).
+    """
 
 
 class CorridorDeprecationWarning(CorridorWarning, DeprecationWarning):

@@ -29,6 +29,7 @@ from ._engine import UNASSIGNED, Engine, engine_for
 from ._typing import MODES, STATUSES
 from ._validate import border_pair, non_negative_number, one_of, positive_number
 from .errors import (
+    BoundaryUncertaintyWarning,
     CRSError,
     GeometryError,
     OutsideRegionError,
@@ -56,6 +57,7 @@ __all__ = [
     "TravelTime",
     "analyze",
     "analyze_many",
+    "boundary_sensitivity",
     "distance_km",
     "headline_table",
     "speed_for",
@@ -75,8 +77,13 @@ DEFAULT_SPEEDS_KMH: dict[tuple[str, str], float] = {
     ("road", "under construction"): 90.0,
     ("road", "proposed"): 90.0,
     ("road", "disused"): 40.0,
+    # Caspian ferries: Alat – Türkmenbaşy, 306 km in about 12 h (eurasia.travel, "Caspian ferry")
+    ("ferry", "existing"): 25.0,
     ("other", "existing"): 50.0,
 }
+
+#: How close (km) a territory the route stays out of must come to be a near miss.
+NEAR_MISS_KM = 5.0
 
 #: Default dwell time per international border crossing (hours).
 DEFAULT_DWELL_H = 1.0
@@ -85,6 +92,9 @@ DEFAULT_DWELL_H = 1.0
 #: columns of :func:`analyze_many`, :func:`headline_table` and :func:`corridor.compare`).
 HEADLINE_COLUMNS: dict[str, str] = {
     "length_km": "geodesic length on WGS84 (km)",
+    "published_km": "sum of the published lengths of the legs that have one (NaN if none does)",
+    "ratio_to_published": "modelled km of those legs / published_km (1.0 = the model matches the published figure)",
+    "km_without_published": "modelled km of the legs with no published length",
     "km_<ID>": "km in each territory the routes pass through, one column per id (sums with km_unassigned to length_km)",
     "km_unassigned": "km in no territory of the region (the open sea beyond every state's waters, or outside it)",
     "km_inland_water": "km over lakes, reservoirs and rivers (in any territory)",
@@ -94,6 +104,8 @@ HEADLINE_COLUMNS: dict[str, str] = {
     "km_within_1km_border": "km within 1 km of any international border",
     "km_within_5km_border": "km within 5 km of any international border",
     "min_clearance_km": "smallest geodesic distance (km) to an international border the route does not cross",
+    "uncertain_km": "km closer to an international border than the boundary data's positional accuracy "
+    "(Region.accuracy_m); NaN when the region states none",
     "detour_index": "length / geodesic distance between the two ends (inf for a closed loop)",
     "travel_time_h": "running time by leg speeds plus dwell at each crossing (hours)",
 }
@@ -130,7 +142,7 @@ def speed_for(mode: str, status: str, speeds: Mapping[Any, float] | None = None)
     >>> speed_for("rail", "planned", {"rial": 120})
     Traceback (most recent call last):
     ...
-    corridor.errors.ParameterError: Speed key 'rial': the mode must be one of rail, road, other; ...
+    corridor.errors.ParameterError: Speed key 'rial': the mode must be one of rail, road, ferry, other; ...
     """
     user = _checked_speeds(speeds)
     for key in ((mode, status), mode):
@@ -330,8 +342,22 @@ def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, kn
 # the headline figures: one function for summary(), analyze_many(), compare()
 
 
+def _published(route: Route | None) -> tuple[float, float, float]:
+    """(published km, modelled/published, modelled km without a figure) over a route's legs."""
+    if not isinstance(route, Route):
+        return (np.nan, np.nan, np.nan)
+    with_pub = [lg for lg in route.legs if lg.published_km is not None]
+    modelled = sum(lg.length_km for lg in with_pub)
+    without = sum(lg.length_km for lg in route.legs if lg.published_km is None)
+    if not with_pub:
+        return (np.nan, np.nan, without)
+    published = sum(float(lg.published_km or 0.0) for lg in with_pub)
+    return (published, modelled / published, without)
+
+
 def _headline(
     eng: Engine,
+    routes: Sequence[Route | None],
     lines: np.ndarray,
     length_km: np.ndarray,
     secs: pd.DataFrame,
@@ -345,6 +371,8 @@ def _headline(
     """
     n = len(lines)
     table = pd.DataFrame({"length_km": np.asarray(length_km, dtype=float)})
+    pub = np.array([_published(r) for r in routes], dtype=float).reshape(n, 3)
+    table["published_km"], table["ratio_to_published"], table["km_without_published"] = pub.T
     km = secs.pivot_table(index="line", columns="iso3", values="length_km", aggfunc="sum", fill_value=0.0)
     # one column per territory some line passes through (a Caspian-wide region would
     # otherwise give every table a column of zeros per state), and always km_unassigned
@@ -374,6 +402,8 @@ def _headline(
         skip = np.array([(k, label) in crossed for k in range(n)], dtype=bool)
         best = np.where(skip, best, np.minimum(best, d))
     table["min_clearance_km"] = np.where(np.isfinite(best), best, np.nan)
+    acc = eng.region.accuracy_m
+    table["uncertain_km"] = _engine.km_within(eng, lines, acc / 1000.0) if acc else np.full(n, np.nan)
     xy0 = shapely.get_coordinates(shapely.get_point(lines, 0))
     xy1 = shapely.get_coordinates(shapely.get_point(lines, -1))
     _, _, d = GEOD.inv(xy0[:, 0], xy0[:, 1], xy1[:, 0], xy1[:, 1])
@@ -424,6 +454,7 @@ def headline_table(analyses: Sequence[RouteAnalysis], *, names: Sequence[str] | 
     cx = pd.concat([pd.DataFrame(a.crossings.drop(columns="geometry")).assign(line=k) for k, a in enumerate(analyses)])
     table = _headline(
         eng,
+        [a.route for a in analyses],
         np.array([a.route.geometry for a in analyses], dtype=object),
         np.array([a.length_km for a in analyses]),
         secs,
@@ -530,6 +561,81 @@ class RouteAnalysis:
         region.
         """
         return float(self._headline_row()["min_clearance_km"])
+
+    @property
+    def uncertain_km(self) -> float:
+        """Km of the route closer to an international border than the data's positional accuracy.
+
+        Over such stretches the side of the border a point lies on depends on the
+        boundary data (:attr:`corridor.Region.accuracy_m`); NaN when the region
+        states no accuracy.  :attr:`uncertain_km_by_territory` splits it.
+        """
+        return float(self._headline_row()["uncertain_km"])
+
+    @cached_property
+    def uncertain_km_by_territory(self) -> pd.Series:
+        """:attr:`uncertain_km` per territory (as assigned in this region's data), named ``km``.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> a = corridor.analyze(corridor.Route.from_places(["Horadiz", "Nakhchivan"]))
+        >>> a.uncertain_km_by_territory.round(1).to_dict()  # near where it crosses Armenia's borders
+        {'ARM': 2.4, 'AZE': 6.4}
+        """
+        acc = self.region.accuracy_m
+        if not acc:
+            return pd.Series(dtype=float, name="km")
+        inside, km = _engine.within_band(self._eng, np.array([self.route.geometry], dtype=object), acc / 1000.0)
+        if not km[0] > 0:
+            return pd.Series(dtype=float, name="km")
+        pieces = shapely.get_parts(inside)  # one line per stretch, not the gaps between them
+        secs = _engine.sections(_engine.split_lines(pieces, self._eng), self._eng)
+        s = secs.groupby("iso3", sort=True)["length_km"].sum()
+        s.name = "km"
+        return s[s > 0]
+
+    @cached_property
+    def near_misses(self) -> pd.DataFrame:
+        """Territories the route stays out of but passes within 5 km of.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``iso3``, ``border`` (the nearest border it does not cross),
+            ``distance_km`` (geodesic, to that border) and ``within_accuracy``
+            (closer than :attr:`corridor.Region.accuracy_m`: its 0 km there
+            rests on the boundary data), nearest first.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> line = corridor.Route.along_border("ARM", "IRN", side="ARM", offset_m=300)
+        >>> corridor.analyze(line).near_misses[["iso3", "border", "within_accuracy"]].values.tolist()[:1]
+        [['IRN', 'ARM–IRN', True]]
+        """
+        km = self.km_by_territory
+        entered = {str(i) for i, v in km.items() if v > 0 and i != UNASSIGNED}
+        local = self._eng.to_local(follow_geodesics(np.array([self.route.geometry], dtype=object)))[0]
+        acc = self.region.accuracy_m
+        best: dict[str, tuple[float, str]] = {}
+        for label, g in self._eng.pair_borders_local():
+            a, b = label.split("–")
+            if (a in entered) == (b in entered):
+                continue
+            other = b if a in entered else a
+            d = float(shapely.distance(local, g)) / 1000.0
+            if d <= NEAR_MISS_KM and d < best.get(other, (np.inf, ""))[0]:
+                best[other] = (d, label)
+        rows = sorted((d, iso, label) for iso, (d, label) in best.items())
+        return pd.DataFrame(
+            {
+                "iso3": [r[1] for r in rows],
+                "border": [r[2] for r in rows],
+                "distance_km": [r[0] for r in rows],
+                "within_accuracy": [bool(acc) and r[0] * 1000.0 < float(acc) for r in rows],  # type: ignore[arg-type]
+            }
+        )
 
     @property
     def clearance_uncrossed_km(self) -> float:
@@ -739,6 +845,10 @@ class RouteAnalysis:
                 {"km": round(float(r.km), 3), "from": r.from_iso3, "to": r.to_iso3} for r in self.crossings.itertuples()
             ],
             "min_clearance_km": _round_or_none(row["min_clearance_km"]),
+            "uncertain_km": _round_or_none(row["uncertain_km"]),
+            "published_km": _round_or_none(row["published_km"]),
+            "ratio_to_published": _round_or_none(row["ratio_to_published"], 4),
+            "km_without_published": _round_or_none(row["km_without_published"]),
             "km_within_1km_border": round(float(row["km_within_1km_border"]), 3),
             "km_within_5km_border": round(float(row["km_within_5km_border"]), 3),
             "detour_index": _round_or_none(row["detour_index"], 4),
@@ -914,13 +1024,34 @@ def analyze(route: Route, *, region: Region | None = None, params: TravelParams 
     cx = _engine.crossings_table(secs).drop(columns="line")
     pts = route.points_at_km(cx["km"].to_numpy()) if len(cx) else np.zeros((0, 2))
     crossings = gpd.GeoDataFrame(cx, geometry=list(shapely.points(pts)) if len(cx) else [], crs="EPSG:4326")
-    return RouteAnalysis(
+    analysis = RouteAnalysis(
         route,
         eng.region,
         float(pc.length_m.sum()) / 1000.0,
         secs.drop(columns="line"),
         crossings,
         params if params is not None else TravelParams(),
+    )
+    _warn_fragile_zeros(analysis)
+    return analysis
+
+
+def _warn_fragile_zeros(a: RouteAnalysis) -> None:
+    """Warn when a route's 0 km in a territory rests on a margin below the data's accuracy."""
+    acc = a.region.accuracy_m
+    if not acc:
+        return
+    close = a.near_misses[a.near_misses["within_accuracy"]]
+    if not len(close):
+        return
+    what = "; ".join(
+        f"0 km in {r.iso3} but {r.distance_km * 1000:.0f} m from the {r.border} border" for r in close.itertuples()
+    )
+    warn(
+        f"Route {a.route.name!r}: {what}, closer than the boundary data's accuracy ({acc:.0f} m median offset "
+        f"from {a.region.accuracy_source or 'an independent dataset'}), so over other boundary data it may cross. "
+        "See RouteAnalysis.near_misses and corridor.boundary_sensitivity().",
+        BoundaryUncertaintyWarning,
     )
 
 
@@ -976,7 +1107,9 @@ def analyze_many(
             for k, r in enumerate(rs)
         ]
     )
-    table = _headline(eng, lines, pc.length_m / 1000.0, secs, cx, travel)
+    table = _headline(
+        eng, [r if isinstance(r, Route) else None for r in rs], lines, pc.length_m / 1000.0, secs, cx, travel
+    )
     table.insert(0, "name", names)
     return table
 
@@ -1050,3 +1183,60 @@ def distance_km(a: Any, b: Any) -> float:
     0.0
     """
     return distance_m(resolve_point(a), resolve_point(b)) / 1000.0
+
+
+def boundary_sensitivity(routes: Any, *, regions: Sequence[Region] | None = None) -> pd.DataFrame:
+    """Km per territory of each route over several boundary datasets, and how far they spread.
+
+    The same routes, measured over independent boundary data: where the figures
+    agree they do not depend on where a dataset draws a border; where they
+    spread (a route along a border river), quote them with that spread.
+
+    Parameters
+    ----------
+    routes : Route, Scenario, or a sequence of them
+        Anything with a ``route`` attribute (a :class:`corridor.Scenario`) counts as its route.
+    regions : sequence of Region, optional
+        Default: the built-in region and the same window from Natural Earth 10m
+        (``load_region(source="naturalearth")``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``route``, ``iso3``); one column of km per region (its name)
+        and ``spread_km`` (largest minus smallest).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> line = corridor.Route.along_border("ARM", "IRN", side="ARM", offset_m=300, name="TRIPP")
+    >>> t = boundary_sensitivity(line)
+    >>> float(t.loc[("TRIPP", "IRN"), "spread_km"]) > 10  # 0 km in Iran here, many over Natural Earth
+    True
+    """
+    import warnings
+
+    from .region import load_region
+
+    items = list(routes) if isinstance(routes, list | tuple) else [routes]
+    lines = [getattr(r, "route", r) for r in items]
+    bad = [r for r in lines if not isinstance(r, Route)]
+    if bad or not lines:
+        got = type(bad[0]).__name__ if bad else "nothing"
+        raise ParameterTypeError(f"`boundary_sensitivity` takes Routes or Scenarios, got {got}.")
+    regions = list(regions) if regions is not None else [load_region(), load_region(source="naturalearth")]
+    names = [r.name for r in regions]
+    if len(set(names)) != len(names):
+        names = [f"{n} ({k + 1})" for k, n in enumerate(names)]
+    cols = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BoundaryUncertaintyWarning)  # the spread is the answer here
+        for name, region in zip(names, regions):
+            t = territory_km(lines, region=region)
+            t.index = [r.name for r in lines]
+            cols[name] = t.stack()
+    out = pd.DataFrame(cols).fillna(0.0)
+    out.index.names = ["route", "iso3"]
+    out = out[(out > 1e-9).any(axis=1)]
+    out["spread_km"] = out[names].max(axis=1) - out[names].min(axis=1)
+    return out

@@ -175,8 +175,11 @@ class Gazetteer:
             raise ParameterError(f"Place {p.name!r} exists already; pass `replace=True`.")
         self._places[key] = p
         for alias in (p.name, *p.aliases):
-            if normalize_name(alias):
-                self._index[normalize_name(alias)] = key
+            k = normalize_name(alias)
+            # another place's own name always wins over this place's alias ("Āstārā" of
+            # Astara (Iran) must not take "Astara", the Azerbaijani town)
+            if k and not (k in self._places and k != key):
+                self._index[k] = key
         # the exact name always wins over another place's alias
         self._index[key] = key
 

@@ -22,11 +22,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._builds import OSM_ATTRIBUTION, built_layers
 from ._coverage import clean_coverage
-from ._store import read_layers, write_layers
+from ._store import read_layers
 from ._topology import derive_topology, shared_lines
-from ._validate import non_negative_number
-from .datasets import cache_dir, data_path, manifest, verify_checksum
+from ._validate import positive_number
+from .datasets import data_path, verify_checksum
 from .errors import (
     ColumnError,
     CRSError,
@@ -44,11 +45,12 @@ if TYPE_CHECKING:
 __all__ = ["BUILTIN_ATTRIBUTION", "WORLD_ATTRIBUTION", "Region", "load_region"]
 
 #: Attribution to show wherever the built-in data or the world layers are shown.
-BUILTIN_ATTRIBUTION = "© OpenStreetMap contributors (ODbL), via geo-maps countries-maritime-10m and countries-land-10m"
-WORLD_ATTRIBUTION = BUILTIN_ATTRIBUTION
+BUILTIN_ATTRIBUTION = OSM_ATTRIBUTION
+WORLD_ATTRIBUTION = OSM_ATTRIBUTION
 
-#: The built-in region's file (see data/README.md).
+#: The built-in region's file and window (min lon, min lat, max lon, max lat; see data/README.md).
 BUILTIN_FILE = "caucasus_caspian.gpkg"
+BUILTIN_WINDOW = (40.0, 36.0, 55.5, 47.5)
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +91,16 @@ class Region:
         layer (sections then have surface ``unknown``).
     extent : shapely.Polygon, optional
         The area the data covers (see :attr:`extent_polygon`).
+    accuracy_m : float, optional
+        Positional accuracy of the borders (metres): the median distance from
+        them to the same borders in an independent dataset (``accuracy_source``),
+        sampled every 100 m.  A route closer to a border than this may lie on
+        either side of it in reality; see :attr:`corridor.RouteAnalysis.uncertain_km`.
+        ``None`` when unknown (your own layers, unless you pass it).
+    border_accuracy : pandas.DataFrame, optional
+        The same per border: ``a``, ``b``, ``samples``, ``median_m``, ``p90_m``, ``max_m``.
+    accuracy_source : str
+        What the borders were compared with.
 
     Examples
     --------
@@ -111,6 +123,9 @@ class Region:
     gap_width_m: float = 0.0
     water: gpd.GeoDataFrame | None = None
     extent: Any = None
+    accuracy_m: float | None = None
+    border_accuracy: pd.DataFrame | None = None
+    accuracy_source: str = ""
 
     @property
     def extent_polygon(self) -> Any:
@@ -513,7 +528,17 @@ class Region:
 # loading
 
 
-def _region_from_layers(layers: dict[str, Any], *, name: str, attribution: str, gap_width_m: float) -> Region:
+def _region_from_layers(layers: dict[str, Any], meta: dict[str, Any], **overrides: Any) -> Region:
+    """A Region from stored layers; name, attribution, gap width and accuracy from ``meta``."""
+    acc = meta.get("accuracy_m")
+    kwargs: dict[str, Any] = {
+        "name": str(meta.get("name", "region")),
+        "attribution": str(meta.get("attribution", "")),
+        "gap_width_m": float(meta.get("gap_width_m", 0.0)),
+        "accuracy_m": None if acc is None else float(acc),
+        "accuracy_source": str(meta.get("accuracy_source", "")),
+    }
+    kwargs.update(overrides)
     return Region(
         countries=layers["countries"],
         parts=layers["parts"],
@@ -521,11 +546,10 @@ def _region_from_layers(layers: dict[str, Any], *, name: str, attribution: str, 
         part_borders=layers["part_borders"],
         tripoints=layers["tripoints"],
         cleaning=layers["cleaning"],
-        name=name,
-        attribution=attribution,
-        gap_width_m=gap_width_m,
         water=layers.get("water"),
         extent=layers.get("extent"),
+        border_accuracy=layers.get("accuracy"),
+        **kwargs,
     )
 
 
@@ -533,12 +557,7 @@ def _read_builtin() -> Region:
     path = data_path(BUILTIN_FILE)
     verify_checksum(path)
     layers, meta = read_layers(path)
-    return _region_from_layers(
-        layers,
-        name=str(meta.get("name", "South Caucasus and Caspian (built-in)")),
-        attribution=BUILTIN_ATTRIBUTION,
-        gap_width_m=float(meta.get("gap_width_m", 0.0)),
-    )
+    return _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION)
 
 
 _BUILTIN_REGION: Region | None = None
@@ -557,15 +576,20 @@ def load_region(
     attribution: str = "",
     repair: bool = False,
     cache: bool = True,
+    accuracy_m: float | None = None,
 ) -> Region:
     """The built-in region, a region anywhere on Earth, or one built from your own polygon layer.
 
     Parameters
     ----------
-    source : path or GeoDataFrame, optional
+    source : path, GeoDataFrame or {"world", "naturalearth"}, optional
         Your own polygon layer: any layer GDAL reads, or a GeoDataFrame, at any
         admin level and in any CRS (reprojected to EPSG:4326).  Omit it for the
-        built-in region or for ``bbox`` / ``countries``.
+        built-in region or for ``bbox`` / ``countries`` from the shipped
+        OpenStreetMap world layers (``"world"``).  ``"naturalearth"`` builds the
+        region from Natural Earth 10m instead (public domain, land only, an
+        independent second source for a sensitivity check; without ``bbox`` or
+        ``countries``, the built-in window).
     bbox : (min_lon, min_lat, max_lon, max_lat), optional
         Build a region from the shipped world layers: every territory in the box,
         clipped to it (``min_lon > max_lon`` crosses the antimeridian).  Offline;
@@ -573,11 +597,9 @@ def load_region(
     countries : sequence of str, optional
         ISO 3166-1 alpha-3 codes of the territories to build a region of (whole,
         or clipped to ``bbox`` if both are given).  Beyond them is outside the data.
-    id_column : str
-        With ``source``: the column holding the territory ids.  Rows that share
-        an id are merged.
-    name_column : str, optional
-        With ``source``: the column holding display names (default: the ids).
+    id_column, name_column : str
+        With your own layer: the column of territory ids (rows that share an id
+        are merged) and, optionally, of display names (default: the ids).
     clean : bool, default True
         Make the layer a clean coverage (see :func:`corridor.clean_coverage`).
     gap_width_m : float, default 1000
@@ -592,6 +614,8 @@ def load_region(
     cache : bool, default True
         Keep a region built from the world layers in corridor's cache folder
         (:func:`corridor.datasets.cache_dir`) and read it from there next time.
+    accuracy_m : float, optional
+        With your own layer: its positional accuracy (m), if known (:attr:`Region.accuracy_m`).
 
     Returns
     -------
@@ -626,113 +650,26 @@ def load_region(
     corridor.errors.ParameterError: Pass `id_column=` naming the column of territory ids; GeoDataFrame has: ['id'].
     """
     global _BUILTIN_REGION
-    if source is not None and (bbox is not None or countries is not None):
-        raise ParameterError(
-            "Give either `source` (your own layer) or `bbox`/`countries` (the world layers), not both."
-        )
-    if bbox is not None or countries is not None:
-        return _from_world(bbox, countries, gap_width_m=gap_width_m, cache=cache)
+    named = isinstance(source, str) and source in ("world", "naturalearth")
+    if source is not None and not named and (bbox is not None or countries is not None):
+        raise ParameterError("Give either `source` (your own layer) or `bbox`/`countries` (the world layers).")
+    if named or bbox is not None or countries is not None:
+        return _built(str(source) if named else "world", bbox, countries, gap_width_m=gap_width_m, cache=cache)
     if source is None:
         if _BUILTIN_REGION is None:
             _BUILTIN_REGION = _read_builtin()
         return _BUILTIN_REGION
     opts: dict[str, Any] = {"id_column": id_column, "name_column": name_column, "layer": layer}
-    opts["attribution"] = attribution
+    opts.update(attribution=attribution, accuracy_m=accuracy_m)
     return _from_layer(source, clean=clean, gap_width_m=gap_width_m, repair=repair, **opts)
 
 
-def _from_world(
-    bbox: Sequence[float] | None, countries: Sequence[str] | None, *, gap_width_m: float, cache: bool
-) -> Region:
-    """A region built from the world layers (cached by data checksums, version and request)."""
-    import hashlib
-    import json
-    from importlib.metadata import PackageNotFoundError, version
-
-    from ._world import WORLD_TERRITORIES, WORLD_WATER, check_bbox, country_names
-
-    box = check_bbox(bbox) if bbox is not None else None
-    names = country_names()
-    ids = _check_countries(countries, names) if countries is not None else None
-    gap = non_negative_number(gap_width_m, "gap_width_m", unit="metres")
-    try:
-        ver = version("corridor")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        ver = "0+unknown"
-    m = manifest()
-    key_src = {
-        "version": ver,
-        "data": [m[WORLD_TERRITORIES]["sha256"], m[WORLD_WATER]["sha256"]],
-        "bbox": box,
-        "countries": ids,
-        "gap_width_m": gap,
-        "schema": 1,
-    }
-    key = hashlib.sha256(json.dumps(key_src, sort_keys=True).encode()).hexdigest()[:20]
-    label = " ".join(
-        ([f"bbox ({', '.join(f'{v:g}' for v in box)})"] if box else [])
-        + ([f"countries {', '.join(ids)}"] if ids else [])
-    )
-    path = cache_dir() / f"region-{key}.gpkg"
-    if cache and path.exists():
-        try:
-            layers, meta = read_layers(path)
-            return _region_from_layers(layers, name=label, attribution=WORLD_ATTRIBUTION, gap_width_m=gap)
-        except DataError:
-            path.unlink(missing_ok=True)  # a broken cache entry is rebuilt
-    layers = _build_world_layers(box, ids, gap, names)
-    if cache:
-        write_layers(path, layers, {"name": label, "built_from": key_src})
-    return _region_from_layers(layers, name=label, attribution=WORLD_ATTRIBUTION, gap_width_m=gap)
-
-
-def _check_countries(countries: Sequence[str], names: dict[str, str]) -> list[str]:
-    import difflib
-
-    if isinstance(countries, str):
-        countries = [countries]
-    try:
-        ids = sorted({str(c).upper() for c in countries})
-    except TypeError:
-        raise ParameterTypeError(f"`countries` must be a list of ISO3 codes, got {countries!r}.") from None
-    if not ids:
-        raise ParameterError("`countries` is empty; give at least one ISO 3166-1 alpha-3 code such as 'ARM'.")
-    unknown = [c for c in ids if c not in names]
-    if unknown:
-        by_name = {v.casefold(): k for k, v in names.items()}
-        hints = []
-        for c in unknown:
-            code = by_name.get(c.casefold())
-            close = difflib.get_close_matches(c.casefold(), list(by_name), n=1)
-            hints.append(f"{c} (did you mean {code or by_name[close[0]] if (code or close) else '?'}?)")
-        msg = (
-            f"Unknown territory code(s) {', '.join(hints)}; `countries` takes ISO 3166-1 alpha-3 codes "
-            "of the world layers (see `corridor.datasets.world_countries()`)."
-        )
-        raise UnknownTerritoryError(msg)
-    return ids
-
-
-def _build_world_layers(
-    box: tuple[float, float, float, float] | None, ids: list[str] | None, gap: float, names: dict[str, str]
-) -> dict[str, Any]:
-    from ._world import PART_NAMES, WORLD_TERRITORIES, WORLD_WATER, build_layers, read_world
-
-    terr = read_world(WORLD_TERRITORIES, bbox=box, ids=ids)
-    if len(terr) == 0:
-        raise GeometryError(f"No territory of the world layers lies in {box if box else ids}.")
-    water = read_world(WORLD_WATER, bbox=box, ids=None if ids is None else [*ids, ""])
-    window = None
-    if box is not None:
-        w, s, e, n = box
-        window = shapely.box(w, s, e if e > w else e + 360.0, n)
-    layers = build_layers(terr, water, window=window, names=names, gap_width_m=gap, part_names=PART_NAMES)
-    layers["extent"] = (
-        window
-        if window is not None
-        else shapely.union_all(np.asarray(layers["countries"].geometry.values, dtype=object))
-    )
-    return layers
+def _built(source: str, bbox: Any, countries: Any, *, gap_width_m: float, cache: bool) -> Region:
+    """A region built on request from the world layers or Natural Earth."""
+    if source == "naturalearth" and bbox is None and countries is None:
+        bbox = BUILTIN_WINDOW  # the built-in region's window, from the other source
+    layers, meta = built_layers(bbox, countries, source=source, gap_width_m=gap_width_m, cache=cache)
+    return _region_from_layers(layers, meta)
 
 
 def _from_layer(
@@ -745,6 +682,7 @@ def _from_layer(
     layer: str | int | None,
     attribution: str,
     repair: bool,
+    accuracy_m: float | None = None,
 ) -> Region:
     """A region from the user's own polygon layer."""
     gdf, where = _read_layer(source, layer)
@@ -773,6 +711,8 @@ def _from_layer(
         name=where,
         attribution=attribution,
         gap_width_m=gap_width_m if clean else 0.0,
+        accuracy_m=None if accuracy_m is None else positive_number(accuracy_m, "accuracy_m", unit="metres"),
+        accuracy_source="stated by the user" if accuracy_m is not None else "",
         **derive_topology(countries),
     )
 

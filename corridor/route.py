@@ -22,7 +22,7 @@ import shapely
 
 from ._compat import warn_deprecated
 from ._typing import MODES, STATUSES
-from ._validate import check_leg_attrs, lonlat_array, number, positive_number
+from ._validate import check_leg_attrs, lonlat_array, number, one_of, positive_number
 from .errors import GeometryError, ParameterError, ParameterTypeError, UnknownStopError
 from .geodesy import GEOD, LocalProjection, densify_geodesic, segment_lengths_m
 from .places import Place, normalize_name, resolve_named_point, resolve_point
@@ -71,12 +71,17 @@ class Leg:
     name : str
     from_km, to_km : float
         Chainage of its ends on the route (geodesic km).
-    mode : {"rail", "road", "other"}
+    mode : {"rail", "road", "ferry", "other"}
     status : {"existing", "planned", "under construction", "disused", "proposed"}
     speed_kmh : float, optional
         Its own speed, overriding the defaults by mode and status.
     source : str
         Where its alignment or facts come from.
+    published_km : float, optional
+        The line's length as published (an operator's or a ministry's figure),
+        to set beside the modelled :attr:`length_km`; never used to rescale it.
+    published_source : str
+        Who published it, and when.
 
     Examples
     --------
@@ -91,6 +96,8 @@ class Leg:
     status: str = "existing"
     speed_kmh: float | None = None
     source: str = ""
+    published_km: float | None = None
+    published_source: str = ""
 
     @property
     def length_km(self) -> float:
@@ -125,8 +132,8 @@ class Route:
     legs : tuple of Leg
         Stretches with their own mode, status and speed; they cover the route.
         Default: one leg with the route's attributes.
-    name, mode, status, speed_kmh, source
-        Metadata of the whole route (the first leg's, for joined routes).
+    name, mode, status, speed_kmh, source, published_km, published_source
+        Metadata of the whole route (the first leg's, for joined routes); see :class:`Leg`.
 
     Examples
     --------
@@ -145,6 +152,8 @@ class Route:
     status: str = "existing"
     speed_kmh: float | None = None
     source: str = ""
+    published_km: float | None = None
+    published_source: str = ""
     _cum_m: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -153,13 +162,25 @@ class Route:
         if not isinstance(self.name, str):
             raise ParameterTypeError(f"A route's `name` must be a string, got {type(self.name).__name__}.")
         check_leg_attrs(self.mode, self.status, self.speed_kmh)
+        if self.published_km is not None:
+            object.__setattr__(self, "published_km", positive_number(self.published_km, "published_km", unit="km"))
         coords = shapely.get_coordinates(self.geometry)
         cum = np.concatenate([[0.0], np.cumsum(segment_lengths_m(coords))])
         object.__setattr__(self, "_cum_m", cum)
         if not cum[-1] > 0:
             raise GeometryError("The route has zero length: give at least two distinct points.")
         if not self.legs:
-            leg = Leg(self.name, 0.0, self.length_km, self.mode, self.status, self.speed_kmh, self.source)
+            leg = Leg(
+                self.name,
+                0.0,
+                self.length_km,
+                self.mode,
+                self.status,
+                self.speed_kmh,
+                self.source,
+                self.published_km,
+                self.published_source,
+            )
             object.__setattr__(self, "legs", (leg,))
 
     # ---------------------------------------------------------------- values
@@ -484,7 +505,7 @@ class Route:
         offset_m: float,
         start: Any = None,
         end: Any = None,
-        connect: bool = False,
+        connect: bool | str = False,
         smooth_m: float | None = None,
         name: str | None = None,
         mode: str = "rail",
@@ -513,10 +534,11 @@ class Route:
             Where the route starts and ends (default: the ends of the border).
             The route starts and ends where these project onto the offset
             line, so that it never leaves ``side``.
-        connect : bool, default False
+        connect : bool or {"start", "end"}, default False
             Also run straight from ``start`` to the offset line and from it to
-            ``end`` (the stops are then the places themselves).  These
-            connectors may cross other territories.
+            ``end`` (the stops are then the places themselves), or only at the
+            ``"start"`` or the ``"end"``.  These connectors may cross other
+            territories.
         smooth_m : float, optional
             Simplification tolerance of the offset line (default
             ``offset_m / 5``).
@@ -567,7 +589,7 @@ class Route:
             start=start,
             end=end,
             smooth_m=smooth,
-            connect=bool(connect),
+            connect=one_of(connect, "connect", (False, True, "start", "end")),
         )
         r = cls.from_coords(coords, name=name or label, mode=mode, status=status, speed_kmh=speed_kmh, source=source)
         return r._with_stops(stops)
@@ -732,14 +754,15 @@ class Route:
         return replace(r, legs=tuple(legs), stops=tuple(stops))._rescale_legs()
 
     def with_attrs(self, **kwargs: Any) -> Route:
-        """A copy with other metadata (``name``, ``mode``, ``status``, ``speed_kmh``, ``source``).
+        """A copy with other metadata (``name``, ``mode``, ``status``, ``speed_kmh``, ``source``, ``published_km``...).
 
         On a single-leg route the leg follows the change.
 
         Parameters
         ----------
         **kwargs
-            New values of ``name``, ``mode``, ``status``, ``speed_kmh`` or ``source``.
+            New values of ``name``, ``mode``, ``status``, ``speed_kmh``, ``source``,
+            ``published_km`` or ``published_source``.
 
         Returns
         -------
@@ -750,12 +773,11 @@ class Route:
         >>> Route.from_places(["Meghri", "Ordubad"]).with_attrs(status="planned").legs[0].status
         'planned'
         """
-        allowed = {"name", "mode", "status", "speed_kmh", "source"}
+        allowed = {"name", "mode", "status", "speed_kmh", "source", "published_km", "published_source"}
         unknown = sorted(set(kwargs) - allowed)
         if unknown:
             raise ParameterError(f"`with_attrs` sets {', '.join(sorted(allowed))}; unknown: {', '.join(unknown)}.")
-        r = replace(self, **kwargs)
-        check_leg_attrs(r.mode, r.status, r.speed_kmh)
+        r = replace(self, **kwargs)  # __post_init__ checks them
         if len(self.legs) == 1:
             r = replace(r, legs=(replace(self.legs[0], **kwargs),))
         return r
@@ -768,7 +790,8 @@ class Route:
         -------
         geopandas.GeoDataFrame
             ``route``, ``leg``, ``mode``, ``status``, ``speed_kmh``, ``from_km``,
-            ``to_km``, ``length_km``, ``source``, ``geometry``.
+            ``to_km``, ``length_km``, ``source``, ``published_km``,
+            ``published_source``, ``geometry``.
 
         Examples
         --------
@@ -792,6 +815,8 @@ class Route:
                     "to_km": lg.to_km,
                     "length_km": lg.length_km,
                     "source": lg.source,
+                    "published_km": lg.published_km,
+                    "published_source": lg.published_source,
                 }
             )
         return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")

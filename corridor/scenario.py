@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .region import Region
 
 __all__ = [
+    "BUILTIN_GROUPS",
     "COMPARISON_COLUMNS",
     "Scenario",
     "builtin_scenarios",
@@ -74,7 +75,15 @@ class AlongBorderSpec(_Strict):
     offset_m: float = Field(gt=0)
     start: str | tuple[float, float] | None = None
     end: str | tuple[float, float] | None = None
-    connect: bool = False
+    connect: bool | Literal["start", "end"] = False
+
+
+class PublishedSpec(_Strict):
+    """A leg's length as published: the figure, who published it, and when."""
+
+    length_km: float = Field(gt=0)
+    source: str = Field(min_length=1)
+    date: str = ""
 
 
 class LegSpec(_Strict):
@@ -85,10 +94,11 @@ class LegSpec(_Strict):
     coords: list[tuple[float, float]] | None = None
     file: str | None = None
     along_border: AlongBorderSpec | None = None
-    mode: Literal["rail", "road", "other"] = "rail"
+    mode: Literal["rail", "road", "ferry", "other"] = "rail"
     status: Literal["existing", "planned", "under construction", "disused", "proposed"] = "existing"
     speed_kmh: float | None = Field(default=None, gt=0)
     source: str = ""
+    published: PublishedSpec | None = None
 
     @model_validator(mode="after")
     def _one_geometry(self) -> LegSpec:
@@ -149,6 +159,7 @@ class ScenarioSpec(_Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
+    group: str = ""
     legs: list[LegSpec] = Field(min_length=1)
     parameters: ParamsSpec = Field(default_factory=ParamsSpec)
     sources: list[str] = Field(default_factory=list)
@@ -182,6 +193,10 @@ class Scenario:
         Ready-made routes (instead of legs), joined end to start.
     path : pathlib.Path, optional
         The YAML file it was read from (named in error messages).
+    group : str
+        Which comparison it belongs to (the built-in ones: ``"Baku → Nakhchivan"``,
+        ``"Middle Corridor"``, ``"INSTC"``); scenarios compared together share an origin
+        and a destination.
 
     Examples
     --------
@@ -198,6 +213,7 @@ class Scenario:
     base_dir: Path | None = None
     routes: tuple[Route, ...] = ()
     path: Path | None = None
+    group: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, where: str = "scenario", base_dir: Path | None = None) -> Scenario:
@@ -234,6 +250,7 @@ class Scenario:
             spec.parameters,
             tuple(spec.sources),
             base_dir,
+            group=spec.group,
         )
 
     @classmethod
@@ -317,6 +334,15 @@ class Scenario:
             raise ScenarioError(f"{self._where()}scenario {self.name!r}: legs do not connect: {exc}") from None
 
     def _build_leg(self, k: int, leg: LegSpec) -> Route:
+        route = self._leg_geometry(k, leg)
+        if leg.published is None:
+            return route
+        p = leg.published
+        return route.with_attrs(
+            published_km=p.length_km, published_source=f"{p.source} ({p.date})" if p.date else p.source
+        )
+
+    def _leg_geometry(self, k: int, leg: LegSpec) -> Route:
         where = f"{self._where()}scenario {self.name!r}, legs[{k}]"
         label = leg.name or f"{self.name} leg {k + 1}"
         try:
@@ -360,6 +386,28 @@ class Scenario:
         except (CorridorError, KeyError, ValueError, FileNotFoundError) as exc:
             msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             raise ScenarioError(f"{where}: {msg}") from None
+
+    def leg_table(self) -> pd.DataFrame:
+        """Each leg with its modelled and published length.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``leg``, ``mode``, ``status``, ``length_km`` (modelled, geodesic),
+            ``published_km``, ``ratio_to_published`` (modelled / published; NaN
+            where no figure is published), ``published_source`` and ``source``.
+
+        Examples
+        --------
+        >>> s = builtin_scenarios()[0]
+        >>> t = s.leg_table().set_index("leg")
+        >>> float(t.loc["Horadiz – Aghband (under construction)", "published_km"])
+        110.4
+        """
+        df = pd.DataFrame(self.route.to_gdf().drop(columns="geometry"))
+        df["ratio_to_published"] = df["length_km"] / df["published_km"].astype(float)
+        cols = ["leg", "mode", "status", "length_km", "published_km", "ratio_to_published", "published_source"]
+        return df[[*cols, "source"]]
 
     def travel_params(self) -> TravelParams:
         """The scenario's speeds and dwell times as :class:`~corridor.measure.TravelParams`.
@@ -512,7 +560,7 @@ def read_scenarios(paths: str | Path | Iterable[str | Path]) -> list[Scenario]:
     --------
     >>> from corridor.datasets import data_path
     >>> len(read_scenarios(data_path("scenarios")))
-    4
+    7
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -533,13 +581,24 @@ def read_scenarios(paths: str | Path | Iterable[str | Path]) -> list[Scenario]:
     return out
 
 
-def builtin_scenarios() -> list[Scenario]:
-    """The built-in scenarios (``data/scenarios``), each with its sources.
+BUILTIN_GROUPS = ("Baku → Nakhchivan", "Middle Corridor", "INSTC")
 
-    (a) TRIPP / Zangezur rail along the north bank of the Aras; (b) the Aras
-    corridor through Iran; (c) Baku–Tbilisi–Kars plus Kars–Iğdır–Nakhchivan
-    through Türkiye; (d) today's road via Astara and Iran.  All run from Baku
-    to Nakhchivan so that they compare like for like.
+
+def builtin_scenarios(group: str | None = "Baku → Nakhchivan") -> list[Scenario]:
+    """The built-in scenarios (``data/scenarios``), each leg with its sources.
+
+    ``"Baku → Nakhchivan"`` (the default): (a) TRIPP / Zangezur rail along the
+    north bank of the Aras; (b) the Aras corridor through Iran; (c) Baku–Tbilisi–
+    Kars plus Kars–Iğdır–Nakhchivan through Türkiye; (d) today's road via Astara
+    and Iran; all from Baku to Nakhchivan so that they compare like for like.
+    ``"Middle Corridor"``: Baku across the Caspian by ferry to Türkmenbaşy or
+    Aktau.  ``"INSTC"``: the western route of the North–South corridor, Baku –
+    Astara – Rasht – Qazvin.
+
+    Parameters
+    ----------
+    group : str or None, default "Baku → Nakhchivan"
+        One of :data:`BUILTIN_GROUPS`, or ``None`` for all of them.
 
     Returns
     -------
@@ -549,8 +608,20 @@ def builtin_scenarios() -> list[Scenario]:
     --------
     >>> [s.route.stops[-1].name for s in builtin_scenarios()]
     ['Nakhchivan', 'Nakhchivan', 'Nakhchivan', 'Nakhchivan']
+    >>> [s.name for s in builtin_scenarios("INSTC")]
+    ['INSTC west: Baku – Astara – Rasht – Qazvin']
+    >>> builtin_scenarios("Silk Road")
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: Unknown scenario group 'Silk Road'; the built-in groups are ...
     """
-    return read_scenarios(data_path("scenarios"))
+    if group is not None and group not in BUILTIN_GROUPS:
+        raise ParameterError(
+            f"Unknown scenario group {group!r}; the built-in groups are {', '.join(map(repr, BUILTIN_GROUPS))} "
+            "(or None for all)."
+        )
+    found = read_scenarios(data_path("scenarios"))
+    return [s for s in found if group is None or s.group == group]
 
 
 # ---------------------------------------------------------------------------

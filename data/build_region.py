@@ -27,6 +27,8 @@ sys.path.insert(0, str(HERE.parent))
 
 import shapely  # noqa: E402
 
+from corridor._builds import SOURCES, accuracy_of, built_layers  # noqa: E402
+from corridor._naturalearth import naturalearth_sha256  # noqa: E402
 from corridor._store import write_layers  # noqa: E402
 from corridor._world import (  # noqa: E402
     PART_NAMES,
@@ -36,8 +38,9 @@ from corridor._world import (  # noqa: E402
     country_names,
     read_world,
 )
+from corridor.region import BUILTIN_WINDOW  # noqa: E402
 
-WINDOW = (40.0, 36.0, 55.5, 47.5)  # (min lon, min lat, max lon, max lat)
+WINDOW = BUILTIN_WINDOW  # (min lon, min lat, max lon, max lat)
 GAP_WIDTH_M = 1000.0
 NAME = "South Caucasus and Caspian (built-in)"
 
@@ -58,12 +61,19 @@ def main(argv: list[str] | None = None) -> int:
     layers["extent"] = window
     assert shapely.coverage_is_valid(layers["countries"].geometry.values), "not a valid coverage"
     print(f"built in {time.perf_counter() - t0:.1f} s", flush=True)
+    # positional accuracy: the borders against Natural Earth's for the same window
+    ne, _ = built_layers(WINDOW, None, source="naturalearth", gap_width_m=GAP_WIDTH_M, cache=False)
+    accuracy_m, layers["accuracy"] = accuracy_of(layers["borders"], ne["borders"], layers["water"])
+    print(f"accuracy: median offset from Natural Earth {accuracy_m:.0f} m", flush=True)
     manifest_path = HERE / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     meta = {
         "name": NAME,
         "window": list(WINDOW),
         "gap_width_m": GAP_WIDTH_M,
+        "accuracy_m": accuracy_m,
+        "accuracy_source": SOURCES["naturalearth"],
+        "naturalearth_sha256": naturalearth_sha256(),
         "from": [WORLD_TERRITORIES, WORLD_WATER],
         "from_sha256": [manifest[WORLD_TERRITORIES]["sha256"], manifest[WORLD_WATER]["sha256"]],
     }
@@ -86,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = layers["parts"]
     print(parts[parts.kind != "island"].drop(columns="geometry").round(1).to_string())
     print(layers["cleaning"].to_string())
+    print(layers["accuracy"].round(0).to_string())
     return 0
 
 

@@ -386,7 +386,8 @@ close to a border, and travel time.
 
 **Read the numbers with their assumptions in mind.**  Lengths and territory shares are measured
 exactly (geodesic, on OpenStreetMap-derived boundaries) *for the modelled alignments*, which are
-straight legs between stations or lines 500 m from the border, not surveyed track.  Speeds and
+straight legs between sourced stations or lines 300–500 m from the border, not surveyed track;
+section 2 sets each leg beside its published length.  Speeds and
 dwell times at borders are **planning assumptions** written in each scenario file, not
 timetables.  The only file written is `zangezur_scenarios_map.html`, in the working directory.
 """
@@ -394,6 +395,8 @@ timetables.  The only file written is `zangezur_scenarios_map.html`, in the work
     _code(
         """
 %matplotlib inline
+import warnings
+
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -449,10 +452,15 @@ stable contract: `length_km`, `km_<ID>` per territory, `transit`, `crossings`,
     ),
     _code(
         """
-df = corridor.compare(scenarios, region=region)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always", corridor.BoundaryUncertaintyWarning)
+    df = corridor.compare(scenarios, region=region)
+# each warning says that a "0 km in X" rests on a margin below the boundary data's accuracy:
+# section 5 looks at them; from here on they are not repeated
+warnings.simplefilter("ignore", corridor.BoundaryUncertaintyWarning)
 short = {s.name: s.name.split(" (")[0] for s in scenarios}
-cols = ["length_km", "km_AZE", "km_ARM", "km_IRN", "km_GEO", "km_TUR"]
-cols += ["transit", "crossings", "km_within_5km_border", "detour_index", "travel_time_h"]
+cols = ["length_km", "ratio_to_published", "km_AZE", "km_ARM", "km_IRN", "km_GEO", "km_TUR"]
+cols += ["transit", "crossings", "km_within_5km_border", "uncertain_km", "detour_index", "travel_time_h"]
 df[cols].rename(index=short).round(1)
 """
     ),
@@ -465,6 +473,26 @@ The same table as Markdown (also available as CSV, HTML and JSON via
     _code(
         """
 display(Markdown(corridor.io.comparison_text(df[cols].rename(index=short), "markdown")))
+"""
+    ),
+    _md(
+        """
+### Modelled against published lengths
+
+Every leg follows its line station by station (stations in `data/places.csv`, each with its
+source), or the river bank at a stated distance from the border, and the scenario file records
+the line's published length and who published it.  `ratio_to_published` above is the modelled km
+of those legs over the published km; per leg it reads as below.  A ratio well under 1 means the
+straight legs between the stations we could source cut the curves of a mountain line (Tbilisi –
+Kars, Kars – Dilucu): the km per country are then a lower bound.  Nothing is ever rescaled to
+fit a figure.
+"""
+    ),
+    _code(
+        """
+legs = pd.concat([s.leg_table().assign(scenario=short[s.name]) for s in scenarios])
+legs = legs[legs["published_km"].notna()]
+legs[["scenario", "leg", "length_km", "published_km", "ratio_to_published", "published_source"]].round(3)
 """
     ),
     _md(
@@ -510,8 +538,8 @@ corridor.plot_comparison(df.rename(index=short))
         """
 ## 3. TRIPP along the Aras: the border profile
 
-The TRIPP alignment is modelled as a line 500 m inside Azerbaijan, Armenia and Nakhchivan from
-the Iranian border, i.e. along the north bank of the Aras.  The border profile plots the
+The TRIPP alignment is modelled as a line along the north bank of the Aras: 500 m from the Iranian
+border in Azerbaijan and Nakhchivan, 300 m in the narrow Meghri gorge in Armenia.  The border profile plots the
 distance from the route to the nearest international border against km along the route: the
 long flat stretch near zero is the Aras valley from Horadiz to Julfa; the two drops to zero are
 the crossings into and out of Armenia.
@@ -626,7 +654,42 @@ changes.
     ),
     _md(
         """
-## 5. All scenarios on one map
+## 5. How sure is "0 km in Iran"?
+
+TRIPP never enters Iran *in this data*, but it runs a few hundred metres from the Iranian border
+along the Aras, and boundary datasets disagree by more than that: the built-in borders lie a
+median 1.15 km from Natural Earth's (`region.accuracy_m`, measured every 100 m along every
+border).  `compare()` warned about it (the warnings caught in section 2):
+"""
+    ),
+    _code(
+        """
+print(f"positional accuracy: {region.accuracy_m:.0f} m (median offset from {region.accuracy_source})")
+for w in caught:
+    print("-", str(w.message).split(", closer than")[0])
+a = scenarios[0].analyze(region=region)
+a.near_misses
+"""
+    ),
+    _md(
+        """
+`uncertain_km` counts the km of a route closer to a border than that accuracy: there, which side
+of the border the route is on depends on the dataset.  For TRIPP it is most of the Aras valley.
+`boundary_sensitivity` measures the same routes over Natural Earth as well (an independent,
+coarser source, shipped offline) and shows the spread per territory: the figures to quote with a
+range.
+"""
+    ),
+    _code(
+        """
+print({k: round(v, 1) for k, v in a.uncertain_km_by_territory.items()})
+sens = corridor.boundary_sensitivity(scenarios[:2])
+sens.round(1)
+"""
+    ),
+    _md(
+        """
+## 6. All scenarios on one map
 
 Each scenario is its own layer (toggle them in the layer control); crossings are marked, and
 hovering a border shows its length.  The map is also saved as a self-contained HTML file that
@@ -644,8 +707,11 @@ m
         """
 ## Assumptions and limits
 
-- **Alignments** are models: straight geodesic legs between stations, or lines at a fixed
-  offset (500 m) from the border.  Real track curves, so real lengths are somewhat longer.
+- **Alignments** are models: straight geodesic legs between sourced stations, or lines at a
+  fixed offset (300–500 m) from the border.  Each leg with a published length shows the ratio
+  (section 2); mountain lines come out 15–20 % short.
+- **Boundary accuracy**: the borders are good to about a kilometre (section 5); a "0 km" that
+  rests on a few hundred metres is a statement about the data as much as about the route.
 - **Speeds and dwell times** are planning assumptions stated in each scenario file, not
   published timetables.  Change them and re-run; treat the time ranking as conditional.
 - **Boundaries** come from OpenStreetMap-derived 1:10 m data (© OpenStreetMap contributors,

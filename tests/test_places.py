@@ -93,3 +93,10 @@ def test_add_places_from_dataframe_and_csv(tmp_path):
         corridor.add_places(pd.DataFrame({"name": ["x"]}))
     with pytest.raises(GeometryError, match="swapped"):
         corridor.add_places(pd.DataFrame({"name": ["y"], "lon": [39.0], "lat": [145.0]}))
+
+
+def test_a_place_name_wins_over_another_places_alias():
+    # "Āstārā", an alias of Astara (Iran), folds to "astara": the Azerbaijani town keeps its name
+    assert corridor.place("Astara").iso3 == "AZE"
+    assert corridor.place("Astara (IRN)").iso3 == "IRN"
+    assert corridor.place("Astara (Iran)").iso3 == "IRN"

@@ -30,7 +30,10 @@ def test_builtin_scenarios_have_sources(builtins):
     assert len(builtins) == 4
     for s in builtins:
         assert s.sources, s.name
-        assert s.route.stops[0].name == "Baku" and s.route.stops[-1].name == "Nakhchivan"
+        # rail from Baku's station, the road from the city centre
+        assert s.route.stops[0].name in ("Baku station", "Baku") and s.route.stops[-1].name == "Nakhchivan"
+        for leg in s.route.legs:
+            assert leg.source, (s.name, leg.name)
 
 
 def test_comparison_contract(table, builtins):
@@ -41,6 +44,9 @@ def test_comparison_contract(table, builtins):
     ids = ["ARM", "AZE", "GEO", "IRN", "TUR"]
     expected = [
         "length_km",
+        "published_km",
+        "ratio_to_published",
+        "km_without_published",
         *[f"km_{i}" for i in ids],
         "km_unassigned",
         "km_inland_water",
@@ -50,6 +56,7 @@ def test_comparison_contract(table, builtins):
         "km_within_1km_border",
         "km_within_5km_border",
         "min_clearance_km",
+        "uncertain_km",
         "detour_index",
         "travel_time_h",
     ]

@@ -218,7 +218,7 @@ def test_bad_world_requests():
         corridor.load_region(countries=["ARM", "XYZ"])
     with pytest.raises(corridor.ParameterError, match="bbox"):
         corridor.load_region(bbox=(45, 41, 46, 40))
-    with pytest.raises(corridor.ParameterError, match="not both"):
+    with pytest.raises(corridor.ParameterError, match="Give either `source`"):
         corridor.load_region("file.gpkg", bbox=(44, 39, 46, 41))
 
 
