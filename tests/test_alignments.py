@@ -2,7 +2,8 @@
 
 Published figures (each in the scenario files with its source and date): Alat–Horadiz 202 km
 (de.wikipedia route-km table), Horadiz–Aghband 110.4 km (Azerbaijan Railways via Trend,
-2025-09-05), the Armenian TRIPP section 42 km (Report.az, ADY) / 43 km (Armenian Ministry of
+2025-09-05; the line ends at Aghband, its planned extension to the Armenian border is a leg of
+its own), the Armenian TRIPP section 42 km (Report.az, ADY) / 43 km (Armenian Ministry of
 Economy), Nakhchivan border–Julfa 56 km, Baku–Tbilisi 540 km, Kars–Iğdır–Dilucu 224 km
 (Minister Uraloğlu, 2025-08-22), Alat–Türkmenbaşy ferry 306 km, Rasht–Astara 162 km,
 Qazvin–Rasht 164 km.
@@ -23,6 +24,7 @@ TRIPOINT_WEST = (46.1403, 38.8447)
 # legs whose station-by-station model is within 5 % of the published length
 WITHIN_5_PCT = {
     "Alat – Horadiz (existing)": 202.0,
+    "Horadiz – Aghband (under construction)": 110.4,
     "Aghband – Meghri – Nakhchivan border (TRIPP, Armenia)": 42.0,
     "Nakhchivan border – Ordubad – Julfa (under reconstruction)": 56.0,
     "Baku – Tbilisi (existing)": 540.0,
@@ -32,7 +34,6 @@ WITHIN_5_PCT = {
 # and those that stay short (or long) for want of sourced stations on the curves: the
 # ratio is recorded so that a change of alignment shows here (data/README.md explains each)
 KNOWN_RATIOS = {
-    "Horadiz – Aghband (under construction)": 1.055,
     "Julfa – Nakhchivan (existing)": 0.837,
     "Tbilisi – Akhalkalaki – Kars (BTK, existing)": 0.803,
     "Kars – Iğdır – Dilucu (under construction)": 0.848,
@@ -83,8 +84,13 @@ def test_comparison_sets_modelled_beside_published():
     s = corridor.builtin_scenarios()[0]
     modelled = sum(lg.length_km for lg in s.route.legs if lg.published_km is not None)
     assert tripp["ratio_to_published"] == pytest.approx(modelled / tripp["published_km"])
-    # Baku – Alat has no published rail length: it is counted apart
-    assert tripp["km_without_published"] == pytest.approx(s.route.legs[0].length_km)
+    # Baku – Alat and the Aghband – Armenian border extension have no published length: counted apart
+    unpublished = [lg for lg in s.route.legs if lg.published_km is None]
+    assert [lg.name for lg in unpublished] == [
+        "Baku – Alat (existing)",
+        "Aghband – Armenian border (planned extension)",
+    ]
+    assert tripp["km_without_published"] == pytest.approx(sum(lg.length_km for lg in unpublished))
     road = t.loc["Road via Astara and Tabriz (Iran, today)"]
     assert road["published_km"] != road["published_km"]  # NaN: nothing published
     assert road["km_without_published"] == pytest.approx(road["length_km"], rel=0.01)
