@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from ._coverage import gap_width
 from ._naturalearth import (
     NE_ATTRIBUTION,
     border_offsets,
@@ -26,7 +27,6 @@ from ._naturalearth import (
     read_naturalearth,
 )
 from ._store import read_layers, write_layers
-from ._validate import non_negative_number
 from ._world import PART_NAMES, WORLD_TERRITORIES, WORLD_WATER, build_layers, check_bbox, country_names, read_world
 from .datasets import cache_dir, manifest
 from .errors import DataError, GeometryError, ParameterError, ParameterTypeError, UnknownTerritoryError
@@ -53,7 +53,7 @@ def built_layers(
     box = check_bbox(bbox) if bbox is not None else None
     names = country_names()
     ids = check_countries(countries, names) if countries is not None else None
-    gap = non_negative_number(gap_width_m, "gap_width_m", unit="metres")
+    gap = gap_width(gap_width_m)
     path = cache_dir() / f"region-{_key(source, box, ids, gap)}.gpkg"
     if cache and path.exists():
         try:

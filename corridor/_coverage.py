@@ -27,16 +27,18 @@ split, hence step 2.  All planar work happens in a local equal-area projection
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import GeometryError, ParameterError
+from ._validate import non_negative_number
+from .errors import GeometryError, ParameterError, ParameterTypeError
 from .geodesy import LocalProjection, area_km2
 
-__all__ = ["clean_coverage"]
+__all__ = ["MAX_GAP_WIDTH_M", "clean_coverage", "gap_width"]
 
 
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
@@ -51,6 +53,22 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
         nested = [q for p in polys for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])]
         out.append(shapely.MultiPolygon(nested) if nested else shapely.MultiPolygon())
     return np.array(out, dtype=object)
+
+
+#: Largest ``gap_width_m`` (metres): wider "gaps" are lakes, seas or whole countries, not slivers.
+MAX_GAP_WIDTH_M = 50_000.0
+
+
+def gap_width(value: Any) -> float:
+    """``gap_width_m`` checked: a finite number of metres in ``[0, MAX_GAP_WIDTH_M]``."""
+    out = non_negative_number(value, "gap_width_m", unit="metres")
+    if out > MAX_GAP_WIDTH_M:
+        msg = (
+            f"`gap_width_m`={out:g} m is more than {MAX_GAP_WIDTH_M:,.0f} m: gaps that wide are lakes, "
+            "seas or missing countries, not slivers between neighbours. The default is 1000 m."
+        )
+        raise ParameterError(msg)
+    return out
 
 
 def clean_coverage(
@@ -126,12 +144,16 @@ def _clean_coverage(
     step_m: float | None = None,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Implementation of :func:`clean_coverage`."""
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+        raise ParameterTypeError(f"`ids` must be a sequence of territory ids, got {type(ids).__name__}.")
     ids = [str(i) for i in ids]
     if len(set(ids)) != len(ids):
         raise ParameterError("`ids` must be unique, one per territory.")
-    if gap_width_m < 0:
-        raise ParameterError(f"`gap_width_m` must be >= 0, got {gap_width_m}.")
+    gap_width_m = gap_width(gap_width_m)
     geoms = np.asarray(geometries, dtype=object)
+    if geoms.ndim != 1 or len(geoms) != len(ids):
+        msg = f"`ids` has {len(ids)} ids for {geoms.size} geometries: give one id per geometry, in the same order."
+        raise ParameterError(msg)
     geoms = _polygonal(shapely.make_valid(geoms))
     valid = ~shapely.is_empty(geoms)
     if not valid.any():

@@ -21,6 +21,7 @@ __all__ = [
     "as_lonlat",
     "border_pair",
     "check_leg_attrs",
+    "check_lonlat",
     "lonlat_array",
     "non_negative_number",
     "number",
@@ -170,30 +171,48 @@ def lonlat_array(coords: Any, *, what: str = "route") -> np.ndarray:
         msg = f"The {what} needs an (n, 2) sequence of (lon, lat) pairs, got shape {arr.shape}."
         raise GeometryError(msg)
     arr = arr[:, :2]
+    check_lonlat(arr, what=what)
+    return arr
+
+
+def check_lonlat(arr: np.ndarray, *, what: str = "route", line: np.ndarray | None = None) -> None:
+    """Refuse NaN, infinity, projected-looking values and out-of-range (lon, lat) in an ``(n, 2)`` array.
+
+    ``line`` (one index per row) names the line of a batch in the message.
+
+    Examples
+    --------
+    >>> check_lonlat(np.array([[45.0, 40.0]]))
+    >>> check_lonlat(np.array([[40.0, 120.0]]))
+    Traceback (most recent call last):
+    ...
+    corridor.errors.GeometryError: Latitude 120.0 at position 0 of the route is beyond ±90°: ...
+    """
+
+    def where(i: int) -> str:
+        return f"position {i} of the {what}" if line is None else f"line {int(line[i])} of the {what}"
+
     bad = ~np.isfinite(arr).all(axis=1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise GeometryError(f"The {what} has a NaN or infinite coordinate at position {i}: {arr[i]}.")
+        if line is None:
+            raise GeometryError(f"The {what} has a NaN or infinite coordinate at position {i}: {arr[i]}.")
+        raise GeometryError(f"Line {int(line[i])} of the {what} has a NaN or infinite coordinate: {arr[i]}.")
     if (np.abs(arr) > 360).any():
         i = int(np.flatnonzero((np.abs(arr) > 360).any(axis=1))[0])
         msg = (
-            f"Coordinate {arr[i].tolist()} at position {i} of the {what} is not (lon, lat) in "
+            f"Coordinate {arr[i].tolist()} at {where(i)} is not (lon, lat) in "
             "degrees: it looks projected (metres). Give the layer its CRS, or reproject to "
             "EPSG:4326, first."
         )
         raise GeometryError(msg)
     if (np.abs(arr[:, 0]) > 180).any():
         i = int(np.flatnonzero(np.abs(arr[:, 0]) > 180)[0])
-        msg = f"Longitude {arr[i, 0]} at position {i} of the {what} is beyond ±180°; give (lon, lat) in degrees."
-        raise GeometryError(msg)
+        raise GeometryError(f"Longitude {arr[i, 0]} at {where(i)} is beyond ±180°; give (lon, lat) in degrees.")
     if (np.abs(arr[:, 1]) > 90).any():
         i = int(np.flatnonzero(np.abs(arr[:, 1]) > 90)[0])
-        msg = (
-            f"Latitude {arr[i, 1]} at position {i} of the {what} is beyond ±90°: the axes look "
-            "swapped. Coordinates are (lon, lat)."
-        )
+        msg = f"Latitude {arr[i, 1]} at {where(i)} is beyond ±90°: the axes look swapped. Coordinates are (lon, lat)."
         raise GeometryError(msg)
-    return arr
 
 
 def border_pair(key: Any) -> tuple[str, str]:

@@ -358,7 +358,7 @@ def table_text(df: pd.DataFrame, fmt: str, *, index: bool = True) -> str:
     corridor.errors.ParameterError: Unknown format 'xml'; use csv, json, markdown, html or table.
     """
     if fmt == "csv":
-        return df.to_csv(float_format="%.6g", index=index)
+        return _csv_safe(df).to_csv(float_format="%.6g", index=index)
     if fmt == "json":
         flat = df.reset_index() if index else df
         recs = [{str(k): _json_value(v) for k, v in r.items()} for r in flat.to_dict(orient="records")]
@@ -373,6 +373,30 @@ def table_text(df: pd.DataFrame, fmt: str, *, index: bool = True) -> str:
         ):
             return df.to_string(index=index) + "\n"
     raise ParameterError(f"Unknown format {fmt!r}; use csv, json, markdown, html or table.")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(v: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) gets a leading ``'``."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
+
+def _csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with formula-like text cells (and index labels) defused for spreadsheets (OWASP, CSV injection)."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].map(_csv_cell)
+    if not isinstance(out.index, pd.MultiIndex) and (
+        out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype)
+    ):
+        out.index = out.index.map(_csv_cell)
+    out.columns = [_csv_cell(c) for c in out.columns]
+    return out
 
 
 def _json_default(v: Any) -> Any:

@@ -20,6 +20,7 @@ import it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -44,7 +45,7 @@ from ._display import (
 )
 from ._escape import escape_text, js_string
 from ._files import atomic_write, check_output_path
-from .errors import ParameterError
+from .errors import ParameterError, ParameterTypeError
 
 if TYPE_CHECKING:
     import folium
@@ -258,6 +259,7 @@ def make_map(
     corridor.errors.ParameterError: `color_by` must be one of 'route', 'territory'; got 'country'.
     """
     folium = _import_folium()
+    tiles, width, height = _checked_page_values(tiles, attribution, width, height)
     d = build_display(
         region,
         routes,
@@ -274,10 +276,59 @@ def make_map(
         attribution=attribution,
         tolerance_deg=tolerance_deg,
     )
-    return _render(folium, d, tiles=tiles, width=width, height=height)
+    return _render(folium, d, tiles=tiles, width=width, height=height, tiles_attribution=attribution)
 
 
-def _render(folium: Any, d: Display, *, tiles: str | None, width: str | int, height: str | int) -> folium.Map:
+_TILE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 ._-]{0,63}$")
+_TILE_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#\[\]@!$&()*+,;=%{}-]+$")
+_CSS_SIZE = re.compile(r"^\d{1,5}(\.\d{1,3})?(px|%|vh|vw|em|rem)$")
+
+
+def _checked_page_values(
+    tiles: Any, attribution: Any, width: Any, height: Any
+) -> tuple[str | None, str | int, str | int]:
+    """Refuse tile names, URLs and sizes that would inject markup or script into the page.
+
+    A tile layer is a provider name (``'OpenStreetMap'``, ``'CartoDB positron'``) or an
+    ``http(s)`` URL template with ``{z}``, ``{x}``, ``{y}`` and an ``attribution``; sizes
+    are an int (pixels) or a CSS length such as ``'100%'`` or ``'600px'``.
+    """
+    if tiles is not None:
+        if not isinstance(tiles, str):
+            raise ParameterTypeError(f"`tiles` must be a provider name or URL template, got {type(tiles).__name__}.")
+        is_url = tiles.startswith(("http://", "https://"))
+        if not (_TILE_URL.match(tiles) if is_url else _TILE_NAME.match(tiles)):
+            msg = (
+                f"`tiles`={tiles[:80]!r} is neither a tile provider name (such as 'OpenStreetMap' or "
+                "'CartoDB positron') nor an http(s) URL template such as "
+                "'https://tile.example.org/{z}/{x}/{y}.png'."
+            )
+            raise ParameterError(msg)
+        if is_url and not all(k in tiles for k in ("{z}", "{x}", "{y}")):
+            raise ParameterError(f"The tile URL template {tiles[:80]!r} needs {{z}}, {{x}} and {{y}}.")
+        if is_url and not (isinstance(attribution, str) and attribution.strip()):
+            raise ParameterError("A tile URL template needs `attribution=` naming the tiles' source and licence.")
+    sizes = []
+    for name, v in (("width", width), ("height", height)):
+        if isinstance(v, bool) or not isinstance(v, (int, str)):
+            raise ParameterTypeError(f"`{name}` must be an int (pixels) or a CSS length such as '100%', got {v!r}.")
+        if isinstance(v, int) and not 0 < v <= 100_000 or isinstance(v, str) and not _CSS_SIZE.match(v):
+            raise ParameterError(
+                f"`{name}` must be a positive size in pixels or a CSS length such as '100%' or '600px'; got {v!r}."
+            )
+        sizes.append(v)
+    return tiles, sizes[0], sizes[1]
+
+
+def _render(
+    folium: Any,
+    d: Display,
+    *,
+    tiles: str | None,
+    width: str | int,
+    height: str | int,
+    tiles_attribution: str = "",
+) -> folium.Map:
     """The folium map of a display model."""
     m = folium.Map(
         location=None, tiles=None, width=width, height=height, control_scale=False, zoom_snap=0.25, zoom_delta=0.5
@@ -285,7 +336,8 @@ def _render(folium: Any, d: Display, *, tiles: str | None, width: str | int, hei
     # branca's Element.get_root() is typed as Element; on a Map it is the Figure
     cast("folium.Figure", m.get_root()).header.add_child(folium.Element(_CSS % {"sea": SEA_COLOR}))
     if tiles:
-        folium.TileLayer(tiles, name="Tiles", overlay=False, control=True).add_to(m)
+        attr = escape_text(tiles_attribution) if tiles.startswith(("http://", "https://")) else None
+        folium.TileLayer(tiles, name="Tiles", overlay=False, control=True, attr=attr).add_to(m)
     _draw_territories(folium, m, d)
     _draw_borders(folium, m, d)
     _draw_band(folium, m, d)

@@ -27,7 +27,7 @@ from . import _engine
 from ._compat import DeprecatedKeysDict, keyword_only_after, warn, warn_deprecated
 from ._engine import UNASSIGNED, Engine, engine_for
 from ._typing import MODES, STATUSES
-from ._validate import border_pair, non_negative_number, one_of, positive_number
+from ._validate import border_pair, check_lonlat, non_negative_number, one_of, positive_number
 from .errors import (
     BoundaryUncertaintyWarning,
     CRSError,
@@ -977,7 +977,30 @@ def _as_lines(lines: Any) -> np.ndarray:
             + "; split it into separate lines or join its parts first."
         )
         raise GeometryError(msg)
+    _check_line_values(arr)
     return arr
+
+
+def _check_line_values(arr: np.ndarray) -> None:
+    """Refuse missing, empty or zero-length lines and coordinates that are not (lon, lat) degrees."""
+    missing = np.array([g is None for g in arr], dtype=bool)
+    empty = missing | shapely.is_empty(arr)
+    if empty.any():
+        i = int(np.flatnonzero(empty)[0])
+        what = "missing (None)" if missing[i] else "empty"
+        msg = (
+            f"Line {i} is {what} ({int(empty.sum())} of {len(arr)} lines are missing or empty); "
+            "drop them first, e.g. `gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]`."
+        )
+        raise GeometryError(msg)
+    xy, idx = shapely.get_coordinates(arr, return_index=True)
+    check_lonlat(xy, what="lines", line=idx)
+    flat = shapely.length(arr) == 0  # identical vertices: a zero-length line (a check, not a measure)
+    if flat.any():
+        i = int(np.flatnonzero(flat)[0])
+        raise GeometryError(
+            f"Line {i} has zero length (all its vertices are the same point); give two distinct points."
+        )
 
 
 @keyword_only_after(1, "region")
@@ -1093,6 +1116,8 @@ def analyze_many(
         names = list(map(str, gdf[name_column])) if name_column in gdf.columns else list(map(str, gdf.index))
         rs: list[Any] = [None] * len(lines)
     else:
+        if isinstance(routes, (str, bytes, shapely.Geometry)) or not isinstance(routes, Iterable):
+            raise ParameterTypeError(f"Expected routes or lines, got {type(routes).__name__}.")
         rs = list(routes)
         lines = _as_lines(rs)
         names = [r.name if isinstance(r, Route) else str(i) for i, r in enumerate(rs)]

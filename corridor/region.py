@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 
 from ._builds import OSM_ATTRIBUTION, built_layers
-from ._coverage import clean_coverage
+from ._coverage import clean_coverage, gap_width
 from ._store import read_layers
 from ._topology import derive_topology, shared_lines
 from ._validate import positive_number
@@ -650,6 +650,7 @@ def load_region(
     corridor.errors.ParameterError: Pass `id_column=` naming the column of territory ids; GeoDataFrame has: ['id'].
     """
     global _BUILTIN_REGION
+    gap_width_m = gap_width(gap_width_m)
     named = isinstance(source, str) and source in ("world", "naturalearth")
     if source is not None and not named and (bbox is not None or countries is not None):
         raise ParameterError("Give either `source` (your own layer) or `bbox`/`countries` (the world layers).")

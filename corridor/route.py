@@ -22,7 +22,7 @@ import shapely
 
 from ._compat import warn_deprecated
 from ._typing import MODES, STATUSES
-from ._validate import check_leg_attrs, lonlat_array, number, one_of, positive_number
+from ._validate import check_leg_attrs, lonlat_array, non_negative_number, number, one_of, positive_number
 from .errors import GeometryError, ParameterError, ParameterTypeError, UnknownStopError
 from .geodesy import GEOD, LocalProjection, densify_geodesic, segment_lengths_m
 from .places import Place, normalize_name, resolve_named_point, resolve_point
@@ -32,10 +32,14 @@ if TYPE_CHECKING:
 
     from .region import Region
 
-__all__ = ["GEODESIC_STEP_M", "MODES", "STATUSES", "Leg", "Route", "Stop"]
+__all__ = ["GEODESIC_STEP_M", "MIN_OFFSET_M", "MODES", "STATUSES", "Leg", "Route", "Stop"]
 
 #: Spacing of vertices when a straight leg is drawn along the geodesic (metres).
 GEODESIC_STEP_M = 1000.0
+
+#: Smallest offset of :meth:`Route.along_border` (metres): closer, a line lies on the
+#: border within the geometry's floating-point precision (1 µm gave 44.6 km "in Iran").
+MIN_OFFSET_M = 1.0
 
 
 @dataclass(frozen=True)
@@ -217,19 +221,31 @@ class Route:
         Parameters
         ----------
         km : float
-            Geodesic km from the start (clipped to the route).
+            Geodesic km from the start, between 0 and :attr:`length_km`.
 
         Returns
         -------
         tuple of float
+
+        Raises
+        ------
+        corridor.errors.ParameterError
+            ``km`` is not finite or lies beyond the route's ends (by more than 1 mm).
 
         Examples
         --------
         >>> r = Route.from_coords([(46.0, 38.9), (46.2, 38.9)])
         >>> [round(v, 4) for v in r.point_at_km(r.length_km / 2)]
         [46.1, 38.9]
+        >>> r.point_at_km(100)
+        Traceback (most recent call last):
+        ...
+        corridor.errors.ParameterError: `km`=100 is beyond the route, which runs from 0 to 17.350 km.
         """
-        lon, lat = self.points_at_km(np.array([number(km, "km", unit="km")]))[0]
+        km = number(km, "km", unit="km")
+        if not -1e-6 <= km <= self.length_km + 1e-6:
+            raise ParameterError(f"`km`={km:g} is beyond the route, which runs from 0 to {self.length_km:.3f} km.")
+        lon, lat = self.points_at_km(np.array([km]))[0]
         return float(lon), float(lat)
 
     def points_at_km(self, km: Any) -> np.ndarray:
@@ -245,7 +261,13 @@ class Route:
         numpy.ndarray
             ``(n, 2)`` lon/lat.
         """
-        m = np.clip(np.asarray(km, dtype=float) * 1000.0, 0, self._cum_m[-1])
+        try:
+            km_arr = np.asarray(km, dtype=float)
+        except (TypeError, ValueError):
+            raise ParameterTypeError(f"`km` must be numbers (km), got {type(km).__name__}.") from None
+        if not np.isfinite(km_arr).all():
+            raise ParameterError("`km` must be finite numbers (km); it holds NaN or infinity.")
+        m = np.clip(km_arr * 1000.0, 0, self._cum_m[-1])
         xy = self.coords
         i = np.clip(np.searchsorted(self._cum_m, m, side="right") - 1, 0, len(xy) - 2)
         # along the geodesic of segment i: forward from its start by the remaining distance
@@ -578,8 +600,7 @@ class Route:
                 "call Route.along_border(a, b, region=region, ...)."
             )
             region, a, b = cast("Region | None", a), b, args[0]
-        offset = positive_number(offset_m, "offset_m", unit="metres")
-        smooth = offset / 5 if smooth_m is None else number(smooth_m, "smooth_m", unit="metres")
+        offset, smooth = _offsets(offset_m, smooth_m)
         coords, stops, label = along_border_coords(
             region if region is not None else load_region(),
             a,
@@ -902,3 +923,21 @@ class Route:
         from .maps import make_map
 
         return make_map(routes=[self], **kwargs)
+
+
+def _offsets(offset_m: Any, smooth_m: Any) -> tuple[float, float]:
+    """``offset_m`` and ``smooth_m`` of :meth:`Route.along_border`, checked."""
+    offset = positive_number(offset_m, "offset_m", unit="metres")
+    if offset < MIN_OFFSET_M:
+        msg = (
+            f"`offset_m`={offset:g} is less than {MIN_OFFSET_M:g} m: a line that close lies on the border "
+            "within the precision of the geometry, on either side. Give at least 1 m (the built-in "
+            "borders are only known to about a kilometre: see `Region.accuracy_m`)."
+        )
+        raise ParameterError(msg)
+    smooth = offset / 5 if smooth_m is None else non_negative_number(smooth_m, "smooth_m", unit="metres")
+    if smooth >= offset:
+        raise ParameterError(
+            f"`smooth_m`={smooth:g} must be smaller than `offset_m`={offset:g}, or the line may touch the border."
+        )
+    return offset, smooth

@@ -28,6 +28,7 @@ WITHIN_5_PCT = {
     "Aghband – Meghri – Nakhchivan border (TRIPP, Armenia)": 42.0,
     "Nakhchivan border – Ordubad – Julfa (under reconstruction)": 56.0,
     "Baku – Tbilisi (existing)": 540.0,
+    "Kartsakhi – Kars (BTK, Türkiye)": 79.0,
     "Alat – Türkmenbaşy (ferry)": 306.0,
     "Astara – Rasht (planned)": 162.0,
 }
@@ -35,7 +36,7 @@ WITHIN_5_PCT = {
 # ratio is recorded so that a change of alignment shows here (data/README.md explains each)
 KNOWN_RATIOS = {
     "Julfa – Nakhchivan (existing)": 0.837,
-    "Tbilisi – Akhalkalaki – Kars (BTK, existing)": 0.803,
+    "Tbilisi – Akhalkalaki – Kartsakhi (BTK, Georgia)": 0.745,
     "Kars – Iğdır – Dilucu (under construction)": 0.848,
     "Sadarak – Sharur – Nakhchivan (existing)": 0.942,
     "Alat – Astara (existing)": 0.878,

@@ -37,8 +37,11 @@ def test_rail_verdicts(table):
     assert t.loc["TRIPP: the Armenian section", "verdict"] == "ok"
     assert t.loc["Alat – Türkmenbaşy ferry", "verdict"] == "ok"
     # a mountain line modelled by straight legs between the stations we could source
-    assert t.loc["Tbilisi – Akhalkalaki – Kars railway", "verdict"] == "outside"
-    assert t.loc["Tbilisi – Akhalkalaki – Kars railway", "difference_pct"] == pytest.approx(-19.7, abs=0.5)
+    assert t.loc["Tbilisi – Akhalkalaki – Kartsakhi railway (BTK in Georgia)", "verdict"] == "outside"
+    assert t.loc["Tbilisi – Akhalkalaki – Kartsakhi railway (BTK in Georgia)", "difference_pct"] == pytest.approx(
+        -25.5, abs=0.5
+    )
+    assert t.loc["Kartsakhi – Kars railway (BTK in Türkiye)", "verdict"] == "ok"
 
 
 def test_world_figures():
