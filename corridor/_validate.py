@@ -22,6 +22,7 @@ __all__ = [
     "border_pair",
     "check_leg_attrs",
     "check_lonlat",
+    "count",
     "lonlat_array",
     "non_negative_number",
     "number",
@@ -88,6 +89,31 @@ def non_negative_number(value: Any, name: str, *, unit: str = "") -> float:
     if out < 0:
         what = f" ({unit})" if unit else ""
         raise ParameterError(f"`{name}` must be >= 0{what}, got {out!r}.")
+    return out
+
+
+def count(value: Any, name: str) -> int:
+    """``value`` as an int >= 0 (a count, such as ``retries``), refusing booleans, floats and strings.
+
+    Examples
+    --------
+    >>> count(2, "retries")
+    2
+    >>> count(1.5, "retries")
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterTypeError: `retries` must be a whole number, got 1.5 (float).
+    >>> count(-1, "retries")
+    Traceback (most recent call last):
+    ...
+    corridor.errors.ParameterError: `retries` must be >= 0, got -1.
+    """
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        msg = f"`{name}` must be a whole number, got {_shown(value)} ({type(value).__name__})."
+        raise ParameterTypeError(msg)
+    out = int(value)
+    if out < 0:
+        raise ParameterError(f"`{name}` must be >= 0, got {out!r}.")
     return out
 
 

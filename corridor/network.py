@@ -50,9 +50,9 @@ import shapely
 
 from . import _engine
 from ._compat import keyword_only_after
-from ._download import check_area, download, import_osmnx, osmnx_settings
+from ._download import Budget, check_area, download, import_osmnx, osmnx_settings
 from ._graph import edges_of, label, point_at_m
-from .errors import DataError, DownloadError, GeometryError, ParameterError, UnknownPlaceError
+from .errors import DataError, DownloadError, GeometryError, ParameterError, ParameterTypeError, UnknownPlaceError
 from .geodesy import LocalProjection
 from .measure import DEFAULT_SPEEDS_KMH, territory_km
 
@@ -85,7 +85,7 @@ NETWORK_TYPES = ("drive", "drive_service", "walk", "bike", "all", "all_public", 
 #: Default largest area (km², geodesic area of the bounding box) to download.
 MAX_AREA_KM2 = 20_000.0
 
-#: Default timeout of each HTTP request (seconds).
+#: Default deadline of a download function (seconds): every request, pause and retry included.
 TIMEOUT_S = 60.0
 
 
@@ -136,12 +136,20 @@ def network_from_bbox(
     max_area_km2 : float
         Refuse (``ValueError``, before any download) a bounding box whose
         geodesic area on WGS84 exceeds this, in km².
-    timeout_s : float
-        Timeout of each HTTP request, in seconds.
-    retries : int
-        Extra attempts after a connection error or timeout.
+    timeout_s : float, default 60
+        Deadline of the whole call, in seconds (finite, > 0): every request,
+        pause and retry included.  By then the call has returned or raised
+        :class:`~corridor.errors.DownloadError`.  Also Overpass's own
+        ``[timeout:]`` for the query.
+    retries : int, default 1
+        Extra attempts after a failure that may pass (no connection, a
+        timeout, HTTP 429 or 5xx, an answer that is not JSON), each after the
+        wait the server asks for (or 1, 2, 4, ... s) if it fits before the
+        deadline.
     cache_folder : path, optional
-        osmnx's response cache (default: osmnx's setting, ``./cache``).
+        osmnx's response cache (default: osmnx's setting, ``./cache``).  An
+        answer found there is used without asking the server; a corrupt
+        cache file is removed and asked for again.
 
     Returns
     -------
@@ -151,7 +159,8 @@ def network_from_bbox(
     Raises
     ------
     corridor.errors.DownloadError
-        No internet, a timeout, or no network in the area.
+        No internet, the deadline passed, the server refused or answered
+        garbage (after ``retries``), or no network in the area.
 
     Examples
     --------
@@ -161,6 +170,7 @@ def network_from_bbox(
     ...
     corridor.errors.ParameterError: The area of the bounding box (38.0, 36.0, 52.0, 44.0) is about ...
     """
+    budget = Budget(timeout_s, retries)
     what = f"the bounding box {tuple(bbox)}"
     check_area(bbox, max_area_km2, what)  # validates the box before it is built
     return _network_from_polygon(
@@ -171,8 +181,7 @@ def network_from_bbox(
         simplify=simplify,
         retain_all=retain_all,
         max_area_km2=max_area_km2,
-        timeout_s=timeout_s,
-        retries=retries,
+        budget=budget,
         cache_folder=cache_folder,
     )
 
@@ -186,8 +195,7 @@ def _network_from_polygon(
     simplify: bool,
     retain_all: bool,
     max_area_km2: float,
-    timeout_s: float,
-    retries: int,
+    budget: Budget,
     cache_folder: str | Path | None,
 ) -> nx.MultiDiGraph:
     check_area(polygon.bounds, max_area_km2, what)
@@ -196,8 +204,15 @@ def _network_from_polygon(
     def call(ox: Any) -> Any:
         return ox.graph_from_polygon(polygon, simplify=simplify, retain_all=retain_all, **kw)
 
-    with osmnx_settings(timeout_s=timeout_s, cache_folder=cache_folder):
-        return download(call, what=what, timeout_s=timeout_s, retries=retries)
+    def empty(exc: Exception) -> DownloadError:
+        msg = (
+            f"OpenStreetMap returned no network for {what}: check the area and "
+            f"`network_type`, or load a file with `corridor.read_network(path)`. ({exc})"
+        )
+        return DownloadError(msg)
+
+    with osmnx_settings(cache_folder=cache_folder):
+        return download(call, what=f"the network for {what}", budget=budget, service="Overpass", on_empty=empty)
 
 
 def network_from_place(
@@ -235,8 +250,12 @@ def network_from_place(
     ------
     corridor.errors.UnknownPlaceError
         Nominatim does not know the place.
+    corridor.errors.GeometryError
+        The place geocodes to a point or a line, not an area.
     corridor.errors.DownloadError
-        No internet, a timeout, or no network in the place.
+        No internet, the deadline passed (``timeout_s`` covers the geocode
+        and the network), the server refused or answered garbage, or no
+        network in the place.
 
     Examples
     --------
@@ -246,45 +265,55 @@ def network_from_place(
     ...
     corridor.errors.ParameterError: `network_type` must be one of ...
     """
-    import requests
-
+    budget = Budget(timeout_s, retries)
+    if not isinstance(query, str):
+        raise ParameterTypeError(f"`query` must be a str (a Nominatim query), got {type(query).__name__}.")
+    if not query.strip():
+        raise ParameterError('`query` must name a place ("Syunik Province, Armenia"), got an empty string.')
     _filter_kwargs(network_type, custom_filter)  # refuse a bad type before anything is downloaded
-    with osmnx_settings(timeout_s=timeout_s, cache_folder=cache_folder) as ox:
-        from osmnx._errors import InsufficientResponseError
+    with osmnx_settings(cache_folder=cache_folder):
+        polygon = _geocode_area(query, budget)
+    return _network_from_polygon(
+        polygon,
+        what=repr(query),
+        network_type=network_type,
+        custom_filter=custom_filter,
+        simplify=simplify,
+        retain_all=retain_all,
+        max_area_km2=max_area_km2,
+        budget=budget,
+        cache_folder=cache_folder,
+    )
 
+
+def _geocode_area(query: str, budget: Budget) -> Any:
+    """The area of a place named in Nominatim, as one shapely (Multi)Polygon."""
+    not_an_area = (
+        f"OpenStreetMap's Nominatim geocodes {query!r} to a point (or a line), not an area: give a "
+        'polygon place (a province, a district, a town with a boundary: "Meghri, Armenia") or use '
+        "`network_from_bbox` around it."
+    )
+
+    def call(ox: Any) -> Any:
         try:
-            gdf = ox.geocode_to_gdf(query)
-        except InsufficientResponseError as exc:
-            msg = (
-                f"OpenStreetMap's Nominatim does not know the place {query!r}. Try a fuller "
-                'name ("Syunik Province, Armenia") or `network_from_bbox`.'
-            )
-            raise UnknownPlaceError(msg) from exc
-        except (requests.exceptions.RequestException, ValueError) as exc:
-            msg = (
-                f"Could not geocode {query!r} with Nominatim: {exc}. Check the internet "
-                "connection and try later, or load an OSM file with `corridor.read_network(path)`."
-            )
-            raise DownloadError(msg) from exc
-        polygon = shapely.union_all(np.asarray(gdf.geometry.values, dtype=object))
-        if shapely.get_type_id(polygon) not in (3, 6):
-            msg = (
-                f"Nominatim returned a {polygon.geom_type} for {query!r}, not an area; use "
-                "`network_from_bbox` around it instead."
-            )
-            raise GeometryError(msg)
-        return _network_from_polygon(
-            polygon,
-            what=repr(query),
-            network_type=network_type,
-            custom_filter=custom_filter,
-            simplify=simplify,
-            retain_all=retain_all,
-            max_area_km2=max_area_km2,
-            timeout_s=timeout_s,
-            retries=retries,
-            cache_folder=cache_folder,
+            return ox.geocode_to_gdf(query)
+        except TypeError as exc:  # osmnx: no (Multi)Polygon among the results
+            if "Polygon" not in str(exc):
+                raise
+            raise GeometryError(not_an_area) from exc
+
+    def unknown(exc: Exception) -> UnknownPlaceError:
+        msg = (
+            f"OpenStreetMap's Nominatim does not know the place {query!r}. Try a fuller "
+            f'name ("Syunik Province, Armenia") or `network_from_bbox`. ({exc})'
         )
+        return UnknownPlaceError(msg)
+
+    gdf = download(call, what=f"the place {query!r}", budget=budget, service="Nominatim", on_empty=unknown)
+    polygon = shapely.union_all(np.asarray(gdf.geometry.values, dtype=object))
+    if shapely.get_type_id(polygon) not in (3, 6) or polygon.is_empty:
+        raise GeometryError(not_an_area)
+    return polygon
 
 
 def network_from_region(
@@ -338,6 +367,7 @@ def network_from_region(
             raise ParameterError("network_from_region takes (id, *, region=None, ...).")
         warn_deprecated("network_from_region(region, id) is deprecated; call network_from_region(id, region=region).")
         region, id = id, args[0]
+    budget = Budget(timeout_s, retries)
     region = region if region is not None else load_region()
     polygon = region.geometry_of(id)
     if buffer_km:
@@ -351,8 +381,7 @@ def network_from_region(
         simplify=simplify,
         retain_all=retain_all,
         max_area_km2=max_area_km2,
-        timeout_s=timeout_s,
-        retries=retries,
+        budget=budget,
         cache_folder=cache_folder,
     )
 
