@@ -121,6 +121,10 @@ _LAZY: dict[str, str] = {
     "plot_territory": ".plot",
     "show_versions": "._show_versions",
     "validate": ".validation",
+    "crossing_points": ".crossings",
+    "crossing_point": ".crossings",
+    "border_regimes": ".crossings",
+    "CrossingPolicy": ".crossings",
 }
 
 _MODULES = {
@@ -136,6 +140,7 @@ _MODULES = {
     "routing",
     "scenario",
     "validation",
+    "crossings",
 }
 
 __all__ = [
@@ -185,9 +190,24 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from . import datasets, geodesy, io, maps, measure, network, plot, region, route, routing, scenario, validation
+    from . import (
+        crossings,
+        datasets,
+        geodesy,
+        io,
+        maps,
+        measure,
+        network,
+        plot,
+        region,
+        route,
+        routing,
+        scenario,
+        validation,
+    )
     from ._coverage import clean_coverage
     from ._show_versions import show_versions
+    from .crossings import CrossingPolicy, border_regimes, crossing_point, crossing_points
     from .io import export_comparison, export_table, read_route, write_route
     from .maps import compare_map, make_map, save_map
     from .measure import (

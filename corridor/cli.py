@@ -61,15 +61,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 def _emit(df: Any, fmt: str, *, title: str = "") -> None:
     import pandas as pd
 
-    if fmt == "json":
-        records = json.loads(df.to_json(orient="records", force_ascii=False))
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        click.echo(df.to_csv(index=False), nl=False)
-    elif fmt == "markdown":
-        from .io import markdown_table
+    if fmt in ("json", "csv", "markdown"):
+        from .io import table_text
 
-        click.echo(markdown_table(df, index=False), nl=False)
+        click.echo(table_text(df, fmt, index=False), nl=False)
     else:
         with pd.option_context("display.width", 200, "display.max_columns", 50):
             if title:
@@ -96,6 +91,43 @@ def borders(fmt: str) -> None:
         fmt,
         title=f"Land borders — {region.name}\nData: {region.attribution}\n",
     )
+
+
+@main.command("crossings")
+@click.option("--border", help="Only one border, such as ARM-IRN.")
+@click.option(
+    "--status", type=click.Choice(["open", "restricted", "closed", "planned", "unknown"]), help="Only this status."
+)
+@click.option(
+    "--mode", type=click.Choice(["road", "rail", "pedestrian", "ferry"]), help="Only points open to this mode."
+)
+@click.option("--as-of", "as_of", help="Evaluate the statuses at this date (YYYY-MM-DD).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def crossings_cmd(border: str | None, status: str | None, mode: str | None, as_of: str | None, fmt: str) -> None:
+    """Print the official border crossing points and ferry ports, with status, date and source."""
+    from .crossings import CrossingPolicy, crossing_points
+
+    policy = CrossingPolicy(as_of=as_of) if as_of else None
+    t = crossing_points(border=border, status=status, mode=mode, policy=policy)
+    if fmt == "table":
+        cols = ["id", "a", "b", "part", "modes", "status", "status_since"]
+        if policy is not None:
+            cols = ["id", "a", "b", "part", "modes", "recorded_status", "status_since", "status"]
+        when = f" at {as_of}" if as_of else " (as recorded)"
+        _emit(
+            t[cols],
+            fmt,
+            title=f"Official crossing points{when}: {len(t)}\nSources: `corridor crossings --format json`\n",
+        )
+    else:
+        _emit(t.drop(columns="geometry"), fmt)
 
 
 @main.command("places")

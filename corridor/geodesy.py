@@ -29,6 +29,7 @@ __all__ = [
     "distance_m",
     "length_m",
     "local_crs",
+    "points_at_m",
     "segment_lengths_m",
     "unwrap_lines",
     "unwrap_lon",
@@ -92,6 +93,43 @@ def segment_lengths_m(coords: np.ndarray) -> np.ndarray:
         return np.zeros(0)
     _, _, d = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
     return np.asarray(d, dtype=float)
+
+
+def points_at_m(xy: np.ndarray, cum_m: np.ndarray, m: Any) -> np.ndarray:
+    """Points at geodesic distances ``m`` along a polyline, on the geodesic of each segment.
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        ``(n, 2)`` lon/lat vertices (n >= 2).
+    cum_m : numpy.ndarray
+        Geodesic metres from the first vertex to each vertex (``n`` values, from 0).
+    m : array_like of float
+        Metres from the start (clipped to the line).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(k, 2)`` lon/lat; a point that falls on a vertex is that vertex exactly, and
+        longitudes stay continuous with the vertices (past ±180° on a line that crosses
+        the antimeridian).
+
+    Examples
+    --------
+    >>> xy = np.array([(46.0, 38.9), (46.2, 38.9)])
+    >>> cum = np.concatenate([[0.0], np.cumsum(segment_lengths_m(xy))])
+    >>> points_at_m(xy, cum, [0.0, cum[-1] / 2, cum[-1]]).round(4).tolist()
+    [[46.0, 38.9], [46.1, 38.9], [46.2, 38.9]]
+    """
+    m = np.clip(np.asarray(m, dtype=float), 0, cum_m[-1])
+    i = np.clip(np.searchsorted(cum_m, m, side="right") - 1, 0, len(xy) - 2)
+    az, _, _ = GEOD.inv(xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1])
+    lon, lat, _ = GEOD.fwd(xy[i, 0], xy[i, 1], az, m - cum_m[i])
+    lon = xy[i, 0] + ((np.asarray(lon) - xy[i, 0] + 180) % 360 - 180)  # continuous with the vertex
+    out = np.column_stack([lon, np.asarray(lat)])
+    at_end = m >= cum_m[i + 1]
+    out[at_end] = xy[i + 1][at_end]
+    return out
 
 
 def length_m(geometry: Any) -> Any:

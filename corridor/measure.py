@@ -28,6 +28,7 @@ from ._compat import DeprecatedKeysDict, keyword_only_after, warn, warn_deprecat
 from ._engine import UNASSIGNED, Engine, engine_for
 from ._typing import MODES, STATUSES
 from ._validate import border_pair, check_lonlat, non_negative_number, one_of, positive_number
+from .crossings import USABLE_STATUSES, CrossingPolicy, border_regimes, match_crossings
 from .errors import (
     BoundaryUncertaintyWarning,
     CRSError,
@@ -38,7 +39,7 @@ from .errors import (
     ParameterTypeError,
     UnknownTerritoryError,
 )
-from .geodesy import GEOD, distance_m, follow_geodesics
+from .geodesy import GEOD, distance_m, follow_geodesics, points_at_m, segment_lengths_m
 from .places import resolve_point
 from .route import Route
 
@@ -101,6 +102,11 @@ HEADLINE_COLUMNS: dict[str, str] = {
     "km_sea": "km over the sea: territorial and internal sea waters, and the open sea beyond them",
     "transit": "territories crossed, in order, joined by '-' (the first, then each one entered)",
     "crossings": "number of international border crossings",
+    "closed_crossings": "crossings with no open (or restricted) official crossing point of the route's mode there, "
+    "at the date and with the openings of the scenario's CrossingPolicy: closed, planned, none within "
+    "MATCH_KM, or unknown at that date",
+    "crossing_points": "the official crossing points the route uses, in order, joined by '; ' "
+    "(a sea passage as 'port → port'; '-' where none is matched)",
     "km_within_1km_border": "km within 1 km of any international border",
     "km_within_5km_border": "km within 5 km of any international border",
     "min_clearance_km": "smallest geodesic distance (km) to an international border the route does not cross",
@@ -260,7 +266,9 @@ class TravelTime:
     legs : pandas.DataFrame
         ``leg``, ``mode``, ``status``, ``length_km``, ``speed_kmh``, ``hours``.
     crossings : pandas.DataFrame
-        ``km``, ``border``, ``dwell_h``.
+        ``km``, ``border``, ``crossing_point``, ``dwell_h`` and ``dwell_from``: the
+        crossing point's published dwell (or the scenario's for that point), else the
+        border pair's, else the default.
     params : TravelParams
         The assumptions used.
 
@@ -303,7 +311,15 @@ class TravelTime:
             ("leg", f"{r.leg} ({r.mode}, {r.status}, {r.speed_kmh:g} km/h)", r.length_km, r.hours)
             for r in self.legs.itertuples()
         ]
-        rows += [("crossing", f"{r.border} at km {r.km:.1f}", 0.0, r.dwell_h) for r in self.crossings.itertuples()]
+        rows += [
+            (
+                "crossing",
+                f"{r.border} at km {r.km:.1f}" + (f" ({r.crossing_point})" if r.crossing_point else ""),
+                0.0,
+                r.dwell_h,
+            )
+            for r in self.crossings.itertuples()
+        ]
         rows.append(("total", "", float(self.legs["length_km"].sum()), self.total_h))
         return pd.DataFrame(rows, columns=["kind", "what", "km", "hours"])
 
@@ -325,14 +341,28 @@ def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, kn
         v = lg.speed_kmh if lg.speed_kmh is not None else speed_for(lg.mode, lg.status, params.speeds_kmh)
         rows.append((lg.name, lg.mode, lg.status, lg.length_km, v, lg.length_km / v))
     legs = pd.DataFrame(rows, columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"])
+    at_point = (
+        crossings["dwell_point_h"].to_numpy(dtype=float)
+        if "dwell_point_h" in crossings.columns
+        else np.full(len(crossings), np.nan)
+    )
+    pair_h = [params.dwell_h.get(border_pair((a, b))) for a, b in zip(crossings["from_iso3"], crossings["to_iso3"])]
+    dwell = [
+        p if np.isfinite(p) else (h if h is not None else params.default_dwell_h) for p, h in zip(at_point, pair_h)
+    ]
+    source = [
+        "crossing point" if np.isfinite(p) else ("border pair" if h is not None else "default")
+        for p, h in zip(at_point, pair_h)
+    ]
     cx = pd.DataFrame(
         {
             "km": crossings["km"].to_numpy(),
             "border": crossings["border"].to_numpy(),
-            "dwell_h": [
-                params.dwell_h.get(border_pair((a, b)), params.default_dwell_h)
-                for a, b in zip(crossings["from_iso3"], crossings["to_iso3"])
-            ],
+            "crossing_point": (
+                crossings["crossing_point"].to_numpy() if "crossing_point" in crossings.columns else None
+            ),
+            "dwell_h": np.asarray(dwell, dtype=float),
+            "dwell_from": source,
         }
     )
     return TravelTime(legs, cx, params)
@@ -391,6 +421,11 @@ def _headline(
         for k in range(n)
     ]
     table["crossings"] = cx.groupby("line").size().reindex(range(n), fill_value=0).to_numpy(dtype=int)
+    closed = ~cx["crossing_status"].isin(USABLE_STATUSES)
+    table["closed_crossings"] = closed.groupby(cx["line"]).sum().reindex(range(n), fill_value=0).to_numpy(dtype=int)
+    names = cx["crossing_point"].where(cx["crossing_point"].notna(), "-").astype(str)
+    used = names.groupby(cx["line"]).agg("; ".join)
+    table["crossing_points"] = used.reindex(range(n), fill_value="").to_numpy(dtype=object)
     table["km_within_1km_border"] = _engine.km_within(eng, lines, 1.0)
     table["km_within_5km_border"] = _engine.km_within(eng, lines, 5.0)
     # clearance to the borders each line does not cross (crossing one makes the distance 0)
@@ -411,6 +446,60 @@ def _headline(
     table["detour_index"] = np.where(d > 0, table["length_km"] / np.where(d > 0, d, 1), np.inf)
     table["travel_time_h"] = np.asarray(travel_h, dtype=float)
     return table
+
+
+def _land_pairs(eng: Engine) -> set[tuple[str, str]]:
+    """The pairs of territories that share a border in the engine's region."""
+    b = eng.region.borders
+    return {tuple(sorted((str(x), str(y)))) for x, y in zip(b["a"], b["b"])}  # type: ignore[misc]
+
+
+def _mode_at(route: Route | None, km: np.ndarray) -> list[str | None]:
+    """The mode of the leg at each chainage (None for a plain line)."""
+    if not isinstance(route, Route):
+        return [None] * len(km)
+    ends = np.array([lg.to_km for lg in route.legs])
+    k = np.clip(np.searchsorted(ends, km, side="left"), 0, len(route.legs) - 1)
+    return [route.legs[i].mode for i in k]
+
+
+def _with_crossing_points(
+    eng: Engine,
+    cx: pd.DataFrame,
+    lines: np.ndarray,
+    routes: Sequence[Route | None],
+    policies: Sequence[CrossingPolicy] | None = None,
+) -> pd.DataFrame:
+    """``cx`` (crossings with a ``line`` column) with the crossing points they meet (``crossings.MATCH_COLUMNS``)."""
+    import geopandas as gpd
+
+    if "crossing_status" in cx.columns:
+        return cx
+    out = []
+    land = _land_pairs(eng)
+    for k, part in cx.groupby("line", sort=True):
+        k = int(k)
+        xy = shapely.get_coordinates(lines[k])
+        cum = np.concatenate([[0.0], np.cumsum(segment_lengths_m(xy))])
+        pts = points_at_m(xy, cum, part["km"].to_numpy() * 1000.0)
+        g = gpd.GeoDataFrame(part, geometry=list(shapely.points(pts)), crs="EPSG:4326")
+        route = routes[k] if isinstance(routes[k], Route) else None
+        policy = policies[k] if policies is not None else None
+        matched = match_crossings(
+            g, _mode_at(route, part["km"].to_numpy()), land_pairs=land, route=route, policy=policy
+        )
+        out.append(pd.concat([part, matched], axis=1))
+    if not out:
+        return cx.assign(
+            **{
+                c: pd.Series(dtype=object)
+                for c in ("mode", "crossing_point_id", "crossing_point", "point_status", "crossing_status")
+            },
+            point_distance_km=pd.Series(dtype=float),
+            mode_allowed=pd.Series(dtype=bool),
+            dwell_point_h=pd.Series(dtype=float),
+        )
+    return pd.concat(out).sort_index()
 
 
 def headline_table(analyses: Sequence[RouteAnalysis], *, names: Sequence[str] | None = None) -> pd.DataFrame:
@@ -486,10 +575,17 @@ class RouteAnalysis:
     crossings : geopandas.GeoDataFrame
         International crossings in route order: ``km``, ``from_iso3``,
         ``to_iso3``, ``border``, ``water_km`` (unassigned water between the
-        two sides), ``geometry`` (Point).
+        two sides), the official crossing point each meets (``mode``,
+        ``crossing_point_id``, ``crossing_point``, ``point_distance_km``,
+        ``point_status``, ``mode_allowed``, ``crossing_status``,
+        ``dwell_point_h``: see :func:`corridor.crossings.match_crossings`),
+        ``geometry`` (Point).
     params : TravelParams
         The assumptions for :meth:`travel_time` (the package defaults, or a
         scenario's own when it comes from :meth:`corridor.Scenario.analyze`).
+    policy : CrossingPolicy
+        Which crossing points are open (the data as recorded, or a scenario's
+        date, openings and closures).
 
     Examples
     --------
@@ -505,6 +601,7 @@ class RouteAnalysis:
     sections: pd.DataFrame
     crossings: gpd.GeoDataFrame
     params: TravelParams = field(default_factory=TravelParams)
+    policy: CrossingPolicy = field(default_factory=CrossingPolicy)
     _eng: Engine = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -543,6 +640,60 @@ class RouteAnalysis:
         """Territories crossed, in order: the first, then each one entered at a crossing."""
         first = [x for x in self.sections["iso3"] if x != UNASSIGNED][:1]
         return first + [str(x) for x in self.crossings["to_iso3"]]
+
+    @property
+    def closed_crossings(self) -> pd.DataFrame:
+        """The crossings with no open (or restricted) official crossing point of the route's mode.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :attr:`crossings` whose ``crossing_status`` is ``closed``,
+            ``planned``, ``no crossing point`` or ``unknown``.
+        """
+        return self.crossings[~self.crossings["crossing_status"].isin(USABLE_STATUSES)]
+
+    def regimes(self, *, within_km: float = 5.0) -> pd.DataFrame:
+        """The border regimes the route runs along or across, with its km near each border.
+
+        Parameters
+        ----------
+        within_km : float, default 5
+            How close to a border counts as "along" it (km).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per regime of :func:`corridor.border_regimes` on a border of the
+            region: ``id``, ``a``, ``b``, ``stretch``, ``kind``, ``actor``, ``arrangement``,
+            ``since``, ``until``, ``status``, ``source``, then ``km_within`` (km of the route
+            within ``within_km`` of that border) and ``crossings`` (how often it crosses it).
+            A regime of a stretch of a border (``stretch`` describes it; the data do not
+            draw it) gets the km along the whole border.  Regimes the route neither
+            approaches nor crosses are left out.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> a = corridor.analyze(corridor.Route.along_border("ARM", "IRN", side="ARM", offset_m=300))
+        >>> "arm-irn-russian-border-troops" in set(a.regimes()["id"])
+        True
+        """
+        within = positive_number(within_km, "within_km", unit="km")
+        t = border_regimes(ids=self.region.ids)
+        t = t[t["b"] != ""]
+        rows = []
+        for pair, grp in t.groupby(["a", "b"], sort=False):
+            if not self.region.border_length_km(*pair):
+                continue
+            km = self.km_near_border(within, border=pair)
+            n = int((self.crossings["border"] == "–".join(sorted(pair))).sum())
+            if km > 0 or n:
+                rows.append(grp.assign(km_within=km, crossings=n))
+        cols = ["id", "a", "b", "stretch", "kind", "actor", "arrangement", "since", "until", "status", "source"]
+        if not rows:
+            return pd.DataFrame(columns=[*cols, "km_within", "crossings"])
+        return pd.concat(rows, ignore_index=True)[[*cols, "km_within", "crossings"]]
 
     @property
     def detour_index(self) -> float:
@@ -1004,7 +1155,13 @@ def _check_line_values(arr: np.ndarray) -> None:
 
 
 @keyword_only_after(1, "region")
-def analyze(route: Route, *, region: Region | None = None, params: TravelParams | None = None) -> RouteAnalysis:
+def analyze(
+    route: Route,
+    *,
+    region: Region | None = None,
+    params: TravelParams | None = None,
+    policy: CrossingPolicy | None = None,
+) -> RouteAnalysis:
     """Measure a route over a region (default: the built-in South Caucasus).
 
     Parameters
@@ -1014,6 +1171,9 @@ def analyze(route: Route, *, region: Region | None = None, params: TravelParams 
         Default: the built-in region.
     params : TravelParams, optional
         Assumptions for travel times (default: the package defaults).
+    policy : CrossingPolicy, optional
+        Which official crossing points are open (at a date, with a scenario's openings
+        and closures); default: the statuses of the built-in data as recorded.
 
     Returns
     -------
@@ -1040,11 +1200,15 @@ def analyze(route: Route, *, region: Region | None = None, params: TravelParams 
         raise ParameterTypeError(msg)
     if params is not None and not isinstance(params, TravelParams):
         raise ParameterTypeError(f"`params` must be a TravelParams, got {type(params).__name__}.")
+    if policy is not None and not isinstance(policy, CrossingPolicy):
+        raise ParameterTypeError(f"`policy` must be a CrossingPolicy, got {type(policy).__name__}.")
+    policy = policy if policy is not None else CrossingPolicy()
     eng = engine_for(region)
     pc = _engine.split_lines(np.array([route.geometry], dtype=object), eng)
     _check_outside(pc, eng, [route.name], np.array([route.geometry], dtype=object))
     secs = _engine.sections(pc, eng)
-    cx = _engine.crossings_table(secs).drop(columns="line")
+    lines = np.array([route.geometry], dtype=object)
+    cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, [route], [policy]).drop(columns="line")
     pts = route.points_at_km(cx["km"].to_numpy()) if len(cx) else np.zeros((0, 2))
     crossings = gpd.GeoDataFrame(cx, geometry=list(shapely.points(pts)) if len(cx) else [], crs="EPSG:4326")
     analysis = RouteAnalysis(
@@ -1054,6 +1218,7 @@ def analyze(route: Route, *, region: Region | None = None, params: TravelParams 
         secs.drop(columns="line"),
         crossings,
         params if params is not None else TravelParams(),
+        policy,
     )
     _warn_fragile_zeros(analysis)
     return analysis
@@ -1124,7 +1289,7 @@ def analyze_many(
     pc = _engine.split_lines(lines, eng)
     _check_outside(pc, eng, names, lines)
     secs = _engine.sections(pc, eng, by="iso3")
-    cx = _engine.crossings_table(secs)
+    cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, rs)
     params, known = TravelParams(), set(eng.ids)
     travel = np.array(
         [

@@ -457,6 +457,28 @@ class Region:
         return [iso for _, iso in sorted(hits) if iso not in ends]
 
     @property
+    def regimes(self) -> pd.DataFrame:
+        """Who guards the region's borders under what arrangement since when (facts with sources).
+
+        The rows of :func:`corridor.border_regimes` whose territories are all in the
+        region: border guards, monitoring missions, corridor arrangements, closures.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> r = load_region()
+        >>> t = r.regimes.set_index("id")
+        >>> t.loc["arm-aze-euma", ["kind", "since"]].tolist()
+        ['monitoring mission', '2023-02-20']
+        """
+        from .crossings import border_regimes
+
+        return border_regimes(ids=self.ids)
+
+    @property
     def exclaves(self) -> gpd.GeoDataFrame:
         """Parts of kind ``exclave`` (as :attr:`parts`)."""
         return self.parts[self.parts["kind"] == "exclave"].reset_index(drop=True)

@@ -24,7 +24,7 @@ from ._compat import warn_deprecated
 from ._typing import MODES, STATUSES
 from ._validate import check_leg_attrs, lonlat_array, non_negative_number, number, one_of, positive_number
 from .errors import GeometryError, ParameterError, ParameterTypeError, UnknownStopError
-from .geodesy import GEOD, LocalProjection, densify_geodesic, segment_lengths_m
+from .geodesy import GEOD, LocalProjection, densify_geodesic, points_at_m, segment_lengths_m
 from .places import Place, normalize_name, resolve_named_point, resolve_point
 
 if TYPE_CHECKING:
@@ -267,18 +267,7 @@ class Route:
             raise ParameterTypeError(f"`km` must be numbers (km), got {type(km).__name__}.") from None
         if not np.isfinite(km_arr).all():
             raise ParameterError("`km` must be finite numbers (km); it holds NaN or infinity.")
-        m = np.clip(km_arr * 1000.0, 0, self._cum_m[-1])
-        xy = self.coords
-        i = np.clip(np.searchsorted(self._cum_m, m, side="right") - 1, 0, len(xy) - 2)
-        # along the geodesic of segment i: forward from its start by the remaining distance
-        az, _, _ = GEOD.inv(xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1])
-        lon, lat, _ = GEOD.fwd(xy[i, 0], xy[i, 1], az, m - self._cum_m[i])
-        lon = xy[i, 0] + ((np.asarray(lon) - xy[i, 0] + 180) % 360 - 180)  # continuous with the vertex
-        out = np.column_stack([lon, np.asarray(lat)])
-        # exactly the vertices where the chainage falls on one (no round-off)
-        at_end = m >= self._cum_m[i + 1]
-        out[at_end] = xy[i + 1][at_end]
-        return out
+        return points_at_m(self.coords, self._cum_m, km_arr * 1000.0)
 
     def km_of(self, point: Any) -> float:
         """Chainage (km) of the point on the route nearest to ``point``.

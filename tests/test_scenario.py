@@ -53,6 +53,8 @@ def test_comparison_contract(table, builtins):
         "km_sea",
         "transit",
         "crossings",
+        "closed_crossings",
+        "crossing_points",
         "km_within_1km_border",
         "km_within_5km_border",
         "min_clearance_km",
