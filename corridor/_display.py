@@ -44,12 +44,16 @@ if TYPE_CHECKING:
 __all__ = [
     "BAND_COLOR",
     "BORDER_COLOR",
+    "CLOSED_BORDER_COLOR",
     "DISPLAY_TOLERANCE_DEG",
     "HIGHLIGHT_COLOR",
+    "MONITORED_BORDER_COLOR",
     "PLANNED_STATUSES",
+    "REGIME_BORDER_COLORS",
     "ROUTE_COLORS",
     "ROUTE_TOLERANCE_DEG",
     "SEA_COLOR",
+    "STATUS_COLORS",
     "WATER_COLORS",
     "BandLayer",
     "BorderLine",
@@ -57,6 +61,7 @@ __all__ = [
     "DisplayLayers",
     "Label",
     "LegendEntry",
+    "PointMark",
     "RouteLayer",
     "build_display",
     "display_layers",
@@ -102,6 +107,22 @@ WATER_COLORS = {"sea": "#c2d7e5", "inland water": "#aecbe0"}
 BORDER_COLOR = "#5a5a5a"
 HIGHLIGHT_COLOR = "#111111"
 BAND_COLOR = "#f2b134"
+
+#: Colours of crossing-point statuses (open green, restricted amber, closed red, planned blue, unknown grey).
+STATUS_COLORS = {
+    "open": "#2e7d32",
+    "restricted": "#e0a100",
+    "closed": "#c62828",
+    "planned": "#3f51b5",
+    "unknown": "#9e9e9e",
+}
+#: Colour of borders with no open crossing point (``border_style="regime"``).
+CLOSED_BORDER_COLOR = "#c62828"
+#: Colour of borders under a current monitoring mission (``border_style="regime"``).
+MONITORED_BORDER_COLOR = "#1565c0"
+
+#: Border colours by institution (``border_style="regime"``).
+REGIME_BORDER_COLORS = {"closed": CLOSED_BORDER_COLOR, "monitored": MONITORED_BORDER_COLOR}
 
 #: Statuses drawn dashed.
 PLANNED_STATUSES = ("planned", "proposed", "under construction")
@@ -228,6 +249,24 @@ class BorderLine:
     length_km: float
     lines: Any
     highlighted: bool
+    style: str = "plain"  # "plain", or with border_style="regime": "closed", "monitored", "open"
+    regimes: tuple[str, ...] = ()  # current arrangements, for tooltips
+
+
+@dataclass(frozen=True)
+class PointMark:
+    """An official crossing point to draw: status (after the policy), modes, date and source."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+    kind: str
+    modes: str
+    status: str
+    since: str
+    source: str
+    used: bool
 
 
 @dataclass(frozen=True)
@@ -266,6 +305,8 @@ class CrossingMark:
     from_name: str
     to_name: str
     border: str
+    crossing_point: str = ""
+    crossing_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -334,6 +375,8 @@ class Display:
     show_stops: bool
     show_labels: bool
     names: dict[str, str] = field(default_factory=dict)
+    points: list[PointMark] = field(default_factory=list)
+    border_style: str = "plain"
 
 
 def build_display(
@@ -354,9 +397,14 @@ def build_display(
     tolerance_deg: float = DISPLAY_TOLERANCE_DEG,
     pad: float = 0.15,
     min_pad_deg: float = 0.1,
+    crossing_points: bool | str = True,
+    border_style: str = "plain",
+    policy: Any = None,
 ) -> Display:
     """The display model of a map (see :func:`corridor.make_map` for the parameters)."""
     one_of(color_by, "color_by", ("route", "territory"))
+    one_of(crossing_points, "crossing_points", (True, False, "used"))
+    one_of(border_style, "border_style", ("plain", "regime"))
     band = None if band_km is None else positive_number(band_km, "band_km", unit="km")
     palette = [check_color(c) for c in colors] if colors else list(ROUTE_COLORS)
     if not palette:
@@ -367,17 +415,23 @@ def build_display(
     names = {iso: n for iso, n, _ in layers.countries}
     iso_index = {iso: k for k, (iso, _, _) in enumerate(layers.countries)}
     terr = [Territory(iso, n, g, territory_fill(iso, k)) for k, (iso, n, g) in enumerate(layers.countries)]
+    policy = _policy(policy, by_route)
     blines = [
         BorderLine(a, b, names.get(a, a), names.get(b, b), length, lines, (a, b) in highlight)
         for a, b, length, lines in (layers.borders if draw else [])
     ]
+    if border_style == "regime":
+        blines = _regime_styles(reg, blines, policy)
     band_on = band_border if band_border is not None else (highlight[0] if highlight else None)
     band_layer, inside = _band(reg, rs, band, band_on)
     route_layers = [
         _route_layer(r, k, len(rs), palette, by_route.get(id(r)), color_by, names, iso_index, inside.get(k), crossings)
         for k, r in enumerate(rs)
     ]
+    extent = _extent(reg, rs, pad, min_pad_deg)
+    points = _points(reg, extent, route_layers, crossing_points, policy) if crossing_points else []
     legend = _legend(reg, blines, band_layer, route_layers, color_by, names, iso_index, stops, crossings)
+    legend += _point_legend(points, blines)
     return Display(
         region=reg,
         territories=terr,
@@ -387,14 +441,89 @@ def build_display(
         routes=route_layers,
         labels=_labels(reg, layers, route_layers, labels, stops),
         legend=legend,
-        extent=_extent(reg, rs, pad, min_pad_deg),
+        extent=extent,
         credits=[c for c in (reg.attribution, attribution) if c],
         title=title,
         color_by=color_by,
         show_stops=stops,
         show_labels=labels,
         names=names,
+        points=points,
+        border_style=border_style,
     )
+
+
+def _policy(policy: Any, by_route: dict[int, RouteAnalysis]) -> Any:
+    """The crossing policy to show: the one given, else the analyses' (if they agree), else the data's."""
+    from .crossings import CrossingPolicy
+
+    if policy is not None:
+        if not isinstance(policy, CrossingPolicy):
+            raise ParameterTypeError(f"`policy` must be a CrossingPolicy, got {type(policy).__name__}.")
+        return policy
+    own = {id(a.policy): a.policy for a in by_route.values()}
+    return next(iter(own.values())) if len(own) == 1 else CrossingPolicy()
+
+
+def _points(
+    region: Region, extent: tuple[float, float, float, float], routes: list[RouteLayer], which: Any, policy: Any
+) -> list[PointMark]:
+    """Official crossing points in view (or only those the routes use), with their status under ``policy``."""
+    from .crossings import crossing_points
+
+    used = {cx.crossing_point for rl in routes for cx in rl.crossings if cx.crossing_point}
+    t = crossing_points(policy=policy)
+    t = t[t["a"].isin(region.ids) & (t["b"].isin(region.ids) | (t["b"] == ""))]
+    w, s, e, n = extent
+    out = []
+    for r in t.itertuples():
+        is_used = any(r.name == u or r.name in u.split(" → ") for u in used)
+        in_view = w <= r.lon <= e and s <= r.lat <= n
+        if (which == "used" and is_used) or (which is True and in_view):
+            out.append(
+                PointMark(
+                    r.id, r.name, r.lon, r.lat, r.kind, r.modes, str(r.status), r.status_since, r.status_source, is_used
+                )
+            )
+    return out
+
+
+def _regime_styles(region: Region, borders: list[BorderLine], policy: Any) -> list[BorderLine]:
+    """Borders styled by institution: no open crossing point (closed), a monitoring mission, else open."""
+    from dataclasses import replace
+
+    from .crossings import USABLE_STATUSES, border_regimes, crossing_points
+
+    pts = crossing_points(policy=policy)
+    reg = border_regimes(ids=region.ids)
+    current = reg[reg["status"] == "current"]
+    out = []
+    for bl in borders:
+        on = pts[(pts["a"] == bl.a) & (pts["b"] == bl.b)]
+        rows = current[(current["a"] == bl.a) & (current["b"] == bl.b)]
+        notes = tuple(f"{r.kind}: {r.actor}" + (f" (since {r.since})" if r.since else "") for r in rows.itertuples())
+        if not on["status"].isin(USABLE_STATUSES).any():
+            style = "closed"
+        elif (rows["kind"] == "monitoring mission").any():
+            style = "monitored"
+        else:
+            style = "open"
+        out.append(replace(bl, style=style, regimes=notes))
+    return out
+
+
+def _point_legend(points: list[PointMark], borders: list[BorderLine]) -> list[LegendEntry]:
+    out = []
+    for status in STATUS_COLORS:
+        k = sum(p.status == status for p in points)
+        if k:
+            out.append(LegendEntry("point", STATUS_COLORS[status], f"Crossing point: {status}", f"{k}"))
+    styles = {bl.style for bl in borders}
+    if "closed" in styles:
+        out.append(LegendEntry("regime", CLOSED_BORDER_COLOR, "Border with no open crossing point"))
+    if "monitored" in styles:
+        out.append(LegendEntry("regime", MONITORED_BORDER_COLOR, "Border under a monitoring mission"))
+    return out
 
 
 def _collect(
@@ -524,6 +653,8 @@ def _route_layer(
                     names.get(a, a),
                     names.get(b, b),
                     str(cx.border),
+                    str(getattr(cx, "crossing_point", "") or ""),
+                    str(getattr(cx, "crossing_status", "") or ""),
                 )
             )
     return RouteLayer(

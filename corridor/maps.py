@@ -34,8 +34,10 @@ from ._display import (
     BORDER_COLOR,
     DISPLAY_TOLERANCE_DEG,
     HIGHLIGHT_COLOR,
+    REGIME_BORDER_COLORS,
     ROUTE_COLORS,
     SEA_COLOR,
+    STATUS_COLORS,
     WATER_COLORS,
     Display,
     LegendEntry,
@@ -111,6 +113,9 @@ _CSS = """
 .corridor-zoom-low .corridor-label.stop.far{display:none}
 .corridor-cross{width:10px;height:10px;background:#fff;border:2px solid #111;
  transform:rotate(45deg);box-sizing:border-box}
+.corridor-point{width:9px;height:9px;border:1.5px solid #fff;box-sizing:border-box;
+ box-shadow:0 0 0 1px rgba(0,0,0,.55)}
+.corridor-point.used{width:12px;height:12px;border-width:2px}
 .corridor-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:3px;
  box-shadow:0 1px 4px rgba(0,0,0,.3);font-size:12px;line-height:1.45;max-width:300px;color:#222}
 .corridor-legend h4{margin:0 0 4px;font-size:13px}
@@ -150,6 +155,15 @@ def _legend_symbol(kind: str, color: str, *, dash: str | None = None) -> str:
         return (
             f'<svg width="30" height="12"><rect x="1" y="1" width="28" height="10" fill="{color}" '
             f'fill-opacity="0.35" stroke="{color}"/></svg>'
+        )
+    if kind == "point":
+        return (
+            f'<svg width="30" height="12"><rect x="10" y="1" width="10" height="10" fill="{color}" '
+            'stroke="#fff" stroke-width="1.5"/></svg>'
+        )
+    if kind == "regime":
+        return (
+            f'<svg width="30" height="10"><line x1="1" y1="5" x2="29" y2="5" stroke="{color}" stroke-width="3"/></svg>'
         )
     return ""
 
@@ -200,6 +214,9 @@ def make_map(
     tolerance_deg: float = DISPLAY_TOLERANCE_DEG,
     width: str | int = "100%",
     height: str | int = "100%",
+    crossing_points: bool | str = True,
+    border_style: str = "plain",
+    policy: Any = None,
 ) -> folium.Map:
     """An interactive map of a region, routes, crossings and border proximity.
 
@@ -243,6 +260,17 @@ def make_map(
         Display simplification of the boundaries (degrees; topology preserving).
     width, height : str or int
         Size of the map element.
+    crossing_points : bool or "used", default True
+        Draw the official crossing points in view as squares coloured by status
+        (open, restricted, closed, planned, unknown; tooltip: names, modes, status,
+        since when, source), or only those the routes use (``"used"``), or none.
+    border_style : {"plain", "regime"}, default "plain"
+        ``"regime"`` colours each border by institution: red where no crossing point
+        is open, blue under a current monitoring mission; its tooltip lists who
+        guards it under what arrangement since when (:func:`corridor.border_regimes`).
+    policy : CrossingPolicy, optional
+        Statuses at a date, with a scenario's openings and closures (default: the
+        analyses' own policy, else the data as recorded).
 
     Returns
     -------
@@ -258,24 +286,10 @@ def make_map(
     ...
     corridor.errors.ParameterError: `color_by` must be one of 'route', 'territory'; got 'country'.
     """
-    folium = _import_folium()
     tiles, width, height = _checked_page_values(tiles, attribution, width, height)
-    d = build_display(
-        region,
-        routes,
-        analyses,
-        borders=borders,
-        band_km=band_km,
-        band_border=band_border,
-        color_by=color_by,
-        colors=colors,
-        crossings=crossings,
-        stops=stops,
-        labels=labels,
-        title=title,
-        attribution=attribution,
-        tolerance_deg=tolerance_deg,
-    )
+    # every other parameter is the display model's, under the same name
+    d = build_display(**{k: v for k, v in locals().items() if k not in ("tiles", "width", "height")})
+    folium = _import_folium()
     return _render(folium, d, tiles=tiles, width=width, height=height, tiles_attribution=attribution)
 
 
@@ -343,6 +357,7 @@ def _render(
     _draw_band(folium, m, d)
     for rl in d.routes:
         _draw_route(folium, m, d, rl)
+    _draw_points(folium, m, d)
     _draw_labels(folium, m, d)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     _draw_controls(m, d)
@@ -380,13 +395,18 @@ def _draw_borders(folium: Any, m: Any, d: Display) -> None:
     fb = folium.FeatureGroup(name="Borders")
     for bl in d.borders:
         tip = f"<b>{escape_text(bl.name_a)} – {escape_text(bl.name_b)}</b><br>{bl.length_km:,.1f} km (geodesic)"
+        if bl.regimes:
+            tip += "".join(f"<br>{escape_text(r)}" for r in bl.regimes)
+        color, weight, dash = (HIGHLIGHT_COLOR, 3.0, None) if bl.highlighted else (BORDER_COLOR, 1.3, "6 3")
+        if bl.style in REGIME_BORDER_COLORS and not bl.highlighted:
+            color, weight, dash = REGIME_BORDER_COLORS[bl.style], 2.6, None
         for coords in _latlon(bl.lines, COORD_DECIMALS):
             folium.PolyLine(
                 coords,
-                color=HIGHLIGHT_COLOR if bl.highlighted else BORDER_COLOR,
-                weight=3.0 if bl.highlighted else 1.3,
+                color=color,
+                weight=weight,
                 opacity=0.95,
-                dash_array=None if bl.highlighted else "6 3",
+                dash_array=dash,
                 tooltip=folium.Tooltip(tip, sticky=True),
                 class_name="corridor-border" + (" corridor-border-highlight" if bl.highlighted else ""),
             ).add_to(fb)
@@ -457,7 +477,14 @@ def _draw_route(folium: Any, m: Any, d: Display, rl: RouteLayer) -> None:
         ctip = (
             f"<b>Border crossing</b> at km {cx.km:,.1f}<br>"
             f"{escape_text(cx.from_name)} → {escape_text(cx.to_name)}<br>"
-            f"Border {escape_text(cx.border)}<br><i>{escape_text(r.name)}</i>"
+            f"Border {escape_text(cx.border)}<br>"
+            + (
+                f"Crossing point: {escape_text(cx.crossing_point or 'none within 25 km')} "
+                f"({escape_text(cx.crossing_status)})<br>"
+                if cx.crossing_status
+                else ""
+            )
+            + f"<i>{escape_text(r.name)}</i>"
         )
         folium.Marker(
             (round(cx.lat, 5), round(cx.lon, 5)),
@@ -470,6 +497,33 @@ def _draw_route(folium: Any, m: Any, d: Display, rl: RouteLayer) -> None:
             tooltip=folium.Tooltip(ctip),
         ).add_to(group)
     group.add_to(m)
+
+
+def _draw_points(folium: Any, m: Any, d: Display) -> None:
+    """Official crossing points as squares coloured by status, with their facts in the tooltip."""
+    if not d.points:
+        return
+    fg = folium.FeatureGroup(name="Crossing points", control=True)
+    for p in d.points:
+        tip = (
+            f"<b>{escape_text(p.name)}</b><br>{escape_text(p.kind)}: {escape_text(p.modes.replace('|', ', '))}<br>"
+            f"Status: <b>{escape_text(p.status)}</b>"
+            + (f" since {escape_text(p.since)}" if p.since else "")
+            + f"<br><i>Source: {escape_text(p.source[:300])}</i>"
+        )
+        cls = "corridor-point used" if p.used else "corridor-point"
+        size = 12 if p.used else 9
+        folium.Marker(
+            (round(p.lat, 5), round(p.lon, 5)),
+            icon=folium.DivIcon(
+                html=f'<div class="{cls}" style="background:{STATUS_COLORS.get(p.status, "#999")}"></div>',
+                icon_size=(size, size),
+                icon_anchor=(size // 2, size // 2),
+                class_name="corridor-point-icon",
+            ),
+            tooltip=folium.Tooltip(tip, max_width=360),
+        ).add_to(fg)
+    fg.add_to(m)
 
 
 def _draw_labels(folium: Any, m: Any, d: Display) -> None:

@@ -28,8 +28,10 @@ from ._display import (
     BORDER_COLOR,
     DISPLAY_TOLERANCE_DEG,
     HIGHLIGHT_COLOR,
+    REGIME_BORDER_COLORS,
     ROUTE_COLORS,
     SEA_COLOR,
+    STATUS_COLORS,
     WATER_COLORS,
     Display,
     LegendEntry,
@@ -159,6 +161,9 @@ def plot_map(
     path: str | os.PathLike[str] | None = None,
     dpi: int = 200,
     tolerance_deg: float = DISPLAY_TOLERANCE_DEG / 3,
+    crossing_points: bool | str = True,
+    border_style: str = "plain",
+    policy: Any = None,
 ) -> tuple[Figure, Axes]:
     """A static map with the same content as :func:`corridor.make_map`.
 
@@ -183,6 +188,9 @@ def plot_map(
         Resolution of a PNG.
     tolerance_deg : float, default 0.001
         Display simplification of boundaries (topology preserving), degrees.
+    crossing_points, border_style, policy
+        As for :func:`corridor.make_map`: official crossing points as squares
+        coloured by status; borders coloured by institution.
 
     Returns
     -------
@@ -214,10 +222,14 @@ def plot_map(
         title=title,
         attribution=attribution,
         tolerance_deg=tolerance_deg,
+        crossing_points=crossing_points,
+        border_style=border_style,
+        policy=policy,
     )
     fig, c = _canvas(extent if extent is not None else d.extent, ax, figsize)
     _plot_base(c, d)
     _plot_routes(c, d)
+    _plot_points(c, d)
     if d.show_labels:
         _plot_labels(c, d)
     _frame(c, d)
@@ -250,12 +262,13 @@ def _plot_base(c: _Canvas, d: Display) -> None:
             zorder=1.5,
         )
     for bl in d.borders:
+        regime = REGIME_BORDER_COLORS.get(bl.style) if not bl.highlighted else None
         c.lines(
             c.proj(bl.lines),
-            color=HIGHLIGHT_COLOR if bl.highlighted else BORDER_COLOR,
-            lw=1.8 if bl.highlighted else 0.8,
-            ls="-" if bl.highlighted else (0, (4, 2)),
-            zorder=3 if bl.highlighted else 2,
+            color=regime or (HIGHLIGHT_COLOR if bl.highlighted else BORDER_COLOR),
+            lw=1.8 if bl.highlighted or regime else 0.8,
+            ls="-" if bl.highlighted or regime else (0, (4, 2)),
+            zorder=3 if bl.highlighted or regime else 2,
         )
     if d.band is not None:
         c.poly(
@@ -283,6 +296,16 @@ def _plot_routes(c: _Canvas, d: Display) -> None:
         if rl.crossings:
             cxy = np.array([c.xy(cx.lon, cx.lat) for cx in rl.crossings])
             c.ax.scatter(cxy[:, 0], cxy[:, 1], marker="D", s=26, facecolor="white", edgecolor="#111", lw=1.3, zorder=9)
+
+
+def _plot_points(c: _Canvas, d: Display) -> None:
+    """Official crossing points as squares coloured by status (larger where a route uses them)."""
+    if not d.points:
+        return
+    xy = np.array([c.xy(p.lon, p.lat) for p in d.points])
+    colors = [STATUS_COLORS.get(p.status, "#999999") for p in d.points]
+    sizes = [46 if p.used else 24 for p in d.points]
+    c.ax.scatter(xy[:, 0], xy[:, 1], marker="s", s=sizes, c=colors, edgecolors="white", linewidths=1.0, zorder=8.5)
 
 
 def _plot_labels(c: _Canvas, d: Display) -> None:
@@ -357,6 +380,12 @@ def _legend_handle(e: LegendEntry) -> Any:
         return _marker_handle("o", e.color, e.text)
     if e.kind == "cross":
         return _marker_handle("D", e.color, e.text)
+    if e.kind == "point":
+        return Line2D(
+            [], [], ls="none", marker="s", markersize=6, markerfacecolor=e.color, markeredgecolor="white", label=label
+        )
+    if e.kind == "regime":
+        return Line2D([], [], color=e.color, lw=1.8, label=label)
     return Line2D([], [], color=e.color, lw=2.6, ls=(0, (5, 3)) if e.dashed else "-", label=label)
 
 

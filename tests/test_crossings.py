@@ -190,3 +190,24 @@ def test_cli_crossings():
         check=True,
     )
     assert "margara-alican" in table.stdout and "at 2026-01-01" in table.stdout
+
+
+def test_maps_show_crossing_points_and_regimes(region):
+    from corridor._display import CLOSED_BORDER_COLOR, STATUS_COLORS, build_display
+
+    road = corridor.builtin_scenarios()[3].analyze(region=region)
+    d = build_display(region, [], [road], crossing_points="used", border_style="regime")
+    assert {p.id for p in d.points} == {"astara-astara-road", "julfa-jolfa-road"}
+    assert all(p.used for p in d.points)
+    styles = {(b.a, b.b): b.style for b in d.borders}
+    assert styles[("ARM", "AZE")] == "closed" and styles[("ARM", "TUR")] == "closed"
+    assert styles[("ARM", "GEO")] == "open"
+    assert styles[("GEO", "RUS")] == "monitored"  # EUMM Georgia
+    arm_aze = next(b for b in d.borders if (b.a, b.b) == ("ARM", "AZE"))
+    assert any("monitoring mission" in r for r in arm_aze.regimes)
+    html = corridor.make_map(analyses=[road], border_style="regime").get_root().render()
+    assert STATUS_COLORS["restricted"] in html and CLOSED_BORDER_COLOR in html
+    assert "Crossing point: Astara–Astara (road)" in html
+    # opening the border turns its points green on the map
+    d2 = build_display(region, [], [], policy=CrossingPolicy(borders={"ARM-TUR": "open"}))
+    assert {p.status for p in d2.points if p.id in ("margara-alican", "akhurik-akyaka-rail")} == {"open"}
