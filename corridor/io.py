@@ -257,9 +257,10 @@ def _read_layer(path: Path, layer: str | int | None, where: str) -> Any:
     else:
         kw.update(_line_layer(path))
     try:
-        gdf = gpd.read_file(path, **kw)
-        if path.suffix.lower() == ".gpx" and len(gdf) == 0 and layer is None:
-            gdf = gpd.read_file(path, layer="routes")
+        with np.errstate(invalid="ignore"):  # a NaN vertex: refused by name after the read
+            gdf = gpd.read_file(path, **kw)
+            if path.suffix.lower() == ".gpx" and len(gdf) == 0 and layer is None:
+                gdf = gpd.read_file(path, layer="routes")
     except Exception as exc:  # GDAL reports many kinds of trouble; say which file
         raise DataError(f"Cannot read {where} as a line layer: {str(exc).strip()}") from exc
     return gdf
