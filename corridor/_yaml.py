@@ -95,7 +95,9 @@ class _ScenarioLoader(_SafeLoader):  # type: ignore[misc]
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, OverflowError, TypeError) as exc:  # 2024-13-45, !!int '0x', ...
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # 2024-13-45, !!int '0x', !!float '', !!timestamp x: plain data badly written
             tag = str(node.tag).rsplit(":", 1)[-1]
             problem = f"cannot read {_shown(getattr(node, 'value', ''))} as {tag} ({exc})"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
