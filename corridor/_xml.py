@@ -238,6 +238,8 @@ def scan_xml(
         raise error(f"{where}: refused{_at(parser)}: {exc}.") from None
     except (SAXParseException, DefusedXmlException) as exc:
         raise _translated(exc, where, error) from None
+    except LookupError as exc:  # expat asked Python for an encoding it does not know
+        raise error(f"{where}: the XML declares an unknown encoding ({exc}).") from None
 
 
 def _translated(exc: Exception, where: str, error: Callable[[str], Exception]) -> Exception:
