@@ -451,17 +451,19 @@ def read_network(
 
 
 def _read_checked(path: Path, is_graphml: bool, *, simplify: bool, retain_all: bool) -> Any:
-    """Read a file :func:`read_network` has checked, with osmnx; its complaints become DataError."""
-    from xml.etree.ElementTree import ParseError
+    """Read a file :func:`read_network` has checked, with osmnx; its complaints become DataError.
 
-    import networkx as nx
-
+    The file is well-formed XML of the right kind by now, so whatever osmnx or networkx
+    raise while turning it into a graph (a way to a node not in the file, a GraphML value
+    of the wrong type, an edge geometry that is not WKT) is about the content: every
+    exception is reported as a :class:`DataError` naming the file, the original chained.
+    """
     with osmnx_settings() as ox:
         try:
             if is_graphml:
                 return ox.load_graphml(path)
             return _read_osm_xml(ox, path, simplify=simplify, retain_all=retain_all)
-        except (OSError, ValueError, KeyError, TypeError, IndexError, ParseError, nx.NetworkXException) as exc:
+        except Exception as exc:  # see the docstring: ValueError, KeyError, NetworkXError, GEOSException, ...
             msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             raise DataError(f"Cannot read {str(path)!r} as a network: {msg}") from exc
 
