@@ -136,14 +136,17 @@ def read_route(
         line_rows = gdf[gdf.geom_type.isin(["LineString", "MultiLineString"])]
         first = line_rows[name_col].iloc[0] if len(line_rows) else None
         label = first if isinstance(first, str) and first else None
-    r = Route.from_coords(
-        coords,
-        name=label or path.stem,
-        mode=mode,
-        status=status,
-        speed_kmh=speed_kmh,
-        source=source if source is not None else f"file {path.name}",
-    )
+    try:
+        r = Route.from_coords(
+            coords,
+            name=label or path.stem,
+            mode=mode,
+            status=status,
+            speed_kmh=speed_kmh,
+            source=source if source is not None else f"file {path.name}",
+        )
+    except GeometryError as exc:  # a zero-length route, say: name the file
+        raise GeometryError(f"{where}: {exc}") from None
     if points:
         ends = [("start", *r.start)] if points[0][1:] != r.start else []
         tail = [("end", *r.end)] if points[-1][1:] != r.end else []
@@ -187,7 +190,7 @@ def _lines_and_points(gdf: Any, path: Path) -> tuple[list[Any], list[tuple[str, 
         if g.geom_type == "LineString":
             lines.append(g)
         elif g.geom_type == "MultiLineString":
-            lines.extend(shapely.get_parts(g))
+            lines.extend(part for part in shapely.get_parts(g) if not part.is_empty)
         elif g.geom_type == "Point":  # placemarks / waypoints: named ones become stops
             label_k = gdf[name_col].iloc[k] if name_col else None
             if isinstance(label_k, str) and label_k:
