@@ -738,6 +738,8 @@ ROUTE_CASES = [
         "holds a Polygon",
     ),
     Case("one-vertex line", "r.geojson", _geojson([[[45.0, 40.0]]]), DataError, "Cannot read"),
+    Case("multiline with an empty part", "r.geojson", _geojson([[[], LINE]], "MultiLineString"), _route_km(14.0)),
+    Case("zero-length line", "r.geojson", _geojson([[LINE[0], LINE[0]]]), GeometryError, "at least two distinct points"),
     Case("string coordinates", "r.geojson", _geojson([[["a", "b"], [45.1, 40.1]]]), GeometryError, "holds no lines"),
     Case(
         "empty gpx",
