@@ -205,41 +205,49 @@ def scan_xml(
     ...
     corridor.errors.DataError: x.osm: refused: the file has a document type declaration (<!DOCTYPE osm>); ...
     """
-    from xml.sax import SAXParseException
-
-    from defusedxml import DefusedXmlException
     from defusedxml.expatreader import create_parser
 
     parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     parser.setContentHandler(_Depth(handler))
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     total = 0
+    while True:
+        chunk = _read(stream, where, error)
+        if total == 0 and utf8:
+            _check_start(chunk, where, error)
+        if utf8:
+            _check_utf8(decoder, chunk, total, where, error)
+        total += len(chunk)
+        if total > max_bytes:
+            msg = (
+                f"{where}: more than {max_bytes:,} bytes of XML (after decompression); "
+                "raise `max_bytes` if the file is genuinely this large."
+            )
+            raise error(msg)
+        if total == 0:
+            raise error(f"{where}: the file is empty (0 bytes); expected XML.")
+        _feed(parser, chunk, where, error)
+        if not chunk:
+            return total
+
+
+def _feed(parser: Any, chunk: bytes, where: str, error: Callable[[str], Exception]) -> None:
+    """Feed ``chunk`` to the parser (close it on ``b""``); its complaints as ``error``."""
+    from xml.sax import SAXParseException
+
+    from defusedxml import DefusedXmlException
+
     try:
-        while True:
-            chunk = _read(stream, where, error)
-            if total == 0 and utf8:
-                _check_start(chunk, where, error)
-            if utf8:
-                _check_utf8(decoder, chunk, total, where, error)
-            total += len(chunk)
-            if total > max_bytes:
-                msg = (
-                    f"{where}: more than {max_bytes:,} bytes of XML (after decompression); "
-                    "raise `max_bytes` if the file is genuinely this large."
-                )
-                raise error(msg)
-            if not chunk:
-                if total == 0:
-                    raise error(f"{where}: the file is empty (0 bytes); expected XML.")
-                parser.close()
-                return total
+        if chunk:
             parser.feed(chunk)
+        else:
+            parser.close()
     except _Refused as exc:
         raise error(f"{where}: refused{_at(parser)}: {exc}.") from None
     except (SAXParseException, DefusedXmlException) as exc:
         raise _translated(exc, where, error) from None
-    except LookupError as exc:  # expat asked Python for an encoding it does not know
-        raise error(f"{where}: the XML declares an unknown encoding ({exc}).") from None
+    except (LookupError, ValueError) as exc:  # expat and an encoding it cannot read: "UTF-7", "nan"
+        raise error(f"{where}: the XML declares an encoding that cannot be read ({exc}).") from None
 
 
 def _translated(exc: Exception, where: str, error: Callable[[str], Exception]) -> Exception:
