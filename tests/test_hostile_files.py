@@ -707,6 +707,10 @@ ROUTE_CASES = [
     Case("gpx billion laughs", "r.gpx", LAUGHS, DataError, "document type declaration"),
     Case("kml wrong root", "r.kml", GPX, DataError, "expected <kml>: this is not KML"),
     Case("gpx wrong root", "r.gpx", KML, DataError, "expected <gpx>: this is not GPX"),
+    Case(
+        "kml in utf-7", "r.kml", KML.replace(b"UTF-8", b"UTF-7"), DataError, "declares an encoding that cannot be read"
+    ),
+    Case("gpx in 'nan'", "r.gpx", GPX.replace(b"UTF-8", b"nan"), DataError, "declares an encoding that cannot be read"),
     # coordinates
     Case("nan coordinate", "r.geojson", GOOD.replace(b"40.1", b"NaN"), GeometryError, "NaN or infinite"),
     Case("infinite coordinate", "r.geojson", GOOD.replace(b"40.1", b"Infinity"), GeometryError, "NaN or infinite"),
@@ -739,7 +743,9 @@ ROUTE_CASES = [
     ),
     Case("one-vertex line", "r.geojson", _geojson([[[45.0, 40.0]]]), DataError, "Cannot read"),
     Case("multiline with an empty part", "r.geojson", _geojson([[[], LINE]], "MultiLineString"), _route_km(14.0)),
-    Case("zero-length line", "r.geojson", _geojson([[LINE[0], LINE[0]]]), GeometryError, "at least two distinct points"),
+    Case(
+        "zero-length line", "r.geojson", _geojson([[LINE[0], LINE[0]]]), GeometryError, "at least two distinct points"
+    ),
     Case("string coordinates", "r.geojson", _geojson([[["a", "b"], [45.1, 40.1]]]), GeometryError, "holds no lines"),
     Case(
         "empty gpx",
