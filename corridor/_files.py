@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from .errors import OutputPathError, ParameterError
 
-__all__ = ["atomic_write", "atomic_write_text", "check_output_path", "open_input", "read_at_most"]
+__all__ = ["atomic_write", "atomic_write_text", "check_output_path", "is_folder", "open_input", "read_at_most"]
 
 
 def open_input(path: str | os.PathLike[str], *, what: str, error: type[Exception]) -> IO[bytes]:
@@ -42,7 +42,7 @@ def open_input(path: str | os.PathLike[str], *, what: str, error: type[Exception
     corridor.errors.DataError: Route file '...' is a folder; give a file.
     """
     p = Path(path)
-    if p.is_dir():
+    if is_folder(p):
         raise error(f"{what} {str(p)!r} is a folder; give a file.")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -70,6 +70,20 @@ def open_input(path: str | os.PathLike[str], *, what: str, error: type[Exception
     except BaseException:
         os.close(fd)
         raise
+
+
+def is_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a folder; ``False`` for a name the system refuses (too long, a NUL byte).
+
+    Examples
+    --------
+    >>> is_folder("x" * 5000)
+    False
+    """
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def read_at_most(path: str | os.PathLike[str], limit: int, *, what: str, error: type[Exception]) -> bytes:

@@ -29,6 +29,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._compat import keyword_only_after, warn_deprecated
+from ._files import is_folder
 from ._typing import MODES, STATUSES
 from ._validate import border_pair
 
@@ -548,7 +549,7 @@ def read_scenarios(paths: str | Path | Iterable[str | Path]) -> list[Scenario]:
     out: list[Scenario] = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
+        if is_folder(p):
             files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
             if not files:
                 raise ScenarioError(f"{p}: no *.yaml scenario files in this folder.")
