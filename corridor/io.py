@@ -47,7 +47,7 @@ __all__ = [
 WRITE_DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".fgb": "FlatGeobuf"}
 
 #: Default largest number of vertices in a route file (:func:`read_route`'s ``max_vertices``).
-MAX_ROUTE_VERTICES = 1_000_000
+MAX_ROUTE_VERTICES = 5_000_000
 
 #: Text formats of :func:`table_text`, by file extension.
 TABLE_FORMATS = {".csv": "csv", ".md": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
@@ -92,7 +92,7 @@ def read_route(
         Default ``"file <name>"``.
     tolerance_m : float, default 1
         Largest gap (geodesic metres) between consecutive lines of the layer.
-    max_vertices : int, default 1,000,000
+    max_vertices : int, default 5,000,000
         Refuse a layer with more vertices than this (:data:`MAX_ROUTE_VERTICES`).
 
     Returns

@@ -469,7 +469,7 @@ class Route:
         speed_kmh: float | None = None,
         source: str | None = None,
         tolerance_m: float = 1.0,
-        max_vertices: int = 1_000_000,
+        max_vertices: int = 5_000_000,  # corridor.io.MAX_ROUTE_VERTICES
     ) -> Route:
         """Read a route from a line layer (GeoJSON, GPKG, FlatGeobuf, GPX, KML, Shapefile).
 
