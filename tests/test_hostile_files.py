@@ -807,8 +807,38 @@ def test_route_vertex_limit_is_fast(tmp_path: Path) -> None:
     gpd.GeoDataFrame(geometry=[line], crs=4326).to_file(path)
     t = time.perf_counter()
     with pytest.raises(GeometryError, match="holds 1,000,001 vertices"):
-        read_route(path)
+        read_route(path, max_vertices=1_000_000)
     assert time.perf_counter() - t < 2.0
+
+
+def test_route_vertex_limit_default() -> None:
+    import inspect
+
+    from corridor import Route
+    from corridor.io import MAX_ROUTE_VERTICES
+
+    assert MAX_ROUTE_VERTICES == 5_000_000
+    for read in (read_route, Route.read):
+        assert inspect.signature(read).parameters["max_vertices"].default == MAX_ROUTE_VERTICES
+
+
+@pytest.mark.parametrize(
+    ("read", "error"),
+    [(Scenario.read, ScenarioError), (read_network, DataError), (read_route, DataError)],
+    ids=["scenario", "network", "route"],
+)
+@pytest.mark.parametrize("name", ["a\x00b.osm", "x" * 5000 + ".osm"], ids=["nul in name", "name too long"])
+def test_names_the_system_refuses(read: Callable[..., Any], error: type[Exception], name: str) -> None:
+    with pytest.raises(error, match="Cannot open") as info:
+        read(name)
+    assert type(info.value) is error
+
+
+def test_read_scenarios_on_a_name_the_system_refuses() -> None:
+    from corridor import read_scenarios
+
+    with pytest.raises(ScenarioError, match="File name too long"):
+        read_scenarios("x" * 5000 + ".yaml")
 
 
 def test_scenario_leg_file_errors_name_the_leg(tmp_path: Path) -> None:
