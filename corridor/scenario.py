@@ -64,7 +64,6 @@ __all__ = [
 COMPARISON_COLUMNS = (*HEADLINE_COLUMNS, "cost")
 
 
-
 # ---------------------------------------------------------------------------
 # validation models (pydantic): unknown keys are errors
 
