@@ -52,8 +52,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
-#: Longest OSM id, version, changeset or uid (a signed 64-bit integer has 19 digits).
-_MAX_INT_CHARS = 20
+#: Most digits of an OSM id, ref, version, changeset or uid (a signed 64-bit integer has 19).
+_MAX_INT_DIGITS = 19
 
 
 def open_maybe_bz2(f: IO[bytes], path: Path) -> IO[bytes]:
@@ -149,7 +149,7 @@ def _integer(attrs: Any, key: str, element: str) -> None:
     value = attrs.get(key)
     text = str(value).strip() if value is not None else ""
     digits = text[1:] if text[:1] in "+-" else text
-    if not digits.isascii() or not digits.isdigit() or len(text) > _MAX_INT_CHARS:
+    if not digits.isascii() or not digits.isdigit() or len(digits) > _MAX_INT_DIGITS:
         got = "none" if value is None else repr(value[:30])
         raise _Refused(f"a <{element}> whose `{key}` is not an integer of at most 19 digits (got {got})")
 

@@ -388,6 +388,10 @@ PARAMETER_ENTITY = (
 )
 
 
+def _one_edge_pair(G: Any) -> None:
+    assert (len(G), len(G.edges)) == (2, 2)
+
+
 def _town_graph(G: Any) -> None:
     assert (len(G), len(G.edges)) == (15, 35)
 
@@ -494,6 +498,14 @@ NETWORK_CASES = [
         "`lat` is not a number within ±90° (got none)",
     ),
     Case("id not int", "n.osm", _osm(NODE.replace(b'id="1"', b'id="one"') + WAY), DataError, "`id` is not an integer"),
+    Case("id of 19 digits", "n.osm", _osm(NODE + WAY).replace(b'id="9"', b'id="' + b"9" * 19 + b'"'), _one_edge_pair),
+    Case(
+        "id of 20 digits",
+        "n.osm",
+        _osm(NODE + WAY).replace(b'id="9"', b'id="' + b"9" * 20 + b'"'),
+        DataError,
+        "a <way> whose `id` is not an integer of at most 19 digits",
+    ),
     Case(
         "id 5000 digits",
         "n.osm",
