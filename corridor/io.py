@@ -20,8 +20,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._files import atomic_write, atomic_write_text
-from .errors import CRSError, GeometryError, ParameterError
+from ._files import atomic_write, atomic_write_text, open_input
+from ._validate import lonlat_array, positive_number
+from ._xml import DEFAULT_MAX_XML_BYTES, RootCheck, scan_xml
+from .errors import CRSError, DataError, GeometryError, ParameterError
 from .geodesy import GEOD
 from .route import Route
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "MAX_ROUTE_VERTICES",
     "TABLE_FORMATS",
     "WRITE_DRIVERS",
     "comparison_text",
@@ -42,6 +45,9 @@ __all__ = [
 
 #: File types :func:`write_route` produces (single-file formats GDAL writes reliably).
 WRITE_DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".fgb": "FlatGeobuf"}
+
+#: Default largest number of vertices in a route file (:func:`read_route`'s ``max_vertices``).
+MAX_ROUTE_VERTICES = 5_000_000
 
 #: Text formats of :func:`table_text`, by file extension.
 TABLE_FORMATS = {".csv": "csv", ".md": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
@@ -61,6 +67,7 @@ def read_route(
     speed_kmh: float | None = None,
     source: str | None = None,
     tolerance_m: float = 1.0,
+    max_vertices: int = MAX_ROUTE_VERTICES,
 ) -> Route:
     """Read a route from any line layer GDAL reads (GeoJSON, GPKG, FlatGeobuf, GPX, KML, Shapefile).
 
@@ -85,10 +92,25 @@ def read_route(
         Default ``"file <name>"``.
     tolerance_m : float, default 1
         Largest gap (geodesic metres) between consecutive lines of the layer.
+    max_vertices : int, default 5,000,000
+        Refuse a layer with more vertices than this (:data:`MAX_ROUTE_VERTICES`).
 
     Returns
     -------
     Route
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    corridor.errors.DataError
+        A folder, a device or a pipe; a file GDAL cannot read (garbage, truncated);
+        a KML or GPX file with a document type declaration (entities are never expanded).
+    corridor.errors.CRSError
+        A layer without a CRS, or one that cannot be reprojected to lon/lat.
+    corridor.errors.GeometryError
+        No lines (an empty layer, only points), a polygon, NaN or infinite coordinates,
+        latitudes beyond ±90°, more than ``max_vertices`` vertices, or lines that do not chain.
 
     Examples
     --------
@@ -102,33 +124,11 @@ def read_route(
     ...
     FileNotFoundError: Route file '.../missing.geojson' does not exist.
     """
-    import geopandas as gpd
-
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"Route file {str(path)!r} does not exist.")
-    kw: dict[str, Any] = {}
-    if layer is not None:
-        kw["layer"] = layer
-    elif path.suffix.lower() == ".gpx":
-        kw["layer"] = "tracks"
-    else:
-        kw.update(_line_layer(path))
-    try:
-        gdf = gpd.read_file(path, **kw)
-    except Exception as exc:  # GDAL reports many kinds of trouble; say which file
-        raise GeometryError(f"Cannot read {str(path)!r} as a line layer: {exc}") from exc
-    if path.suffix.lower() == ".gpx" and len(gdf) == 0 and layer is None:
-        gdf = gpd.read_file(path, layer="routes")
-    if gdf.crs is None:
-        msg = (
-            f"{str(path)!r} has no CRS; corridor cannot tell degrees from metres. "
-            "Set one (for GeoJSON, coordinates must be WGS84 lon/lat)."
-        )
-        raise CRSError(msg)
-    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)].to_crs("EPSG:4326")
-    if len(gdf) == 0:
-        raise GeometryError(f"{str(path)!r} holds no lines.")
+    where = repr(str(path))
+    max_vertices = int(positive_number(max_vertices, "max_vertices"))
+    _check_route_file(path, where)
+    gdf = _checked_layer(_read_layer(path, layer, where), where, max_vertices)
     lines, points, name_col = _lines_and_points(gdf, path)
     coords = _chain(lines, tolerance_m, where=str(path))
     label = name
@@ -136,20 +136,49 @@ def read_route(
         line_rows = gdf[gdf.geom_type.isin(["LineString", "MultiLineString"])]
         first = line_rows[name_col].iloc[0] if len(line_rows) else None
         label = first if isinstance(first, str) and first else None
-    r = Route.from_coords(
-        coords,
-        name=label or path.stem,
-        mode=mode,
-        status=status,
-        speed_kmh=speed_kmh,
-        source=source if source is not None else f"file {path.name}",
-    )
+    try:
+        r = Route.from_coords(
+            coords,
+            name=label or path.stem,
+            mode=mode,
+            status=status,
+            speed_kmh=speed_kmh,
+            source=source if source is not None else f"file {path.name}",
+        )
+    except GeometryError as exc:  # a zero-length route, say: name the file
+        raise GeometryError(f"{where}: {exc}") from None
     if points:
         ends = [("start", *r.start)] if points[0][1:] != r.start else []
         tail = [("end", *r.end)] if points[-1][1:] != r.end else []
         r = r._with_stops([*ends, *points, *tail])
         r = replace(r, stops=tuple(sorted(r.stops, key=lambda st: st.km)))
     return r
+
+
+def _checked_layer(gdf: Any, where: str, max_vertices: int) -> Any:
+    """The layer's non-empty geometries in lon/lat, with a CRS, finite and within range."""
+    if gdf.crs is None:
+        msg = (
+            f"{where} has no CRS; corridor cannot tell degrees from metres. "
+            "Set one (for GeoJSON, coordinates must be WGS84 lon/lat)."
+        )
+        raise CRSError(msg)
+    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    n = int(shapely.get_num_coordinates(np.asarray(gdf.geometry.values, dtype=object)).sum())
+    if n > max_vertices:
+        msg = (
+            f"{where} holds {n:,} vertices; routes are limited to `max_vertices`={max_vertices:,}. Simplify the "
+            "lines first (`shapely.simplify`, `ogr2ogr -simplify`), or raise `max_vertices`."
+        )
+        raise GeometryError(msg)
+    try:
+        gdf = gdf.to_crs("EPSG:4326")
+    except Exception as exc:  # pyproj refuses some CRSs only when asked to transform
+        raise CRSError(f"Cannot reproject {where} from {gdf.crs.name!r} to lon/lat (EPSG:4326): {exc}") from exc
+    if len(gdf) == 0:
+        raise GeometryError(f"{where} holds no lines.")
+    lonlat_array(shapely.get_coordinates(np.asarray(gdf.geometry.values, dtype=object)), what=f"layer of {where}")
+    return gdf
 
 
 def _lines_and_points(gdf: Any, path: Path) -> tuple[list[Any], list[tuple[str, float, float]], str | None]:
@@ -161,7 +190,7 @@ def _lines_and_points(gdf: Any, path: Path) -> tuple[list[Any], list[tuple[str, 
         if g.geom_type == "LineString":
             lines.append(g)
         elif g.geom_type == "MultiLineString":
-            lines.extend(shapely.get_parts(g))
+            lines.extend(part for part in shapely.get_parts(g) if not part.is_empty)
         elif g.geom_type == "Point":  # placemarks / waypoints: named ones become stops
             label_k = gdf[name_col].iloc[k] if name_col else None
             if isinstance(label_k, str) and label_k:
@@ -204,6 +233,40 @@ def _chain(lines: list[Any], tolerance_m: float, *, where: str) -> np.ndarray:
             )
             raise GeometryError(msg)
     return out
+
+
+#: Root elements of the XML route formats, checked (with defusedxml) before GDAL reads them.
+_XML_ROOTS = {".kml": ("kml", "KML"), ".gpx": ("gpx", "GPX")}
+
+
+def _check_route_file(path: Path, where: str) -> None:
+    """Refuse a folder, a device or a pipe; read a KML or GPX file once with defusedxml."""
+    with open_input(path, what="Route file", error=DataError) as f:
+        root = _XML_ROOTS.get(path.suffix.lower())
+        if root is not None:
+            check = RootCheck((root[0],), root[1])
+            scan_xml(f, check, where=where, max_bytes=DEFAULT_MAX_XML_BYTES, error=DataError, utf8=False)
+
+
+def _read_layer(path: Path, layer: str | int | None, where: str) -> Any:
+    """The layer as a GeoDataFrame (GPX: tracks, else routes); GDAL's complaints as DataError."""
+    import geopandas as gpd
+
+    kw: dict[str, Any] = {}
+    if layer is not None:
+        kw["layer"] = layer
+    elif path.suffix.lower() == ".gpx":
+        kw["layer"] = "tracks"
+    else:
+        kw.update(_line_layer(path))
+    try:
+        with np.errstate(invalid="ignore"):  # a NaN vertex: refused by name after the read
+            gdf = gpd.read_file(path, **kw)
+            if path.suffix.lower() == ".gpx" and len(gdf) == 0 and layer is None:
+                gdf = gpd.read_file(path, layer="routes")
+    except Exception as exc:  # GDAL reports many kinds of trouble; say which file
+        raise DataError(f"Cannot read {where} as a line layer: {str(exc).strip()}") from exc
+    return gdf
 
 
 def _line_layer(path: Path) -> dict[str, Any]:

@@ -37,7 +37,6 @@ call it ``meghri_norduz()``):
 from __future__ import annotations
 
 import bz2
-import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -51,7 +50,9 @@ import shapely
 from . import _engine
 from ._compat import keyword_only_after
 from ._download import Budget, check_area, download, import_osmnx, osmnx_settings
+from ._files import open_input
 from ._graph import edges_of, label, point_at_m
+from ._xml import DEFAULT_MAX_XML_BYTES, OSMCheck, RootCheck, open_maybe_bz2, scan_xml
 from .errors import DataError, DownloadError, GeometryError, ParameterError, ParameterTypeError, UnknownPlaceError
 from .geodesy import LocalProjection
 from .measure import DEFAULT_SPEEDS_KMH, territory_km
@@ -390,13 +391,27 @@ def network_from_region(
 # reading files
 
 
-def read_network(path: str | Path, *, simplify: bool = True, retain_all: bool = True) -> nx.MultiDiGraph:
+def read_network(
+    path: str | Path,
+    *,
+    simplify: bool = True,
+    retain_all: bool = True,
+    max_bytes: int = DEFAULT_MAX_XML_BYTES,
+) -> nx.MultiDiGraph:
     """Read a network from an OSM XML file (``.osm``, ``.osm.bz2``) or a GraphML file, offline.
 
     OSM XML goes through :func:`osmnx.graph_from_xml`; ways that are neither
     a ``highway`` nor a ``railway`` (buildings, land use) are dropped, and the
     ``railway`` tag is kept on edges.  GraphML goes through
     :func:`osmnx.load_graphml` (save one with ``osmnx.save_graphml``).
+
+    Before osmnx sees it, the file is read once with a hardened parser
+    (defusedxml, :mod:`corridor._xml`): a document type declaration (so any
+    entity, billion laughs or external reference), XML that is not well formed,
+    bytes that are not UTF-8, a root other than ``<osm>`` or ``<graphml>``, OSM
+    elements osmnx would choke on (a node without a finite ``lat``/``lon``, an id
+    that is not an integer, a ``<nd>`` outside a way) and more than ``max_bytes``
+    bytes (after decompression) are refused.
 
     Parameters
     ----------
@@ -406,12 +421,25 @@ def read_network(path: str | Path, *, simplify: bool = True, retain_all: bool = 
     retain_all : bool, default True
         Keep every connected piece (a railway need not touch a road), not only
         the largest.
+    max_bytes : int, default 2,000,000,000
+        Largest XML to read, in bytes, after decompression: a small ``.bz2``
+        that expands without end stops here.
 
     Returns
     -------
     networkx.MultiDiGraph
         An osmnx graph: ``x``/``y`` (lon/lat) on nodes, ``length`` in metres
         on edges.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    corridor.errors.ParameterError
+        Not a ``.osm``, ``.osm.bz2``, ``.xml``, ``.xml.bz2`` or ``.graphml`` name.
+    corridor.errors.DataError
+        A folder or a device, a file that is refused (above), that osmnx cannot
+        read, or that holds no road or rail ways.
 
     Examples
     --------
@@ -427,44 +455,74 @@ def read_network(path: str | Path, *, simplify: bool = True, retain_all: bool = 
     FileNotFoundError: Network file 'roads.pbf' does not exist.
     """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"Network file {str(path)!r} does not exist.")
-    name = path.name.lower()
-    is_graphml = name.endswith(".graphml")
-    if not (is_graphml or name.endswith((".osm", ".osm.bz2", ".xml", ".xml.bz2"))):
-        msg = (
-            f"Cannot tell the format of {str(path)!r}: use a .osm or .osm.bz2 (OSM XML) "
-            "or a .graphml file. For .pbf, convert first (`osmium cat in.pbf -o out.osm`)."
-        )
-        raise ParameterError(msg)
-    with osmnx_settings() as ox:
-        try:
-            if is_graphml:
-                G = ox.load_graphml(path)
-            else:
-                G = _read_osm_xml(ox, path, simplify=simplify, retain_all=retain_all)
-        except (OSError, ValueError, KeyError) as exc:
-            raise DataError(f"Cannot read {str(path)!r} as a network: {exc}") from exc
+    where = repr(str(path))
+    with open_input(path, what="Network file", error=DataError) as f:
+        name = path.name.lower()
+        is_graphml = name.endswith(".graphml")
+        if not (is_graphml or name.endswith((".osm", ".osm.bz2", ".xml", ".xml.bz2"))):
+            msg = (
+                f"Cannot tell the format of {where}: use a .osm or .osm.bz2 (OSM XML) "
+                "or a .graphml file. For .pbf, convert first (`osmium cat in.pbf -o out.osm`)."
+            )
+            raise ParameterError(msg)
+        check = RootCheck(("graphml",), "GraphML") if is_graphml else OSMCheck()
+        with open_maybe_bz2(f, path) as stream:
+            scan_xml(stream, check, where=where, max_bytes=max_bytes, error=DataError)
+    if isinstance(check, OSMCheck) and check.ways == 0:
+        raise DataError(f"{where} holds no ways, so no road or rail network (it has {check.nodes:,} nodes).")
+    G = _read_checked(path, is_graphml, simplify=simplify, retain_all=retain_all)
     if len(G.edges) == 0:
-        msg = f"{str(path)!r} holds no road or rail ways (no `highway` or `railway` tags)."
+        msg = f"{where} holds no road or rail ways (no `highway` or `railway` tags)."
         raise DataError(msg)
+    if is_graphml:
+        _check_graphml_graph(G, where)
     return G
 
 
-def _read_osm_xml(ox: Any, path: Path, *, simplify: bool, retain_all: bool) -> Any:
-    try:
-        G = ox.graph_from_xml(path, simplify=False, retain_all=True)
-    except (OSError, UnicodeDecodeError):
-        if not path.name.lower().endswith(".bz2"):
-            raise
-        # an osmnx that cannot read bz2 itself: decompress to a temporary file
-        fd, tmp = tempfile.mkstemp(suffix=".osm")
+def _read_checked(path: Path, is_graphml: bool, *, simplify: bool, retain_all: bool) -> Any:
+    """Read a file :func:`read_network` has checked, with osmnx; its complaints become DataError.
+
+    The file is well-formed XML of the right kind by now, so whatever osmnx or networkx
+    raise while turning it into a graph (a way to a node not in the file, a GraphML value
+    of the wrong type, an edge geometry that is not WKT) is about the content: every
+    exception is reported as a :class:`DataError` naming the file, the original chained.
+    """
+    with osmnx_settings() as ox:
         try:
-            with os.fdopen(fd, "wb") as out, bz2.open(path, "rb") as src:
+            if is_graphml:
+                return ox.load_graphml(path)
+            return _read_osm_xml(ox, path, simplify=simplify, retain_all=retain_all)
+        except Exception as exc:  # see the docstring: ValueError, KeyError, NetworkXError, GEOSException, ...
+            msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            raise DataError(f"Cannot read {str(path)!r} as a network: {msg}") from exc
+
+
+def _check_graphml_graph(G: Any, where: str) -> None:
+    """A GraphML graph is usable only as osmnx writes it: lon/lat nodes, edges with a length."""
+    for n, d in G.nodes(data=True):
+        x, y = d.get("x"), d.get("y")
+        ok = isinstance(x, float) and isinstance(y, float) and abs(x) <= 180 and abs(y) <= 90
+        if not ok:
+            msg = (
+                f"{where}: node {n!r} has no (lon, lat) in `x`/`y` (got x={x!r}, y={y!r}); corridor reads "
+                "GraphML as osmnx saves an unprojected graph (`ox.save_graphml`)."
+            )
+            raise DataError(msg)
+    for u, v, d in G.edges(data=True):
+        length = d.get("length")
+        if not (isinstance(length, float) and length >= 0):
+            raise DataError(f"{where}: edge ({u!r}, {v!r}) has no length in metres (got {length!r}).")
+
+
+def _read_osm_xml(ox: Any, path: Path, *, simplify: bool, retain_all: bool) -> Any:
+    if path.suffix == ".bz2" or not path.name.lower().endswith(".bz2"):
+        G = ox.graph_from_xml(path, simplify=False, retain_all=True)
+    else:  # ".BZ2": osmnx decompresses ".bz2" only; the file was checked, so this copy is bounded
+        with tempfile.TemporaryDirectory() as tmp:
+            plain = Path(tmp) / "network.osm"
+            with open(plain, "wb") as out, bz2.open(path, "rb") as src:
                 shutil.copyfileobj(src, out)
-            G = ox.graph_from_xml(tmp, simplify=False, retain_all=True)
-        finally:
-            os.unlink(tmp)
+            G = ox.graph_from_xml(plain, simplify=False, retain_all=True)
     return _routable(ox, G, simplify=simplify, retain_all=retain_all)
 
 

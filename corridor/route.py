@@ -480,12 +480,13 @@ class Route:
         speed_kmh: float | None = None,
         source: str | None = None,
         tolerance_m: float = 1.0,
+        max_vertices: int = 5_000_000,  # corridor.io.MAX_ROUTE_VERTICES
     ) -> Route:
         """Read a route from a line layer (GeoJSON, GPKG, FlatGeobuf, GPX, KML, Shapefile).
 
         Parameters
         ----------
-        path, layer, name, mode, status, speed_kmh, source, tolerance_m
+        path, layer, name, mode, status, speed_kmh, source, tolerance_m, max_vertices
             As in :func:`corridor.io.read_route`.
 
         Returns
@@ -503,6 +504,7 @@ class Route:
             speed_kmh=speed_kmh,
             source=source,
             tolerance_m=tolerance_m,
+            max_vertices=max_vertices,
         )
 
     @classmethod

@@ -4,8 +4,10 @@ A :class:`Scenario` is a named corridor option: its legs (each from places,
 coordinates, a file or an along-border spec, with mode, status and speed) and
 its parameters (speeds, dwell time at borders, optional costs).  Scenarios are
 written in Python or in YAML files, which are loaded safely (``yaml.safe_load``
-after a streaming check for alias bombs) and validated with pydantic: errors
-name the file, the field and what was expected; unknown keys are errors.
+after a streaming check of size, encoding, depth, nodes and aliases, see
+:mod:`corridor._yaml`) and validated with pydantic: errors name the file, the
+field and what was expected; unknown keys, duplicate keys and numbers that are
+not finite are errors.
 
 :func:`compare` turns scenarios into one table whose columns are a stable
 contract (see :data:`COMPARISON_COLUMNS`): the headline figures of each
@@ -24,12 +26,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._compat import keyword_only_after, warn_deprecated
+from ._files import is_folder
 from ._typing import MODES, STATUSES
 from ._validate import border_pair
+
+# the limits of a scenario file, importable from here as before (see corridor._yaml)
+from ._yaml import MAX_YAML_ALIASES as MAX_YAML_ALIASES
+from ._yaml import MAX_YAML_BYTES as MAX_YAML_BYTES
+from ._yaml import MAX_YAML_DEPTH as MAX_YAML_DEPTH
+from ._yaml import MAX_YAML_NODES as MAX_YAML_NODES
+from ._yaml import MAX_YAML_NUMBER_CHARS as MAX_YAML_NUMBER_CHARS
+from ._yaml import load_yaml_mapping
 from .datasets import data_path
 from .errors import CorridorError, ParameterError, ParameterTypeError, ScenarioError
 from .measure import DEFAULT_DWELL_H, HEADLINE_COLUMNS, RouteAnalysis, TravelParams, TravelTime, analyze, headline_table
@@ -53,17 +63,14 @@ __all__ = [
 #: scenario gives costs.  The index is the scenario name.
 COMPARISON_COLUMNS = (*HEADLINE_COLUMNS, "cost")
 
-MAX_YAML_BYTES = 1_000_000
-MAX_YAML_ALIASES = 100
-MAX_YAML_EVENTS = 200_000
-
 
 # ---------------------------------------------------------------------------
 # validation models (pydantic): unknown keys are errors
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # unknown keys are errors; so are .inf and .nan wherever a number is expected
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class AlongBorderSpec(_Strict):
@@ -314,7 +321,7 @@ class Scenario:
         FileNotFoundError: Scenario file 'missing.yaml' does not exist.
         """
         path = Path(path)
-        data = _load_yaml(path)
+        data = load_yaml_mapping(path)
         s = cls.from_dict(data, where=str(path), base_dir=path.parent)
         return replace(s, path=path)
 
@@ -492,9 +499,13 @@ class Scenario:
         return f"<Scenario {self.name!r}: {len(self.legs) or len(self.routes)} leg(s)>"
 
 
+_MAX_ERRORS_SHOWN = 20
+
+
 def _format_validation(exc: ValidationError, where: str) -> str:
     lines = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors[:_MAX_ERRORS_SHOWN]:
         loc = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in err["loc"])
         loc = loc.replace(".[", "[")
         msg = err["msg"]
@@ -505,42 +516,12 @@ def _format_validation(exc: ValidationError, where: str) -> str:
         got = err.get("input")
         got_txt = ""
         if err["type"] not in ("extra_forbidden", "missing") and not isinstance(got, (dict, list)):
-            got_txt = f" (got {got!r})"
+            shown = repr(got)
+            got_txt = f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
         lines.append(f"{where}: `{loc or '(top level)'}`: {msg}{got_txt}")
+    if len(errors) > _MAX_ERRORS_SHOWN:
+        lines.append(f"{where}: ... and {len(errors) - _MAX_ERRORS_SHOWN:,} more errors.")
     return "\n".join(lines)
-
-
-def _load_yaml(path: Path) -> dict[str, Any]:
-    """Safely load a YAML mapping: size, alias and event limits, no object construction."""
-    if not path.exists():
-        raise FileNotFoundError(f"Scenario file {str(path)!r} does not exist.")
-    size = path.stat().st_size
-    if size > MAX_YAML_BYTES:
-        raise ScenarioError(f"{path}: file is {size:,} bytes; scenario files are limited to {MAX_YAML_BYTES:,} bytes.")
-    text = path.read_text(encoding="utf-8")
-    # stream the events first: aliases are counted before anything is expanded
-    aliases = events = 0
-    try:
-        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
-            events += 1
-            if isinstance(ev, yaml.AliasEvent):
-                aliases += 1
-            if aliases > MAX_YAML_ALIASES or events > MAX_YAML_EVENTS:
-                raise ScenarioError(
-                    f"{path}: too many YAML aliases or nodes (limit {MAX_YAML_ALIASES} aliases, "
-                    f"{MAX_YAML_EVENTS:,} nodes); is this an alias bomb? Write the values out."
-                )
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"{path}: not valid scenario YAML{at}: {problem}") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{path}: expected a mapping with `name` and `legs` at the top level, got {type(data).__name__}."
-        )
-    return data
 
 
 def read_scenarios(paths: str | Path | Iterable[str | Path]) -> list[Scenario]:
@@ -567,7 +548,7 @@ def read_scenarios(paths: str | Path | Iterable[str | Path]) -> list[Scenario]:
     out: list[Scenario] = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
+        if is_folder(p):
             files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
             if not files:
                 raise ScenarioError(f"{p}: no *.yaml scenario files in this folder.")
