@@ -516,7 +516,10 @@ def _format_validation(exc: ValidationError, where: str) -> str:
         got = err.get("input")
         got_txt = ""
         if err["type"] not in ("extra_forbidden", "missing") and not isinstance(got, (dict, list)):
-            shown = repr(got)
+            try:
+                shown = repr(got)
+            except ValueError:  # an int too long for Python to print (over 4,300 digits)
+                shown = f"an integer of about {got.bit_length() * 0.30103:,.0f} digits" if isinstance(got, int) else "?"
             got_txt = f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
         lines.append(f"{where}: `{loc or '(top level)'}`: {msg}{got_txt}")
     if len(errors) > _MAX_ERRORS_SHOWN:
