@@ -653,13 +653,15 @@ class RouteAnalysis:
         """
         return self.crossings[~self.crossings["crossing_status"].isin(USABLE_STATUSES)]
 
-    def regimes(self, *, within_km: float = 5.0) -> pd.DataFrame:
+    def regimes(self, *, within_km: float = 5.0, status: str | None = "current") -> pd.DataFrame:
         """The border regimes the route runs along or across, with its km near each border.
 
         Parameters
         ----------
         within_km : float, default 5
             How close to a border counts as "along" it (km).
+        status : {"current", "ended", "planned"} or None, default "current"
+            Only regimes with this status (None: all, with their history).
 
         Returns
         -------
@@ -682,6 +684,8 @@ class RouteAnalysis:
         within = positive_number(within_km, "within_km", unit="km")
         t = border_regimes(ids=self.region.ids)
         t = t[t["b"] != ""]
+        if status is not None:
+            t = t[t["status"] == one_of(status, "status", ("current", "ended", "planned"))]
         rows = []
         for pair, grp in t.groupby(["a", "b"], sort=False):
             if not self.region.border_length_km(*pair):

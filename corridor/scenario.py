@@ -19,7 +19,8 @@ out is :func:`corridor.io.export_comparison`; drawing it is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -40,8 +41,9 @@ from ._yaml import MAX_YAML_DEPTH as MAX_YAML_DEPTH
 from ._yaml import MAX_YAML_NODES as MAX_YAML_NODES
 from ._yaml import MAX_YAML_NUMBER_CHARS as MAX_YAML_NUMBER_CHARS
 from ._yaml import load_yaml_mapping
+from .crossings import CrossingPolicy, crossing_point
 from .datasets import data_path
-from .errors import CorridorError, ParameterError, ParameterTypeError, ScenarioError
+from .errors import CorridorError, ParameterError, ParameterTypeError, ScenarioError, UnknownPlaceError
 from .measure import DEFAULT_DWELL_H, HEADLINE_COLUMNS, RouteAnalysis, TravelParams, TravelTime, analyze, headline_table
 from .route import Route
 
@@ -121,11 +123,29 @@ class LegSpec(_Strict):
         return self
 
 
+def _known_point(name: str) -> None:
+    """A crossing point name or id that the gazetteer knows (a ValueError for pydantic otherwise)."""
+    try:
+        crossing_point(name)
+    except UnknownPlaceError as exc:
+        raise ParameterError(str(exc)) from None
+
+
 class DwellSpec(_Strict):
     """Dwell time at international border crossings (hours)."""
 
     default_h: float = Field(default=DEFAULT_DWELL_H, ge=0)
     per_border: dict[str, float] = Field(default_factory=dict)
+    per_crossing_point: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("per_crossing_point")
+    @classmethod
+    def _points(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, h in v.items():
+            _known_point(k)
+            if h < 0:
+                raise ParameterError(f"dwell time for {k!r} must be >= 0")
+        return v
 
     @field_validator("per_border")
     @classmethod
@@ -161,6 +181,9 @@ class ParamsSpec(_Strict):
         return v
 
 
+_POINT_STATUS = Literal["open", "restricted", "closed", "planned"]
+
+
 class ScenarioSpec(_Strict):
     """A scenario file."""
 
@@ -170,6 +193,23 @@ class ScenarioSpec(_Strict):
     legs: list[LegSpec] = Field(min_length=1)
     parameters: ParamsSpec = Field(default_factory=ParamsSpec)
     sources: list[str] = Field(default_factory=list)
+    as_of: dt.date | None = None
+    borders: dict[str, _POINT_STATUS] = Field(default_factory=dict)
+    crossing_points: dict[str, _POINT_STATUS] = Field(default_factory=dict)
+
+    @field_validator("borders")
+    @classmethod
+    def _border_keys(cls, v: dict[str, str]) -> dict[str, str]:
+        for k in v:
+            border_pair(k)
+        return v
+
+    @field_validator("crossing_points")
+    @classmethod
+    def _point_keys(cls, v: dict[str, str]) -> dict[str, str]:
+        for k in v:
+            _known_point(k)
+        return v
 
 
 # ---------------------------------------------------------------------------
@@ -202,8 +242,15 @@ class Scenario:
         The YAML file it was read from (named in error messages).
     group : str
         Which comparison it belongs to (the built-in ones: ``"Baku → Nakhchivan"``,
-        ``"Middle Corridor"``, ``"INSTC"``); scenarios compared together share an origin
-        and a destination.
+        ``"Middle Corridor"``, ``"INSTC"``, ``"Kars → Gyumri"``); scenarios compared
+        together share an origin and a destination.
+    as_of : datetime.date, optional
+        Evaluate the crossing points at this date (see :class:`corridor.CrossingPolicy`).
+    borders : mapping
+        Borders the scenario opens or closes: ``{"ARM-TUR": "open"}`` (every crossing
+        point of the border takes that status).
+    crossing_points : mapping
+        Crossing points it opens or closes: ``{"akhurik-akyaka-rail": "open"}``.
 
     Examples
     --------
@@ -221,6 +268,9 @@ class Scenario:
     routes: tuple[Route, ...] = ()
     path: Path | None = None
     group: str = ""
+    as_of: dt.date | None = None
+    borders: Mapping[str, str] = field(default_factory=dict)
+    crossing_points: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, where: str = "scenario", base_dir: Path | None = None) -> Scenario:
@@ -258,6 +308,9 @@ class Scenario:
             tuple(spec.sources),
             base_dir,
             group=spec.group,
+            as_of=spec.as_of,
+            borders=dict(spec.borders),
+            crossing_points=dict(spec.crossing_points),
         )
 
     @classmethod
@@ -433,6 +486,28 @@ class Scenario:
         p = self.parameters
         return TravelParams(self.speeds(), p.dwell.per_border, p.dwell.default_h, f"scenario {self.name!r}")
 
+    def policy(self) -> CrossingPolicy:
+        """Which crossing points are open in this scenario: its date, openings, closures and dwell per point.
+
+        Returns
+        -------
+        CrossingPolicy
+
+        Examples
+        --------
+        >>> s = Scenario.from_dict({"name": "open", "legs": [{"places": ["Kars", "Gyumri"]}],
+        ...                         "borders": {"ARM-TUR": "open"}})
+        >>> s.policy().borders
+        {('ARM', 'TUR'): 'open'}
+        """
+        return CrossingPolicy(
+            as_of=self.as_of,
+            borders=self.borders,
+            points=self.crossing_points,
+            dwell_h=self.parameters.dwell.per_crossing_point,
+            source=f"scenario {self.name!r}",
+        )
+
     @keyword_only_after(1, "region")
     def analyze(self, *, region: Region | None = None) -> RouteAnalysis:
         """Analyse the scenario's route, with the scenario's speeds and dwell times.
@@ -457,7 +532,7 @@ class Scenario:
         >>> a.travel_time().params.source
         "scenario 'TRIPP / Zangezur rail (via Armenia)'"
         """
-        a = analyze(self.route, region=region, params=self.travel_params())
+        a = analyze(self.route, region=region, params=self.travel_params(), policy=self.policy())
         try:
             a.travel_time()  # the dwell keys must name territories of this region
         except CorridorError as exc:
@@ -544,7 +619,7 @@ def read_scenarios(paths: str | Path | Iterable[str | Path]) -> list[Scenario]:
     --------
     >>> from corridor.datasets import data_path
     >>> len(read_scenarios(data_path("scenarios")))
-    7
+    10
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -565,7 +640,7 @@ def read_scenarios(paths: str | Path | Iterable[str | Path]) -> list[Scenario]:
     return out
 
 
-BUILTIN_GROUPS = ("Baku → Nakhchivan", "Middle Corridor", "INSTC")
+BUILTIN_GROUPS = ("Baku → Nakhchivan", "Middle Corridor", "INSTC", "Kars → Gyumri")
 
 
 def builtin_scenarios(group: str | None = "Baku → Nakhchivan") -> list[Scenario]:

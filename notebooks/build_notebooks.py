@@ -445,7 +445,7 @@ for s in scenarios:
 ## 2. The comparison table
 
 `compare()` analyses every scenario and returns one row per scenario.  The column names are a
-stable contract: `length_km`, `km_<ID>` per territory, `transit`, `crossings`,
+stable contract: `length_km`, `km_<ID>` per territory, `transit`, `crossings`, `closed_crossings`,
 `km_within_1km_border`, `km_within_5km_border`, `min_clearance_km`, `detour_index`,
 `travel_time_h` (and `cost` when given).
 """
@@ -689,16 +689,80 @@ sens.round(1)
     ),
     _md(
         """
-## 6. All scenarios on one map
+## 6. Which crossing points would the TRIPP link use, and what is open today?
 
-Each scenario is its own layer (toggle them in the layer control); crossings are marked, and
-hovering a border shows its length.  The map is also saved as a self-contained HTML file that
+A railway can cross a border only where a crossing point exists and is open to trains.  Each
+crossing of an analysis is matched to the nearest official crossing point of that border
+(`corridor.crossing_points()`: 41 road and rail crossings and Caspian ports, each with its status,
+the date it holds from, and sources).  TRIPP's two crossings are on the Armenia–Azerbaijan
+border, which has no open crossing point at all:
+"""
+    ),
+    _code(
+        """
+tripp = scenarios[0].analyze(region=region)
+tripp.crossings[["km", "border", "mode", "crossing_point", "crossing_status"]].round(1)
+"""
+    ),
+    _md(
+        """
+`closed_crossings` in the comparison counts such crossings per scenario, and `crossing_points`
+names the points used: the Aras corridor needs the Aghband–Kalaleh bridge (built, not yet open),
+and the route through Türkiye needs a rail crossing at Sadarak–Dilucu, where today there is only
+the road bridge.  What is open on Armenia's and Nakhchivan's borders with Iran, now and at the
+start of 2026:
+"""
+    ),
+    _code(
+        """
+now = corridor.crossing_points(border="ARM-IRN")
+then = corridor.crossing_points(border="ARM-IRN", policy=corridor.CrossingPolicy(as_of="2026-01-01"))
+print(now[["id", "modes", "status", "status_since"]].to_string(index=False))
+print("on 2026-01-01:", dict(zip(then["id"], then["status"])))
+df[["closed_crossings", "crossing_points"]].rename(index=short)
+"""
+    ),
+    _md(
+        """
+Borders are institutions too: who guards them, under what arrangement, since when.  The current
+regimes along TRIPP (km of the route within 5 km of each border; a regime of one stretch, such as
+the Tavush section, is listed with the km along the whole border, so read its `stretch`):
+"""
+    ),
+    _code(
+        """
+tripp.regimes()[["id", "stretch", "kind", "since", "km_within", "crossings"]].round(1)
+"""
+    ),
+    _md(
+        """
+A scenario can open or close borders and crossing points (`borders: {ARM-TUR: open}`,
+`crossing_points: {akhurik-akyaka-rail: open}`, `as_of: 2026-01-01` in its file).  The built-in
+Kars → Gyumri group shows what reopening the Armenia–Türkiye border would change: the direct
+railway is a fifth of the way round through Georgia, and its crossing stops counting as closed.
+"""
+    ),
+    _code(
+        """
+kg = corridor.compare(corridor.builtin_scenarios("Kars → Gyumri"), region=region)
+kg[["length_km", "transit", "crossings", "closed_crossings", "crossing_points"]].round(1)
+"""
+    ),
+    _md(
+        """
+## 7. All scenarios on one map
+
+Each scenario is its own layer (toggle them in the layer control); crossings are marked, official
+crossing points are squares coloured by status, and hovering a border shows its length and who
+guards it.  The map is also saved as a self-contained HTML file that
 opens offline.
 """
     ),
     _code(
         """
-m = corridor.compare_map(scenarios, region=region, title="Baku – Nakhchivan: corridor options")
+m = corridor.compare_map(
+    scenarios, region=region, title="Baku – Nakhchivan: corridor options", border_style="regime"
+)
 print("written:", corridor.save_map(m, "zangezur_scenarios_map.html"))
 m
 """

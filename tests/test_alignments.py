@@ -120,7 +120,7 @@ def test_leg_table(legs):
 def test_scenario_groups():
     groups = {s.group for s in corridor.builtin_scenarios(None)}
     assert groups == set(corridor.scenario.BUILTIN_GROUPS)
-    assert len(corridor.builtin_scenarios(None)) == 7
+    assert len(corridor.builtin_scenarios(None)) == 10
     with pytest.raises(ParameterError, match="Unknown scenario group"):
         corridor.builtin_scenarios("Silk Road")
 

@@ -211,3 +211,32 @@ def test_maps_show_crossing_points_and_regimes(region):
     # opening the border turns its points green on the map
     d2 = build_display(region, [], [], policy=CrossingPolicy(borders={"ARM-TUR": "open"}))
     assert {p.status for p in d2.points if p.id in ("margara-alican", "akhurik-akyaka-rail")} == {"open"}
+
+
+def test_a_scenario_opens_a_border(region):
+    t = corridor.compare(corridor.builtin_scenarios("Kars → Gyumri"), region=region)
+    today = t.loc["Kars – Gyumri today (rail via Georgia)"]
+    closed = t.loc["Kars – Gyumri direct (Akhurik–Akyaka, border as today)"]
+    reopened = t.loc["Kars – Gyumri direct (Akhurik–Akyaka reopened)"]
+    assert today["transit"] == "TUR-GEO-ARM" and today["closed_crossings"] == 0
+    assert closed["closed_crossings"] == 1 and reopened["closed_crossings"] == 0
+    assert reopened["crossing_points"].startswith("Akhurik–Akyaka")
+    # the direct line is about a fifth of the way round through Georgia
+    assert reopened["length_km"] == pytest.approx(68.7, abs=0.5)
+    assert today["length_km"] / reopened["length_km"] > 5
+
+
+def test_scenario_files_declare_institutions(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: x\nas_of: 2026-01-01\nborders: {ARM-TUR: open}\ncrossing_points: {Margara: closed}\n"
+        "legs:\n  - places: [Kars, Gyumri]\n",
+        encoding="utf-8",
+    )
+    s = corridor.Scenario.read(path)
+    p = s.policy()
+    assert p.as_of == dt.date(2026, 1, 1) and p.borders == {("ARM", "TUR"): "open"}
+    assert p.points == {"margara-alican": "closed"}
+    path.write_text("name: x\ncrossing_points: {Atlantis: open}\nlegs:\n  - places: [Kars, Gyumri]\n", encoding="utf-8")
+    with pytest.raises(corridor.ScenarioError, match="Unknown crossing point 'Atlantis'"):
+        corridor.Scenario.read(path)
