@@ -41,7 +41,9 @@ def analysis_html(an: Any) -> str:
             ("Length", f"{an.length_km:,.1f} km"),
             ("Transit", " → ".join(an.transit)),
             ("Crossings", str(len(an.crossings))),
+            ("Closed crossings", str(len(an.closed_crossings))),
             ("Detour index", f"{an.detour_index:.3f}"),
+            ("Travel time", f"{an.travel_time().total_h:,.1f} h ({an.params.source})"),
         ]
     )
     sec = an.sections[["iso3", "part_id", "from_km", "to_km", "length_km"]].round(2)

@@ -448,6 +448,19 @@ def _headline(
     return table
 
 
+def _assumptions(
+    route: Any, params: TravelParams | None, policy: CrossingPolicy | None
+) -> tuple[TravelParams, CrossingPolicy]:
+    """The travel parameters and crossing policy of an analysis: those given, else the route's own
+    (a scenario's route carries its scenario's), else the package defaults."""
+    own = route.assumptions if isinstance(route, Route) else {}
+    if params is None:
+        params = own.get("travel") if isinstance(own.get("travel"), TravelParams) else TravelParams()
+    if policy is None:
+        policy = own.get("policy") if isinstance(own.get("policy"), CrossingPolicy) else CrossingPolicy()
+    return params, policy
+
+
 def _land_pairs(eng: Engine) -> set[tuple[str, str]]:
     """The pairs of territories that share a border in the engine's region."""
     b = eng.region.borders
@@ -1020,7 +1033,8 @@ class RouteAnalysis:
     def __repr__(self) -> str:
         terr = ", ".join(f"{k} {v:.1f}" for k, v in self.km_by_territory.items())
         return (
-            f"<RouteAnalysis {self.route.name!r}: {self.length_km:.1f} km ({terr}); {len(self.crossings)} crossing(s)>"
+            f"<RouteAnalysis {self.route.name!r}: {self.length_km:.1f} km ({terr}); {len(self.crossings)} crossing(s); "
+            f"travel assumptions: {self.params.source}>"
         )
 
     def _repr_html_(self) -> str:
@@ -1174,10 +1188,12 @@ def analyze(
     region : Region, optional
         Default: the built-in region.
     params : TravelParams, optional
-        Assumptions for travel times (default: the package defaults).
+        Assumptions for travel times.  Default: the route's own (a scenario's route
+        carries its scenario's speeds and dwell times), else the package defaults;
+        ``RouteAnalysis.params.source`` says which.
     policy : CrossingPolicy, optional
         Which official crossing points are open (at a date, with a scenario's openings
-        and closures); default: the statuses of the built-in data as recorded.
+        and closures).  Default: the route's own, else the built-in data as recorded.
 
     Returns
     -------
@@ -1206,7 +1222,7 @@ def analyze(
         raise ParameterTypeError(f"`params` must be a TravelParams, got {type(params).__name__}.")
     if policy is not None and not isinstance(policy, CrossingPolicy):
         raise ParameterTypeError(f"`policy` must be a CrossingPolicy, got {type(policy).__name__}.")
-    policy = policy if policy is not None else CrossingPolicy()
+    params, policy = _assumptions(route, params, policy)
     eng = engine_for(region)
     pc = _engine.split_lines(np.array([route.geometry], dtype=object), eng)
     _check_outside(pc, eng, [route.name], np.array([route.geometry], dtype=object))
@@ -1221,7 +1237,7 @@ def analyze(
         float(pc.length_m.sum()) / 1000.0,
         secs.drop(columns="line"),
         crossings,
-        params if params is not None else TravelParams(),
+        params,
         policy,
     )
     _warn_fragile_zeros(analysis)
@@ -1268,8 +1284,9 @@ def analyze_many(
     Returns
     -------
     pandas.DataFrame
-        ``name`` and the :data:`HEADLINE_COLUMNS`; ``travel_time_h`` uses the
-        package defaults for Routes and is NaN for plain lines (no mode).
+        ``name`` and the :data:`HEADLINE_COLUMNS`; ``travel_time_h`` uses each
+        Route's own assumptions (a scenario's route: its scenario's), else the package
+        defaults, and is NaN for plain lines (no mode).
 
     Examples
     --------
@@ -1293,11 +1310,12 @@ def analyze_many(
     pc = _engine.split_lines(lines, eng)
     _check_outside(pc, eng, names, lines)
     secs = _engine.sections(pc, eng, by="iso3")
-    cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, rs)
-    params, known = TravelParams(), set(eng.ids)
+    own = [_assumptions(r, None, None) for r in rs]
+    cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, rs, [p for _, p in own])
+    known = set(eng.ids)
     travel = np.array(
         [
-            _travel_time(r, cx[cx["line"] == k], params, known).total_h if isinstance(r, Route) else np.nan
+            _travel_time(r, cx[cx["line"] == k], own[k][0], known).total_h if isinstance(r, Route) else np.nan
             for k, r in enumerate(rs)
         ]
     )

@@ -12,7 +12,7 @@ File input and output live in :mod:`corridor.io`; :meth:`Route.read`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -138,6 +138,13 @@ class Route:
         Default: one leg with the route's attributes.
     name, mode, status, speed_kmh, source, published_km, published_source
         Metadata of the whole route (the first leg's, for joined routes); see :class:`Leg`.
+    assumptions : mapping
+        The travel and crossing assumptions the route was built with: a
+        :class:`corridor.Scenario`'s route carries its ``"travel"``
+        (:class:`~corridor.measure.TravelParams`) and ``"policy"``
+        (:class:`~corridor.CrossingPolicy`), which :func:`corridor.analyze` uses
+        when it is given none, so an analysis of a scenario's route has the
+        scenario's speeds, dwell times and open borders.  Not part of equality.
 
     Examples
     --------
@@ -158,6 +165,7 @@ class Route:
     source: str = ""
     published_km: float | None = None
     published_source: str = ""
+    assumptions: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     _cum_m: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -381,17 +381,24 @@ class Scenario:
     # ----------------------------------------------------------------- build
     @cached_property
     def route(self) -> Route:
-        """The scenario's legs joined into one multi-leg :class:`Route`."""
+        """The scenario's legs joined into one multi-leg :class:`Route`.
+
+        The route carries the scenario's assumptions (``Route.assumptions``), so
+        ``corridor.analyze(scenario.route)`` measures it as :meth:`analyze` does.
+        """
         if self.routes:
             parts = list(self.routes)
         else:
             parts = [self._build_leg(k, leg) for k, leg in enumerate(self.legs)]
         if len(parts) == 1:
-            return parts[0].with_attrs(name=self.name)
-        try:
-            return Route.join(parts, name=self.name, tolerance_m=2000.0)
-        except CorridorError as exc:
-            raise ScenarioError(f"{self._where()}scenario {self.name!r}: legs do not connect: {exc}") from None
+            joined = parts[0].with_attrs(name=self.name)
+        else:
+            try:
+                joined = Route.join(parts, name=self.name, tolerance_m=2000.0)
+            except CorridorError as exc:
+                raise ScenarioError(f"{self._where()}scenario {self.name!r}: legs do not connect: {exc}") from None
+        # an analysis of this route uses the scenario's speeds, dwell times and open borders
+        return replace(joined, assumptions={"travel": self.travel_params(), "policy": self.policy()})
 
     def _build_leg(self, k: int, leg: LegSpec) -> Route:
         route = self._leg_geometry(k, leg)

@@ -245,3 +245,19 @@ def test_duplicate_names_and_folder(tmp_path):
     write(tmp_path, "name: same\nlegs:\n  - places: [Kars, Gyumri]\n", "b.yaml")
     with pytest.raises(ScenarioError, match="unique"):
         corridor.read_scenarios(tmp_path)
+
+
+def test_a_scenarios_route_carries_its_assumptions(builtins):
+    """One travel-time answer: analyze(scenario.route) uses the scenario's speeds and dwell times."""
+    s = builtins[0]
+    a = corridor.analyze(s.route)
+    assert a.params.source == f"scenario {s.name!r}"
+    assert a.travel_time().total_h == pytest.approx(s.analyze().travel_time().total_h)
+    assert "travel assumptions: scenario" in repr(a)
+    many = corridor.analyze_many([s.route]).iloc[0]
+    assert many["travel_time_h"] == pytest.approx(a.travel_time().total_h)
+    plain = corridor.analyze(corridor.Route.from_places(["Meghri", "Ordubad"]))
+    assert plain.params.source == "package defaults" and "package defaults" in plain._repr_html_()
+    # the scenario's open borders come with the route too
+    kg = corridor.builtin_scenarios("Kars → Gyumri")[2]
+    assert len(corridor.analyze(kg.route).closed_crossings) == 0
