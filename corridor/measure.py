@@ -451,14 +451,18 @@ def _headline(
 def _assumptions(
     route: Any, params: TravelParams | None, policy: CrossingPolicy | None
 ) -> tuple[TravelParams, CrossingPolicy]:
-    """The travel parameters and crossing policy of an analysis: those given, else the route's own
-    (a scenario's route carries its scenario's), else the package defaults."""
+    """The travel parameters and crossing policy of an analysis.
+
+    Those given, else the route's own (a scenario's route carries its scenario's), else
+    the package defaults.
+    """
     own = route.assumptions if isinstance(route, Route) else {}
-    if params is None:
-        params = own.get("travel") if isinstance(own.get("travel"), TravelParams) else TravelParams()
-    if policy is None:
-        policy = own.get("policy") if isinstance(own.get("policy"), CrossingPolicy) else CrossingPolicy()
-    return params, policy
+    travel, crossing = own.get("travel"), own.get("policy")
+    out_params = params if params is not None else travel if isinstance(travel, TravelParams) else TravelParams()
+    out_policy = (
+        policy if policy is not None else crossing if isinstance(crossing, CrossingPolicy) else CrossingPolicy()
+    )
+    return out_params, out_policy
 
 
 def _land_pairs(eng: Engine) -> set[tuple[str, str]]:
