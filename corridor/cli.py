@@ -21,7 +21,28 @@ def _version() -> str:
 
 
 class _Group(click.Group):
-    """Turns corridor errors into one clear line (a traceback with --debug)."""
+    """Turns every error into ``corridor: error: ...`` and status 1 (a traceback with --debug).
+
+    Usage mistakes too (an unknown option, a missing argument): click would print
+    ``Error:`` and exit 2; corridor says ``corridor: error:`` and names the help to read.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102 - click's entry point
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("corridor: error: aborted.", err=True)
+            sys.exit(1)
+        except click.UsageError as exc:
+            cmd = exc.ctx.command_path if exc.ctx is not None else "corridor"
+            click.echo(f"corridor: error: {exc.format_message()} (see `{cmd} --help`)", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"corridor: error: {exc.format_message()}", err=True)
+            sys.exit(1)
+        _flush_quietly()
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -32,10 +53,7 @@ class _Group(click.Group):
             raise
         except BrokenPipeError:
             # the reader went away (`corridor demo | head`): stop quietly, as Unix tools do
-            import os
-
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _silence_stdout()
             ctx.exit(141)
         except Exception as exc:
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
@@ -46,6 +64,22 @@ class _Group(click.Group):
             kind = "error" if isinstance(exc, (CorridorError, OSError)) else type(exc).__name__
             click.echo(f"corridor: {kind}: {exc}", err=True)
             ctx.exit(1)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's final flush cannot fail on a closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _flush_quietly() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(141)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,17 +93,65 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _emit(df: Any, fmt: str, *, title: str = "") -> None:
-    import pandas as pd
 
     if fmt in ("json", "csv", "markdown"):
         from .io import table_text
 
         click.echo(table_text(df, fmt, index=False), nl=False)
     else:
-        with pd.option_context("display.width", 200, "display.max_columns", 50):
-            if title:
-                click.echo(title)
-            click.echo(df.to_string(index=False))
+        if title:
+            click.echo(title)
+        _print_table(df)
+
+
+def _print_table(
+    df: Any, *, headers: dict[str, str] | None = None, wide: bool = False, index: bool = False, digits: int = 1
+) -> None:
+    """A table for reading, fitted to the terminal (100 columns when piped): rich wraps long cells.
+
+    ``wide`` prints every column at full width instead (pandas); ``headers`` gives short
+    column titles (the machine names stay in CSV and JSON).
+    """
+    import shutil
+
+    import pandas as pd
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    if index:
+        df = df.reset_index()
+    if wide:
+        with pd.option_context("display.width", 10_000, "display.max_columns", None, "display.max_colwidth", None):
+            click.echo(df.to_string(index=False, float_format=lambda x: f"{x:.{digits}f}"))
+        return
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 0), collapse_padding=True)
+    cells = [[_cell(v, digits) for v in row] for row in df.itertuples(index=False)]
+    for k, c in enumerate(df.columns):
+        numeric = pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+        longest = max((len(r[k]) for r in cells), default=0)
+        # short cells (numbers, codes) keep their width; long text (names, sources) wraps at spaces
+        table.add_column(
+            (headers or {}).get(str(c), str(c)),
+            justify="right" if numeric else "left",
+            no_wrap=numeric or longest <= 16,
+            overflow="ellipsis" if numeric or longest <= 16 else "fold",
+            ratio=None if numeric or longest <= 16 else 1,
+            min_width=None if numeric or longest <= 16 else 12,
+        )
+    for row in cells:
+        table.add_row(*row)
+    Console(width=width, force_terminal=False, no_color=True, highlight=False, soft_wrap=False).print(table)
+
+
+def _cell(v: Any, digits: int) -> str:
+    """A table cell: floats rounded, NaN as '–', markup-free text."""
+    from rich.markup import escape
+
+    if isinstance(v, float):
+        return "–" if v != v else f"{v:,.{digits}f}"
+    return escape(str(v))
 
 
 @main.command()
@@ -153,18 +235,33 @@ def places_cmd(query: str | None, fmt: str) -> None:
 
 FORMATS = ["table", "csv", "json", "markdown"]
 
-#: Columns shown by the table format (the CSV/JSON have them all).
-_TABLE_COLUMNS = [
-    "length_km",
-    "ratio_to_published",
-    "transit",
-    "crossings",
-    "km_within_5km_border",
-    "min_clearance_km",
-    "uncertain_km",
-    "detour_index",
-    "travel_time_h",
-]
+#: Columns of the comparison shown by the table format, with short titles (CSV, JSON and --wide have them all).
+_TABLE_COLUMNS = {
+    "length_km": "km",
+    "transit": "transit",
+    "crossings": "cross",
+    "closed_crossings": "closed",
+    "min_clearance_km": "clear",
+    "travel_time_h": "hours",
+}
+
+
+def _print_comparison(df: Any, *, wide: bool) -> None:
+    """The comparison for reading: the main columns and the territories crossed, fitted to 100 columns."""
+    if wide:
+        _print_table(df, wide=True, index=True)
+        return
+    skip = ("km_within", "km_without", "km_inland", "km_sea")
+    km = [c for c in df.columns if c.startswith("km_") and not c.startswith(skip) and df[c].sum() > 0]
+    cols = ["length_km", *km, *[c for c in _TABLE_COLUMNS if c != "length_km"]]
+    shown = df[cols].reset_index()
+    headers = {"scenario": "scenario", **_TABLE_COLUMNS, **{c: c[3:] for c in km}}
+    _print_table(shown, headers=headers)
+    click.echo(
+        "km: geodesic length; ARM…: km in each territory; cross, closed: border crossings, and those with no\n"
+        "open crossing point of the route's mode; clear: km to the nearest border not crossed; hours: travel\n"
+        "time. Every column (km near borders, uncertain km, ...): --wide, or --format csv / json."
+    )
 
 
 def _progress(names: list[str]) -> Any:
@@ -205,7 +302,7 @@ def _load_any(files: tuple[str, ...]) -> list[Any]:
     return out
 
 
-def _compare_and_print(scenarios: list[Any], fmt: str) -> Any:
+def _compare_and_print(scenarios: list[Any], fmt: str, *, wide: bool = False) -> Any:
     from .io import comparison_text
     from .scenario import compare
 
@@ -217,17 +314,15 @@ def _compare_and_print(scenarios: list[Any], fmt: str) -> Any:
         if bar is not None:
             bar.__exit__(None, None, None)
     if fmt == "table":
-        skip = ("km_within", "km_without")
-        km = [c for c in df.columns if c.startswith("km_") and not c.startswith(skip) and df[c].sum() > 0]
-        shown = df[["length_km", *km, *[c for c in _TABLE_COLUMNS if c != "length_km"]]].copy()
-        # modelled / published wants two decimals; "-" where no length is published
-        shown["ratio_to_published"] = [f"{v:.2f}" if v == v else "-" for v in shown["ratio_to_published"]]
-        click.echo(comparison_text(shown, "table"), nl=False)
+        _print_comparison(df, wide=wide)
     else:
         click.echo(comparison_text(df, fmt), nl=False)
-    # a table is for reading: the notes follow it; machine formats keep stdout clean
+    # a table is for reading: the notes follow it, wrapped; machine formats keep stdout clean
     for msg in notes:
-        click.echo(f"note: {msg}", err=fmt != "table")
+        text = f"note: {msg}"
+        if fmt == "table":
+            text = click.wrap_text(text, width=100, subsequent_indent="      ")
+        click.echo(text, err=fmt != "table")
     return df
 
 
@@ -269,7 +364,8 @@ class _notes:
     help="Output folder (default: a new corridor-demo-<time> folder here); "
     "comparison.csv and corridor_map.html in it are replaced.",
 )
-def demo(out_dir: str | None) -> None:
+@click.option("--wide", is_flag=True, help="Print every column of the comparison at full width.")
+def demo(out_dir: str | None, wide: bool) -> None:
     """Compare the built-in Baku → Nakhchivan scenarios; write a table and an offline map.
 
     Prints the comparison and writes comparison.csv and corridor_map.html into the
@@ -293,7 +389,7 @@ def demo(out_dir: str | None) -> None:
         out.mkdir(exist_ok=True)
     scenarios = builtin_scenarios()
     click.echo("Baku → Nakhchivan: built-in corridor scenarios (geodesic km, WGS84)\n")
-    df = _compare_and_print(scenarios, "table")
+    df = _compare_and_print(scenarios, "table", wide=wide)
     csv_path = export_comparison(df, out / "comparison.csv")
     with _notes():  # the same notes as the table's, already printed
         m = compare_map(scenarios, title="Baku → Nakhchivan: corridor scenarios")
@@ -315,14 +411,15 @@ def demo(out_dir: str | None) -> None:
     default=None,
     help="Also write an offline HTML map of the scenarios.",
 )
-def compare_cmd(files: tuple[str, ...], fmt: str, map_path: str | None) -> None:
+@click.option("--wide", is_flag=True, help="Table format: every column at full width.")
+def compare_cmd(files: tuple[str, ...], fmt: str, map_path: str | None, wide: bool) -> None:
     """Compare scenario files (YAML), folders of them, or route files."""
     if map_path:
         from ._files import check_output_path
 
         check_output_path(map_path, (".html", ".htm"))  # fail before the work, not after
     scenarios = _load_any(files)
-    _compare_and_print(scenarios, fmt)
+    _compare_and_print(scenarios, fmt, wide=wide)
     if map_path:
         from .maps import compare_map, save_map
 
@@ -339,6 +436,8 @@ def compare_cmd(files: tuple[str, ...], fmt: str, map_path: str | None) -> None:
 @click.option("--status", default="existing", show_default=True)
 def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
     """Analyse one route file: length, territory, crossings, border proximity."""
+    import pandas as pd
+
     from .measure import analyze
     from .route import Route
 
@@ -346,29 +445,55 @@ def analyze_cmd(route_file: str, fmt: str, mode: str, status: str) -> None:
         raise click.ClickException(f"{route_file} looks like a scenario file; use `corridor compare {route_file}`.")
     with _notes() as notes:
         a = analyze(Route.read(route_file, mode=mode, status=status))
-    summary = a.summary()
+    record = _analysis_record(a)
     if fmt == "json":
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2, allow_nan=False))
         for msg in notes:
             click.echo(f"note: {msg}", err=True)
         return
-    click.echo(f"{summary['name']}: {summary['length_km']:.1f} km (geodesic)")
-    click.echo(a.sections.round(2).to_string(index=False))
-    if len(a.crossings):
-        click.echo("\nCrossings:")
-        click.echo(a.crossings.drop(columns="geometry").round(2).to_string(index=False))
-    click.echo(f"\ntransit: {'-'.join(summary['transit'])}")
-    for k in (
-        "min_clearance_km",
-        "uncertain_km",
-        "km_within_1km_border",
-        "km_within_5km_border",
-        "detour_index",
-        "travel_time_h",
-    ):
-        click.echo(f"{k}: {summary[k]}")
+    click.echo(f"{record['name']}: {record['length_km']:.1f} km (geodesic, WGS84); transit {record['transit']}")
+    _print_table(a.sections.drop(columns=["iso3"], errors="ignore").round(2), digits=2)
+    if record["crossings"]:
+        click.echo("Crossings:")
+        cx = pd.DataFrame(record["crossing_list"]).astype(object)
+        cx["km"] = [f"{v:,.2f}" for v in cx["km"]]
+        cx["lon"], cx["lat"] = [f"{v:.5f}" for v in cx["lon"]], [f"{v:.5f}" for v in cx["lat"]]
+        _print_table(cx.where(cx.notna(), "–"))
+    keys = ["closed_crossings", "km_within_1km_border", "km_within_5km_border", "min_clearance_km"]
+    keys += ["uncertain_km", "detour_index", "travel_time_h"]
+    for k in keys:
+        v = record[k]
+        click.echo(f"{k}: {v:,.3f}" if isinstance(v, float) else f"{k}: {'–' if v is None else v}")
+    click.echo(f"travel assumptions: {record['travel_assumptions']}")
     for msg in notes:
         click.echo(f"note: {msg}")
+
+
+def _analysis_record(a: Any) -> dict[str, Any]:
+    """One analysis in the comparison's JSON vocabulary (the headline-figure names), with its crossings listed.
+
+    The same keys as a record of ``corridor compare --format json`` (``name`` for ``scenario``),
+    plus ``crossing_list``: each crossing's km, territories, border, position and crossing point.
+    """
+    from .io import table_text
+    from .measure import headline_table
+
+    row = json.loads(table_text(headline_table([a]), "json"))[0]
+    row["crossing_list"] = [
+        {
+            "km": round(float(c.km), 3),
+            "from": c.from_iso3,
+            "to": c.to_iso3,
+            "border": c.border,
+            "lon": round(float(c.geometry.x), 5),
+            "lat": round(float(c.geometry.y), 5),
+            "crossing_point": c.crossing_point,
+            "crossing_status": c.crossing_status,
+        }
+        for c in a.crossings.itertuples()
+    ]
+    row["travel_assumptions"] = a.params.source
+    return dict(row)
 
 
 @main.command("validate")
@@ -384,7 +509,7 @@ def validate_cmd(fmt: str, world: bool, strict: bool) -> None:
     if fmt == "table":
         shown = t[["figure", "published", "corridor", "unit", "difference_pct", "tolerance", "verdict"]].copy()
         shown["difference_pct"] = [f"{v:+.1f} %" if v == v else "" for v in shown["difference_pct"]]
-        click.echo(table_text(shown.set_index("figure"), "table"), nl=False)
+        _print_table(shown, headers={"difference_pct": "difference"})
         ok = int((t["verdict"] == "ok").sum())
         click.echo(f"\n{ok} of {len(t)} figures within tolerance; sources: `corridor validate --format csv`.")
     else:

@@ -37,7 +37,7 @@ import pandas as pd
 
 from ._validate import border_pair, one_of
 from .datasets import data_path
-from .errors import DataError, ParameterError, ParameterTypeError, UnknownPlaceError
+from .errors import DataError, ParameterError, ParameterTypeError, UnknownPlaceError, UnknownTerritoryError
 from .geodesy import GEOD
 from .places import normalize_name
 
@@ -231,7 +231,7 @@ def crossing_points(
         t.insert(t.columns.get_loc("status"), "recorded_status", t["status"])
         t["status"] = policy.status_of(t)
     if border is not None:
-        a, b = border_pair(border)
+        a, b = _known_pair(border)
         t = t[(t["a"] == a) & (t["b"] == b)]
     if status is not None:
         wanted = [status] if isinstance(status, str) else list(status)
@@ -245,6 +245,22 @@ def crossing_points(
         one_of(kind, "kind", ("border crossing", "port"))
         t = t[t["kind"] == kind]
     return gpd.GeoDataFrame(t.reset_index(drop=True), geometry=gpd.points_from_xy(t["lon"], t["lat"]), crs="EPSG:4326")
+
+
+def _known_pair(border: Any) -> tuple[str, str]:
+    """A border pair of ISO 3166-1 alpha-3 codes that the world layers know."""
+    from .datasets import world_countries
+
+    a, b = sorted(x.upper() for x in border_pair(border))
+    known = set(world_countries()["iso3"])
+    unknown = [x for x in (a, b) if x not in known]
+    if unknown:
+        msg = (
+            f"Unknown territory code(s) {', '.join(unknown)} in `border`={border!r}; give ISO 3166-1 "
+            "alpha-3 codes such as 'ARM-IRN' (see `corridor.datasets.world_countries()`)."
+        )
+        raise UnknownTerritoryError(msg)
+    return a, b
 
 
 def crossing_point(name: str) -> CrossingPoint:
@@ -331,7 +347,7 @@ def border_regimes(*, border: Any = None, kind: str | None = None, ids: Iterable
     """
     t = _regimes().copy()
     if border is not None:
-        a, b = border_pair(border)
+        a, b = _known_pair(border)
         t = t[(t["a"] == a) & (t["b"] == b)]
     if kind is not None:
         one_of(kind, "kind", ("border guard", "monitoring mission", "corridor arrangement", "border status"))

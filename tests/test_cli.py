@@ -68,10 +68,42 @@ def test_analyze_route_file(tmp_path):
     r = corridor.Route.from_places(["Horadiz", "Nakhchivan"], name="straight")
     path = r.write(tmp_path / "r.geojson")
     s = json.loads(run("analyze", str(path), "--format", "json").stdout)
-    assert s["transit"] == ["AZE", "ARM", "AZE"]
+    # the comparison's vocabulary: the headline-figure names, one record
+    compared = json.loads(run("compare", str(path), "--format", "json").stdout)[0]
+    assert set(compared) - {"scenario"} <= set(s)
+    assert s["transit"] == "AZE-ARM-AZE" and s["crossings"] == 2 and s["closed_crossings"] == 2
     assert s["length_km"] == pytest.approx(r.length_km, abs=1e-3)
+    assert s["min_clearance_km"] == pytest.approx(compared["min_clearance_km"])
+    first = s["crossing_list"][0]
+    assert first["border"] == "ARM–AZE" and first["lon"] == pytest.approx(46.447, abs=0.001)
+    assert first["lat"] == pytest.approx(39.342, abs=0.001)
     table = run("analyze", str(path)).stdout
-    assert "ARM-1" in table
+    assert "ARM-1" in table and "46.44735" in table
+
+
+def test_tables_fit_a_100_column_terminal(tmp_path):
+    out = run("demo", "--out", str(tmp_path / "d")).stdout
+    lines = [ln for ln in out.splitlines() if not ln.startswith(("note", "Wrote"))]
+    assert max(len(ln) for ln in lines) <= 100
+    assert "AZE-ARM-AZE" in out and "TRIPP / Zangezur rail" in out
+    wide = run("compare", str(corridor.datasets.data_path("scenarios") / "a_tripp_zangezur_rail.yaml"), "--wide").stdout
+    assert "km_within_5km_border" in wide and "uncertain_km" in wide
+
+
+def test_quiet_under_head():
+    import subprocess
+    import sys
+
+    cmd = f"{sys.executable} -m corridor.cli crossings | head -n 2"
+    out = subprocess.run(cmd, shell=True, capture_output=True, text=True, check=True)
+    assert len(out.stdout.splitlines()) == 2 and out.stderr == ""
+
+
+def test_usage_errors_say_corridor_error():
+    for args in (("compare",), ("nocommand",), ("compare", "--format", "xml", "x.yaml")):
+        out = run(*args, check=False)
+        assert out.returncode == 1 and out.stderr.startswith("corridor: error: ")
+        assert "Error:" not in out.stderr and "--help" in out.stderr
 
 
 def test_map_command(tmp_path):
