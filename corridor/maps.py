@@ -19,6 +19,7 @@ import it.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -47,7 +48,7 @@ from ._display import (
 )
 from ._escape import escape_text, js_string
 from ._files import atomic_write, check_output_path
-from .errors import ParameterError, ParameterTypeError
+from .errors import ParameterError, ParameterTypeError, RemoteResourceError
 
 if TYPE_CHECKING:
     import folium
@@ -64,6 +65,7 @@ __all__ = [
     "display_layers",
     "escape_text",
     "make_map",
+    "offline_repr_html",
     "save_map",
 ]
 
@@ -360,10 +362,56 @@ def _render(
     _draw_points(folium, m, d)
     _draw_labels(folium, m, d)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    if not tiles:
+        # in Jupyter the map shows offline too: Leaflet inlined as save_map does
+        m._repr_html_ = functools.partial(offline_repr_html, m)
     _draw_controls(m, d)
     minx, miny, maxx, maxy = d.extent
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def offline_repr_html(m: Any, **kwargs: Any) -> str:
+    """A map as Jupyter shows it (an ``<iframe srcdoc>``), with Leaflet inlined: no network request.
+
+    :func:`make_map` binds it as the map's ``_repr_html_``, so ``Route.explore()``,
+    ``RouteAnalysis.explore()`` and ``Region.explore()`` display offline in a notebook and
+    in its HTML export.  A map that loads other remote code falls back to folium's own
+    (online) display.
+
+    Parameters
+    ----------
+    m : folium.Map
+    **kwargs
+        Passed to the page's ``render``.
+
+    Returns
+    -------
+    str
+        HTML for a notebook cell.
+
+    Examples
+    --------
+    >>> html = offline_repr_html(make_map())
+    >>> "<iframe srcdoc=" in html, "unpkg.com" in html
+    (True, False)
+    """
+    from html import escape
+
+    from ._offline import inline_assets
+
+    root = m.get_root()
+    try:
+        page = inline_assets(root.render(**kwargs))
+    except RemoteResourceError:
+        return str(type(m)._repr_html_(m, **kwargs))
+    width = getattr(root, "width", "100%")
+    ratio = getattr(root, "ratio", "60%")
+    return (
+        f'<div style="width:{width};"><div style="position:relative;width:100%;height:0;padding-bottom:{ratio};">'
+        f'<iframe srcdoc="{escape(page)}" style="position:absolute;width:100%;height:100%;left:0;top:0;'
+        'border:none !important;" allowfullscreen webkitallowfullscreen mozallowfullscreen></iframe></div></div>'
+    )
 
 
 def _draw_territories(folium: Any, m: Any, d: Display) -> None:

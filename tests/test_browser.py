@@ -142,3 +142,64 @@ def test_offline_map_in_chromium(page_html: Path):
     assert blocked == []
     assert errors == []
     assert dialogs == []
+
+
+def test_notebook_maps_render_offline(tmp_path):
+    """explore() in Jupyter: execute a notebook, export it to HTML, open it with every request blocked."""
+    if REQUIRED:
+        import playwright.sync_api as sync_api
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api")
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(
+        cells=[
+            new_code_cell("import corridor\nr = corridor.Route.from_places(['Meghri', 'Ordubad'], name='Meghri line')"),
+            new_code_cell("r.explore()"),
+            new_code_cell("corridor.analyze(r).explore(color_by='territory')"),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = [o for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    assert len(shown) == 2 and all("<iframe srcdoc=" in o["data"]["text/html"] for o in shown)
+    assert not any("unpkg.com" in o["data"]["text/html"] or "cdn.jsdelivr" in o["data"]["text/html"] for o in shown)
+    # nbconvert's own page links MathJax and require.js from a CDN: switched off here, the map is ours
+    body, _ = HTMLExporter(mathjax_url="", require_js_url="", jquery_url="").from_notebook_node(nb)
+    page_path = tmp_path / "notebook.html"
+    page_path.write_text(body, encoding="utf-8")
+
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "about:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1800})
+            page.route("**/*", route)
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(page_path.as_uri())
+            frames = [f for f in page.frames if f != page.main_frame]
+            assert len(frames) == 2
+            for f in frames:
+                f.wait_for_selector(".leaflet-overlay-pane svg path", timeout=20_000)
+                assert f.locator(".corridor-route").count() >= 1
+                assert f.locator(".corridor-border").count() >= 3
+            page.wait_for_timeout(300)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "notebook_offline.png"), full_page=True)
+        finally:
+            browser.close()
+    assert blocked == []
+    assert errors == []
