@@ -150,7 +150,6 @@ def test_notebook_maps_render_offline(tmp_path):
         import playwright.sync_api as sync_api
     else:
         sync_api = pytest.importorskip("playwright.sync_api")
-    import nbformat
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
     from nbformat.v4 import new_code_cell, new_notebook
