@@ -84,10 +84,10 @@ TERRITORY_FILLS = {
     "AZE": "#d9e6cf",
     "GEO": "#e3dbeb",
     "IRN": "#e9e7e1",
-    "TUR": "#e9e7e1",
-    "RUS": "#e9e7e1",
+    "TUR": "#efe3e0",
+    "RUS": "#e4e8ec",
 }
-_FILL_CYCLE = ("#f1dcc4", "#d9e6cf", "#e3dbeb", "#f3ecc8", "#d5e4ea", "#ecd5d5", "#e9e7e1")
+_FILL_CYCLE = ("#f1dcc4", "#d9e6cf", "#e3dbeb", "#f3ecc8", "#e4e8ec", "#ecd5d5", "#e9e7e1", "#efe3e0")
 
 #: Stronger territory colours, for routes coloured by territory and bar charts.
 TERRITORY_COLORS = {
@@ -126,6 +126,21 @@ REGIME_BORDER_COLORS = {"closed": CLOSED_BORDER_COLOR, "monitored": MONITORED_BO
 
 #: Statuses drawn dashed.
 PLANNED_STATUSES = ("planned", "proposed", "under construction")
+
+
+def _distinct_fills(region: Region, ids: list[str]) -> dict[str, str]:
+    """Muted fills such that neighbours never share one: the fixed colours first, then greedy colouring."""
+    fills: dict[str, str] = {}
+    neighbours = {i: set(region.neighbours(i)) for i in ids}
+    palette = [*dict.fromkeys([*TERRITORY_FILLS.values(), *_FILL_CYCLE])]
+    order = [i for i in ids if i in TERRITORY_FILLS] + sorted(
+        (i for i in ids if i not in TERRITORY_FILLS), key=lambda i: -len(neighbours[i])
+    )
+    for iso in order:
+        used = {fills[x] for x in neighbours[iso] if x in fills}
+        want = TERRITORY_FILLS.get(iso)
+        fills[iso] = want if want and want not in used else next((c for c in palette if c not in used), palette[0])
+    return fills
 
 
 def territory_fill(iso3: str, k: int) -> str:
@@ -414,7 +429,8 @@ def build_display(
     layers = display_layers(reg, tolerance_deg=tolerance_deg)
     names = {iso: n for iso, n, _ in layers.countries}
     iso_index = {iso: k for k, (iso, _, _) in enumerate(layers.countries)}
-    terr = [Territory(iso, n, g, territory_fill(iso, k)) for k, (iso, n, g) in enumerate(layers.countries)]
+    fills = _distinct_fills(reg, [iso for iso, _, _ in layers.countries])
+    terr = [Territory(iso, n, g, fills[iso]) for iso, n, g in layers.countries]
     policy = _policy(policy, by_route)
     blines = [
         BorderLine(a, b, names.get(a, a), names.get(b, b), length, lines, (a, b) in highlight)
@@ -720,15 +736,30 @@ def _labels(region: Region, layers: DisplayLayers, routes: list[RouteLayer], lab
             except UnknownTerritoryError:
                 minor = False
         out.append(Label(text, lon, lat, kind, minor))
+    seen: set[tuple[str, float, float]] = set()
     if stops:
-        seen: set[tuple[str, float, float]] = set()
         for rl in routes:
             for name, lon, lat, _ in rl.stops:
                 key = (name, round(lon, 3), round(lat, 3))
                 if key not in seen:
                     seen.add(key)
                     out.append(Label(name, lon, lat, "stop"))
+    out += _place_labels(region, {(round(lon, 2), round(lat, 2)) for _, lon, lat in seen})
     return out
+
+
+def _place_labels(region: Region, taken: set[tuple[float, float]]) -> list[Label]:
+    """Gazetteer towns, stations and ports in the region (shown at street zooms): context near the routes."""
+    from .places import places
+
+    t = places()
+    w, s, e, n = region.countries.total_bounds
+    inside = t[(t["lon"] >= w) & (t["lon"] <= e) & (t["lat"] >= s) & (t["lat"] <= n) & (t["kind"] != "tripoint")]
+    return [
+        Label(str(r.name), float(r.lon), float(r.lat), "place")
+        for r in inside.itertuples()
+        if (round(float(r.lon), 2), round(float(r.lat), 2)) not in taken
+    ]
 
 
 def _extent(region: Region, routes: list[Route], pad: float, min_pad_deg: float) -> tuple[float, float, float, float]:

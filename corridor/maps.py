@@ -20,6 +20,7 @@ import it.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -111,7 +112,9 @@ _CSS = """
 .corridor-label.exclave{font-size:12px;font-style:italic;color:#333;font-weight:600}
 .corridor-label.minor{font-size:10px;font-weight:400}
 .corridor-label.stop{font-size:11px;color:#111;transform:translate(6px,-50%%)}
+.corridor-label.place{font-size:11px;color:#444;font-style:italic;transform:translate(5px,-50%%)}
 .corridor-zoom-low .corridor-label.minor{display:none}
+.corridor-zoom-mid .corridor-label.place{display:none}
 .corridor-zoom-low .corridor-label.stop.far{display:none}
 .corridor-cross{width:10px;height:10px;background:#fff;border:2px solid #111;
  transform:rotate(45deg);box-sizing:border-box}
@@ -477,7 +480,7 @@ def _draw_band(folium: Any, m: Any, d: Display) -> None:
 def _draw_route(folium: Any, m: Any, d: Display, rl: RouteLayer) -> None:
     r = rl.route
     # routes that share track stay visible: earlier ones are drawn wider, underneath
-    line_w = 3.5 + 3 * (rl.n_routes - 1 - rl.rank)
+    line_w = 3.0 + 4 * (rl.n_routes - 1 - rl.rank)
     group = folium.FeatureGroup(name=escape_text(r.name))
     tip = f"<b>{escape_text(r.name)}</b><br>{r.length_km:,.1f} km, {escape_text(r.mode)}, {escape_text(r.status)}"
     if r.source:
@@ -494,7 +497,7 @@ def _draw_route(folium: Any, m: Any, d: Display, rl: RouteLayer) -> None:
                 class_name="corridor-band-route",
             ).add_to(group)
     for coords in _latlon(rl.geometry):
-        folium.PolyLine(coords, color="#ffffff", weight=line_w + 1.5, opacity=0.9, interactive=False).add_to(group)
+        folium.PolyLine(coords, color="#ffffff", weight=line_w + 1.0, opacity=0.9, interactive=False).add_to(group)
     for piece in rl.pieces:
         ptip = tip + (f"<br>{escape_text(piece.detail)}" if piece.detail else "")
         for coords in _latlon(piece.geometry):
@@ -575,14 +578,18 @@ def _draw_points(folium: Any, m: Any, d: Display) -> None:
 
 
 def _draw_labels(folium: Any, m: Any, d: Display) -> None:
+    """Labels: countries at the centre of their visible part (placed in the page), the others fixed.
+
+    A declutter pass in the page hides a label that would overlap one of higher rank.
+    """
     if not d.show_labels:
         return
     fg = folium.FeatureGroup(name="Labels", control=True)
-    # stop labels first: the same order as before the display model (they were drawn with routes)
-    ordered = [lb for lb in d.labels if lb.kind == "stop"] + [lb for lb in d.labels if lb.kind != "stop"]
-    for lb in ordered:
+    for lb in d.labels:
+        if lb.kind == "country":
+            continue  # placed by the page script at the visible centre of the territory
         cls = lb.kind + (" minor" if lb.minor else "")
-        nd = 5 if lb.kind == "stop" else 4
+        nd = 5 if lb.kind in ("stop", "place") else 4
         folium.Marker(
             (round(lb.lat, nd), round(lb.lon, nd)),
             icon=folium.DivIcon(
@@ -591,6 +598,78 @@ def _draw_labels(folium: Any, m: Any, d: Display) -> None:
             interactive=False,
         ).add_to(fg)
     fg.add_to(m)
+    shapes = _label_shapes(d)
+    m.add_child(_control_element("(" + _LABEL_JS + ")(map, " + js_string(json.dumps(shapes)) + ");"))
+
+
+def _label_shapes(d: Display) -> list[dict[str, Any]]:
+    """Each labelled territory's outline, coarsely simplified (0.02°), as [[lat, lon], ...] rings."""
+    names = {lb.text for lb in d.labels if lb.kind == "country"}
+    out = []
+    for terr in d.territories:
+        if terr.name not in names:
+            continue
+        rings = []
+        for poly in shapely.get_parts(shapely.simplify(terr.geometry, 0.02)):
+            if poly.geom_type == "Polygon" and poly.area > 0.01:
+                xy = np.round(np.asarray(poly.exterior.coords), 3)
+                rings.append([[float(y), float(x)] for x, y in xy])
+        if rings:
+            out.append({"name": escape_text(terr.name), "rings": rings})
+    return out
+
+
+#: The page script behind the labels (written for corridor; Leaflet's own clipping helper): each
+#: country label goes to the area centroid of the largest part of the territory inside the view,
+#: hidden when that part is too small; then labels are taken in rank order (country, exclave,
+#: stop, place) and one that overlaps a label already shown is hidden.
+_LABEL_JS = """function(map, payload){
+ var shapes = JSON.parse(payload), layer = L.layerGroup().addTo(map), marks = [];
+ shapes.forEach(function(s){
+  var m = L.marker([0,0], {interactive:false, icon:L.divIcon({className:'', iconSize:[0,0],
+   html:'<div class="corridor-label country">'+s.name+'</div>'})});
+  marks.push([m, s.rings]);
+ });
+ var rank = {country:0, exclave:1, stop:2, place:3};
+ function centre(rings){
+  var b = map.getPixelBounds(), best = null;
+  var view = L.bounds(L.point(0,0), b.max.subtract(b.min));
+  rings.forEach(function(r){
+   var pts = r.map(function(ll){ return map.latLngToContainerPoint(ll); });
+   var c = L.PolyUtil.clipPolygon(pts, view, false);
+   if (c.length < 3) return;
+   var a = 0, x = 0, y = 0;
+   for (var i = 0, j = c.length - 1; i < c.length; j = i++) {
+    var f = c[j].x * c[i].y - c[i].x * c[j].y; a += f; x += (c[j].x + c[i].x) * f; y += (c[j].y + c[i].y) * f;
+   }
+   a = a / 2; if (Math.abs(a) < 1) return;
+   if (!best || Math.abs(a) > best.a) best = {a: Math.abs(a), p: L.point(x / (6 * a), y / (6 * a))};
+  });
+  return best;
+ }
+ function place(){
+  marks.forEach(function(mr){
+   var c = centre(mr[1]);
+   if (c && c.a > 9000) { mr[0].setLatLng(map.containerPointToLatLng(c.p)); layer.addLayer(mr[0]); }
+   else { layer.removeLayer(mr[0]); }
+  });
+  var els = Array.prototype.slice.call(map.getContainer().querySelectorAll('.corridor-label'));
+  els.forEach(function(e){ e.style.visibility = ''; });
+  var kind = function(e){ for (var k in rank) { if (e.classList.contains(k)) return rank[k]; } return 9; };
+  els.sort(function(p, q){ return kind(p) - kind(q); });
+  var kept = [];
+  els.forEach(function(e){
+   var r = e.getBoundingClientRect();
+   if (r.width === 0) return;
+   var hit = kept.some(function(k){
+    return r.left < k.right + 2 && r.right > k.left - 2 && r.top < k.bottom + 1 && r.bottom > k.top - 1;
+   });
+   if (hit) { e.style.visibility = 'hidden'; } else { kept.push(r); }
+  });
+ }
+ map.on('moveend zoomend resize', place);
+ map.whenReady(function(){ setTimeout(place, 0); });
+}"""
 
 
 def _draw_controls(m: Any, d: Display) -> None:
@@ -623,9 +702,8 @@ def _draw_controls(m: Any, d: Display) -> None:
         _control_element(
             "map.attributionControl.setPrefix('Leaflet');"
             + "".join(f"map.attributionControl.addAttribution({js_string(escape_text(c))});" for c in d.credits)
-            + "function z(){var e=map.getContainer();"
-            "if(map.getZoom()<9){e.classList.add('corridor-zoom-low');}"
-            "else{e.classList.remove('corridor-zoom-low');}}"
+            + "function z(){var e=map.getContainer(),k=map.getZoom();"
+            "e.classList.toggle('corridor-zoom-low',k<9);e.classList.toggle('corridor-zoom-mid',k<10);}"
             "map.on('zoomend',z);map.whenReady(z);"
         )
     )

@@ -230,9 +230,9 @@ def plot_map(
     _plot_base(c, d)
     _plot_routes(c, d)
     _plot_points(c, d)
-    if d.show_labels:
-        _plot_labels(c, d)
+    label_artists = _plot_labels(c, d) if d.show_labels else []
     _frame(c, d)
+    _declutter(c.ax, label_artists)  # once the limits are set, so that label boxes are in place
     _save(fig, path, dpi)
     return fig, c.ax
 
@@ -286,9 +286,12 @@ def _plot_routes(c: _Canvas, d: Display) -> None:
         ls = (0, (5, 3)) if rl.dashed else "-"
         if rl.band_lines is not None:
             c.lines(c.proj(rl.band_lines), color=BAND_COLOR, lw=9, alpha=0.8, solid_capstyle="round", zorder=4)
-        c.lines(c.proj(rl.geometry), color="white", lw=4.5, zorder=5, solid_capstyle="round")
+        # routes that share track stay visible: earlier ones are drawn wider, underneath
+        lw = 2.2 + 1.8 * (rl.n_routes - 1 - rl.rank)
+        z = 5 + rl.rank * 0.01
+        c.lines(c.proj(rl.geometry), color="white", lw=lw + 1.2, zorder=z, solid_capstyle="round")
         for piece in rl.pieces:
-            c.lines(c.proj(piece.geometry), color=piece.color, lw=2.6, ls=ls, zorder=6)
+            c.lines(c.proj(piece.geometry), color=piece.color, lw=lw, ls=ls, zorder=z + 0.005)
         if d.show_stops and rl.stops:
             xy = np.array([c.xy(lon, lat) for _, lon, lat, _ in rl.stops])
             edge = rl.color if d.color_by == "route" else "#222"
@@ -308,61 +311,92 @@ def _plot_points(c: _Canvas, d: Display) -> None:
     c.ax.scatter(xy[:, 0], xy[:, 1], marker="s", s=sizes, c=colors, edgecolors="white", linewidths=1.0, zorder=8.5)
 
 
-def _plot_labels(c: _Canvas, d: Display) -> None:
+def _plot_labels(c: _Canvas, d: Display) -> list[Any]:
+    """Labels in rank order (country, exclave, stop, place), for :func:`_declutter`."""
+    rank = {"country": 0, "exclave": 1, "stop": 2, "place": 3}
+    artists = []
+    for lb in sorted(d.labels, key=lambda lb: rank.get(lb.kind, 9)):
+        if lb.kind == "place" and c.span > 150_000:
+            continue  # gazetteer places only on close-up maps
+        art = _country_label(c, d, lb) if lb.kind == "country" else _point_label(c, lb)
+        if art is not None:
+            artists.append(art)
+    return artists
+
+
+def _country_label(c: _Canvas, d: Display, lb: Any) -> Any:
+    """A country's label at the centre of its visible part, if enough of it is in view."""
     from shapely.ops import polylabel
 
-    simple_by_name = {t.name: t.geometry for t in d.territories}
-    for lb in d.labels:
-        if lb.kind == "stop":
-            sx, sy = c.xy(lb.lon, lb.lat)
-            if c.view.contains(shapely.Point(sx, sy)):
-                c.ax.annotate(
-                    _text(lb.text),
-                    (sx, sy),
-                    xytext=(5, 4),
-                    textcoords="offset points",
-                    fontsize=8,
-                    color="#111",
-                    zorder=9,
-                    path_effects=_halo(),
-                )
-        elif lb.kind == "country":
-            # at the centre of the territory's visible part, if enough of it is in view
-            vis = shapely.intersection(c.proj(simple_by_name[lb.text]), c.view.buffer(-c.span * 0.04))
-            if vis.is_empty or shapely.area(vis) < (c.span**2) * 0.004:
-                continue
-            big = max((p for p in shapely.get_parts(vis) if p.geom_type == "Polygon"), key=lambda p: p.area)
-            pt = polylabel(big, tolerance=c.span / 200)
-            c.ax.text(
-                pt.x,
-                pt.y,
-                _text(lb.text.upper()),
-                ha="center",
-                va="center",
-                fontsize=10,
-                color="#555",
-                fontweight="bold",
-                zorder=7,
-                path_effects=_halo(),
-                **_FONT,
-            )
+    geom = next(t.geometry for t in d.territories if t.name == lb.text)
+    vis = shapely.intersection(c.proj(geom), c.view.buffer(-c.span * 0.04))
+    if vis.is_empty or shapely.area(vis) < (c.span**2) * 0.004:
+        return None
+    big = max((p for p in shapely.get_parts(vis) if p.geom_type == "Polygon"), key=lambda p: p.area)
+    pt = polylabel(big, tolerance=c.span / 200)
+    return c.ax.text(
+        pt.x,
+        pt.y,
+        _text(lb.text.upper()),
+        ha="center",
+        va="center",
+        fontsize=10,
+        color="#555",
+        fontweight="bold",
+        zorder=7,
+        path_effects=_halo(),
+        **_FONT,
+    )
+
+
+def _point_label(c: _Canvas, lb: Any) -> Any:
+    """A stop, place or exclave label, if its point is in view."""
+    px, py = c.xy(lb.lon, lb.lat)
+    if not c.view.contains(shapely.Point(px, py)) or (lb.minor and c.span > 400_000):
+        return None
+    if lb.kind in ("stop", "place"):
+        place = lb.kind == "place"
+        return c.ax.annotate(
+            _text(lb.text),
+            (px, py),
+            xytext=(5, 4),
+            textcoords="offset points",
+            fontsize=7.5 if place else 8,
+            color="#555" if place else "#111",
+            style="italic" if place else "normal",
+            zorder=9,
+            path_effects=_halo(),
+        )
+    return c.ax.text(
+        px,
+        py,
+        _text(lb.text),
+        ha="center",
+        va="center",
+        fontsize=9,
+        style="italic",
+        color="#333",
+        fontweight="bold",
+        zorder=7,
+        path_effects=_halo(),
+    )
+
+
+def _declutter(ax: Any, artists: list[Any]) -> None:
+    """Hide each label that overlaps one kept before it (artists come in rank order)."""
+    canvas = ax.figure.canvas
+    if not hasattr(canvas, "get_renderer"):  # a Figure made without pyplot has no drawing canvas yet
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(ax.figure)
+    renderer = canvas.get_renderer()
+    kept: list[Any] = []
+    for art in artists:
+        box = art.get_window_extent(renderer).expanded(1.02, 1.05)
+        if any(box.overlaps(k) for k in kept):
+            art.set_visible(False)
         else:
-            px, py = c.xy(lb.lon, lb.lat)
-            if not c.view.contains(shapely.Point(px, py)) or (lb.minor and c.span > 400_000):
-                continue
-            c.ax.text(
-                px,
-                py,
-                _text(lb.text),
-                ha="center",
-                va="center",
-                fontsize=9,
-                style="italic",
-                color="#333",
-                fontweight="bold",
-                zorder=7,
-                path_effects=_halo(),
-            )
+            kept.append(box)
 
 
 def _legend_handle(e: LegendEntry) -> Any:

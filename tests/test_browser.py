@@ -202,3 +202,44 @@ def test_notebook_maps_render_offline(tmp_path):
             browser.close()
     assert blocked == []
     assert errors == []
+
+
+def test_labels_at_every_zoom(tmp_path):
+    """Every territory in view is labelled at its visible centre, places show at street zooms, no label overlaps."""
+    if REQUIRED:
+        import playwright.sync_api as sync_api
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api")
+    scenarios = corridor.builtin_scenarios()
+    path = save_map(corridor.compare_map(scenarios), tmp_path / "labels.html")
+    js_map = "window[Object.keys(window).find(k => k.startsWith('map_'))]"
+    shown = """() => Array.from(document.querySelectorAll('.corridor-label')).filter(e => {
+        const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+        return r.width > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+          && r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight;
+      }).map(e => { const r = e.getBoundingClientRect(); return [e.innerText, r.left, r.top, r.right, r.bottom]; })"""
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+            page.goto(path.as_uri())
+            page.wait_for_selector(".leaflet-overlay-pane svg path")
+            for (lat, lon, zoom), expected in [
+                ((None, None, None), {"ARMENIA", "AZERBAIJAN", "IRAN", "GEORGIA", "TÜRKIYE"}),
+                ((39.05, 45.9, 9), {"ARMENIA", "AZERBAIJAN", "IRAN"}),
+                ((38.90, 46.24, 12), {"ARMENIA", "AZERBAIJAN", "IRAN", "Meghri", "Agarak"}),
+            ]:
+                if zoom is not None:
+                    page.evaluate(f"() => {js_map}.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
+                page.wait_for_timeout(600)
+                labels = page.evaluate(shown)
+                texts = {t.upper() if t.upper() == t else t for t, *_ in labels}
+                assert expected <= {t if t in expected else t.upper() for t in texts}, (zoom, sorted(texts))
+                for i, (ta, *a) in enumerate(labels):  # no two visible labels overlap
+                    for tb, *b in labels[i + 1 :]:
+                        overlap = a[0] < b[2] - 1 and a[2] > b[0] + 1 and a[1] < b[3] - 1 and a[3] > b[1] + 1
+                        assert not overlap, (zoom, ta, tb)
+                page.screenshot(path=str(ARTIFACTS / f"labels_zoom_{zoom or 'overview'}.png"))
+        finally:
+            browser.close()
