@@ -119,47 +119,39 @@ _MODES = ("road", "rail", "pedestrian", "ferry")
 # the data
 
 
-@cache
-def _points() -> pd.DataFrame:
-    """The crossing-point gazetteer, checked once."""
-    path = data_path("crossing_points.csv")
+def _read_table(name: str, what: str, columns: Sequence[str], statuses: Sequence[str] = ()) -> pd.DataFrame:
+    """A built-in CSV of text columns, checked: its columns present, its ``status`` values known."""
+    path = data_path(name)
     try:
         t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, ValueError) as exc:
-        raise DataError(f"Cannot read the crossing points {str(path)!r}: {exc}") from exc
-    missing = [c for c in CROSSING_POINT_COLUMNS if c not in t.columns]
-    bad_status = sorted(set(t.get("status", pd.Series(dtype=str))) - set(POINT_STATUSES))
-    if missing or bad_status:
-        raise DataError(f"{str(path)!r} is damaged: missing columns {missing}, unknown statuses {bad_status}.")
+        raise DataError(f"Cannot read the {what} {str(path)!r}: {exc}") from exc
+    missing = [c for c in columns if c not in t.columns]
+    unknown = sorted(set(t["status"]) - set(statuses)) if statuses and "status" in t.columns else []
+    if missing or unknown:
+        raise DataError(f"{str(path)!r} is damaged: missing columns {missing}, unknown statuses {unknown}.")
+    return t[list(columns)]
+
+
+@cache
+def _points() -> pd.DataFrame:
+    """The crossing-point gazetteer, checked once."""
+    t = _read_table("crossing_points.csv", "crossing points", CROSSING_POINT_COLUMNS, POINT_STATUSES)
     t["lon"], t["lat"] = t["lon"].astype(float), t["lat"].astype(float)
     t["dwell_h"] = pd.to_numeric(t["dwell_h"], errors="coerce")
-    return t[list(CROSSING_POINT_COLUMNS)]
+    return t
 
 
 @cache
 def _history() -> pd.DataFrame:
     """Earlier statuses of crossing points: ``id``, ``status``, ``since`` (empty: open-ended), ``until``, ``source``."""
-    path = data_path("crossing_point_history.csv")
-    try:
-        t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        raise DataError(f"Cannot read the crossing-point history {str(path)!r}: {exc}") from exc
-    if list(t.columns) != ["id", "status", "since", "until", "source"] or not set(t["status"]) <= set(POINT_STATUSES):
-        raise DataError(f"{str(path)!r} is damaged: expected columns id, status, since, until, source.")
-    return t
+    cols = ("id", "status", "since", "until", "source")
+    return _read_table("crossing_point_history.csv", "crossing-point history", cols, POINT_STATUSES)
 
 
 @cache
 def _regimes() -> pd.DataFrame:
-    path = data_path("border_regimes.csv")
-    try:
-        t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        raise DataError(f"Cannot read the border regimes {str(path)!r}: {exc}") from exc
-    missing = [c for c in REGIME_COLUMNS if c not in t.columns]
-    if missing:
-        raise DataError(f"{str(path)!r} is damaged: missing columns {missing}.")
-    return t[list(REGIME_COLUMNS)]
+    return _read_table("border_regimes.csv", "border regimes", REGIME_COLUMNS, ("current", "ended", "planned"))
 
 
 class CrossingPoint(NamedTuple):
