@@ -76,8 +76,8 @@ def read_route(
     *,
     layer: str | int | None = None,
     name: str | None = None,
-    mode: str | None = None,
-    status: str | None = None,
+    mode: str = "rail",
+    status: str = "existing",
     speed_kmh: float | None = None,
     source: str | None = None,
     tolerance_m: float = 1.0,
@@ -86,7 +86,7 @@ def read_route(
     """Read a route from any line layer GDAL reads (GeoJSON, GPKG, FlatGeobuf, GPX, KML, Shapefile).
 
     A file written by :func:`write_route` comes back as the route that was
-    written: its name, its legs with their attributes, and its stops with
+    written: its name, its legs with their own attributes, and its stops with
     their chainage (see :func:`write_route` for the layout).
 
     Any other layer of several lines is joined in file order when each starts
@@ -105,12 +105,11 @@ def read_route(
     name : str, optional
         The route's name (default: the file's ``route`` column, else the first
         line's ``name``, else the file name).
-    mode, status, speed_kmh : optional
-        Set these attributes on the whole route and every leg (see :class:`corridor.Leg`).
-        Default: as the file says; for a file that does not say, ``"rail"``,
-        ``"existing"`` and the default speeds.
+    mode, status, speed_kmh
+        The route's attributes (see :class:`corridor.Leg`) when the file does not
+        say: a file written by :func:`write_route` keeps its legs' own.
     source : str, optional
-        Likewise; for a file that does not say, ``"file <name>"``.
+        Likewise; default ``"file <name>"``.
     tolerance_m : float, default 1
         Largest gap (geodesic metres) between consecutive lines of the layer.
     max_vertices : int, default 5,000,000
@@ -152,7 +151,7 @@ def read_route(
     path = Path(path)
     where = repr(str(path))
     max_vertices = int(positive_number(max_vertices, "max_vertices"))
-    check_leg_attrs("rail" if mode is None else mode, "existing" if status is None else status, speed_kmh)
+    check_leg_attrs(mode, status, speed_kmh)
     tolerance_m = non_negative_number(tolerance_m, "tolerance_m", unit="metres")
     given = {"name": name, "mode": mode, "status": status, "speed_kmh": speed_kmh, "source": source}
     _check_route_file(path, where)
@@ -160,7 +159,7 @@ def read_route(
     gdf = _checked_layer(gdf, where, max_vertices)
     if _ROUTE_FILE_MARK <= set(gdf.columns):
         stops = _stops_layer(path, gdf, layer_name, where, max_vertices)
-        return _route_from_file(gdf, stops, path, where, tolerance_m, given)
+        return _route_from_file(gdf, stops, path, where, tolerance_m, name)
     if {"route", "leg", "from_km"} <= set(gdf.columns) and pd.api.types.is_numeric_dtype(gdf["from_km"]):
         gdf = gdf.sort_values("from_km", kind="stable")  # written by corridor 0.2 (FlatGeobuf reorders)
         name = name if name is not None else _text(gdf["route"].iloc[0]) or None
@@ -180,8 +179,8 @@ def _route_from_lines(gdf: Any, path: Path, where: str, tolerance_m: float, give
         r = Route.from_coords(
             coords,
             name=label or path.stem,
-            mode="rail" if given["mode"] is None else given["mode"],
-            status="existing" if given["status"] is None else given["status"],
+            mode=given["mode"],
+            status=given["status"],
             speed_kmh=given["speed_kmh"],
             source=given["source"] if given["source"] is not None else f"file {path.name}",
         )
@@ -354,7 +353,7 @@ def _stops_layer(path: Path, gdf: Any, layer_name: str | None, where: str, max_v
     return _checked_layer(stops, f"{where} (layer {wanted!r})", max_vertices, what="stops")
 
 
-def _route_from_file(gdf: Any, stops: Any, path: Path, where: str, tolerance_m: float, given: dict[str, Any]) -> Route:
+def _route_from_file(gdf: Any, stops: Any, path: Path, where: str, tolerance_m: float, name: str | None) -> Route:
     """The route of a file written by :func:`write_route`: its legs, gaps and stops in ``seq`` order."""
     lines = _by_seq(gdf[gdf["kind"] != "stop"], where)
     bad = sorted(set(map(str, lines["kind"])) - set(ROUTE_FEATURE_KINDS))
@@ -368,13 +367,14 @@ def _route_from_file(gdf: Any, stops: Any, path: Path, where: str, tolerance_m: 
     coords, spans = _join_parts(lines, where, tolerance_m)
     cum = np.concatenate([[0.0], np.cumsum(segment_lengths_m(coords))]) / 1000.0
     legs = [
-        _leg_from_row(row, float(cum[s]), float(cum[e]), where, given)
+        _leg_from_row(row, float(cum[s]), float(cum[e]), where)
         for row, (s, e) in zip(lines.to_dict("records"), spans)
         if row["kind"] == "leg"
     ]
     first = lines.iloc[0]
-    attrs = _route_attrs(first, legs, where, given)
-    label = given["name"] if given["name"] is not None else _text(first["route"]) or path.stem
+    attrs = _route_attrs(first, legs, where)
+    written = first["route"] if isinstance(first["route"], str) else path.stem  # "" is a name; null is none
+    label = name if name is not None else written
     try:
         r = Route(shapely.LineString(coords), (), tuple(legs), label, **attrs)
     except (ParameterError, ParameterTypeError) as exc:
@@ -458,15 +458,13 @@ def _optional_number(v: Any, column: str, where: str) -> float | None:
     return float(v)
 
 
-def _leg_from_row(row: dict[str, Any], from_km: float, to_km: float, where: str, given: dict[str, Any]) -> Leg:
-    """One leg of a route file, its attributes checked (those given to :func:`read_route` win)."""
+def _leg_from_row(row: dict[str, Any], from_km: float, to_km: float, where: str) -> Leg:
+    """One leg of a route file, its attributes checked."""
     values: dict[str, Any] = {
-        "mode": given["mode"] if given["mode"] is not None else _text(row.get("mode")),
-        "status": given["status"] if given["status"] is not None else _text(row.get("status")),
-        "speed_kmh": given["speed_kmh"]
-        if given["speed_kmh"] is not None
-        else _optional_number(row.get("speed_kmh"), "speed_kmh", where),
-        "source": given["source"] if given["source"] is not None else _text(row.get("source")),
+        "mode": _text(row.get("mode")),
+        "status": _text(row.get("status")),
+        "speed_kmh": _optional_number(row.get("speed_kmh"), "speed_kmh", where),
+        "source": _text(row.get("source")),
         "published_km": _optional_number(row.get("published_km"), "published_km", where),
         "published_source": _text(row.get("published_source")),
     }
@@ -479,7 +477,7 @@ def _leg_from_row(row: dict[str, Any], from_km: float, to_km: float, where: str,
     return Leg(_text(row.get("leg")), from_km, to_km, **values)
 
 
-def _route_attrs(first: Any, legs: list[Leg], where: str, given: dict[str, Any]) -> dict[str, Any]:
+def _route_attrs(first: Any, legs: list[Leg], where: str) -> dict[str, Any]:
     """The route's own attributes: its ``route_*`` columns, else its first leg's (as :meth:`Route.join` sets them)."""
     lead = legs[0]
     attrs: dict[str, Any] = {
@@ -495,7 +493,6 @@ def _route_attrs(first: Any, legs: list[Leg], where: str, given: dict[str, Any])
             v = first.get(f"route_{a}")
             num = a in ("speed_kmh", "published_km")
             attrs[a] = _optional_number(v, f"route_{a}", where) if num else _text(v)
-    attrs.update({k: v for k, v in given.items() if k != "name" and v is not None})
     return attrs
 
 
@@ -666,9 +663,8 @@ def _route_parts(route: Route) -> list[tuple[str, int | None, float, float]]:
     return parts
 
 
-def _cut(route: Route, a: float, b: float) -> np.ndarray:
-    """The vertices of the route from km ``a`` to ``b``; an end within 1 mm of a vertex is that vertex."""
-    km, xy = route.vertex_km, route.coords
+def _cut(route: Route, km: np.ndarray, xy: np.ndarray, a: float, b: float) -> np.ndarray:
+    """The route's vertices ``xy`` (at ``km``) from km ``a`` to ``b``; an end within 1 mm of a vertex is that vertex."""
     i = 0 if a == 0 else int(np.searchsorted(km, a - _SNAP_KM, side="left"))
     j = len(km) - 1 if b == route.length_km else int(np.searchsorted(km, b - _SNAP_KM, side="left"))
     head = xy[:0] if i < len(km) and abs(km[i] - a) <= _SNAP_KM else route.points_at_km([a])
@@ -692,9 +688,9 @@ def _route_frames(route: Route) -> tuple[Any, Any]:
         row.update({"from_km": a, "to_km": b, "length_km": b - a})
         row.update({f"route_{a_}": getattr(route, a_) for a_ in own})
         rows.append(row)
-    lines = gpd.GeoDataFrame(
-        rows, geometry=[shapely.LineString(_cut(route, a, b)) for _, _, a, b in parts], crs="EPSG:4326"
-    )
+    km, xy = route.vertex_km, route.coords
+    geoms = [shapely.LineString(_cut(route, km, xy, a, b)) for _, _, a, b in parts]
+    lines = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
     floats = ["speed_kmh", "published_km", "from_km", "to_km", "length_km"]
     lines = lines.astype({c: "float64" for c in floats + [f"route_{a}" for a in own if a.endswith("km")]})
     stops = gpd.GeoDataFrame(
