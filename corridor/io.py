@@ -3,7 +3,8 @@
 Route files are read with GDAL (through geopandas/pyogrio) from any line
 layer it reads: GeoJSON, GeoPackage, FlatGeobuf, GPX, KML, Shapefile.  They
 are written as GeoJSON (RFC 7946), GeoPackage or FlatGeobuf, one feature per
-leg and per stop, and read back as the route that was written.
+leg, per gap between legs and per stop, and read back as the route that was
+written.
 Tables are written as text in one of four formats.  Every write is atomic
 (:func:`corridor._files.atomic_write`): a failed or interrupted write never
 leaves a half-written file.
@@ -214,10 +215,12 @@ def _checked_layer(gdf: Any, where: str, max_vertices: int, *, what: str = "line
         gdf = gdf.to_crs("EPSG:4326")
     except Exception as exc:  # pyproj refuses some CRSs only when asked to transform
         raise CRSError(f"Cannot reproject {where} from {gdf.crs.name!r} to lon/lat (EPSG:4326): {exc}") from exc
-    if len(gdf) == 0 and what == "lines":
-        raise GeometryError(f"{where} holds no lines.")
+    if len(gdf) == 0:
+        if what == "lines":
+            raise GeometryError(f"{where} holds no lines.")
+        return gdf
     lonlat_array(
-        shapely.get_coordinates(np.asarray(gdf.geometry.values, dtype=object)).reshape(-1, 2),
+        shapely.get_coordinates(np.asarray(gdf.geometry.values, dtype=object)),
         what=f"layer of {where}" if what == "lines" else f"{what} of {where}",
     )
     return gdf
@@ -386,7 +389,9 @@ def _route_from_file(gdf: Any, stops: Any, path: Path, where: str, tolerance_m: 
 
 
 def _by_seq(gdf: Any, where: str) -> Any:
-    """The features ordered by their ``seq`` column (whole numbers, each once)."""
+    """The features ordered by their ``seq`` column (whole numbers, each once); without one, as they are."""
+    if "seq" not in gdf.columns:  # a GeoPackage's stops layer, edited
+        return gdf
     seq = pd.to_numeric(gdf["seq"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     if not (np.isfinite(seq) & (seq == np.round(seq))).all() or len(np.unique(seq)) != len(seq):
         msg = (
@@ -499,7 +504,7 @@ def _route_attrs(first: Any, legs: list[Leg], where: str) -> dict[str, Any]:
 def _stops_from_rows(stops: Any, route: Route, written_km: float | None, where: str, tolerance_m: float) -> tuple:
     """The stops of a route file, their chainage as written (scaled to the length read back)."""
     length = route.length_km
-    scale = length / written_km if written_km else 1.0
+    scale = length / written_km if written_km is not None and written_km > 0 else 1.0
     out = []
     for row, geom in zip(stops.to_dict("records"), stops.geometry):
         label = _text(row.get("stop"))

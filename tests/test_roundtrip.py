@@ -277,3 +277,13 @@ def test_equals_compares_everything():
     assert not shifted.equals(r) and shifted.equals(r, tolerance_m=0.2)
     with pytest.raises(ParameterError, match="tolerance_m"):
         r.equals(r, tolerance_m=-1)
+
+
+def test_edited_geopackage_stops_layer(tripp, tmp_path):
+    path = tripp.write(tmp_path / "tripp.gpkg")
+    stops = gpd.read_file(path, layer=f"{tripp.name} stops")
+    stops.drop(columns=["seq"]).iloc[::-1].to_file(path, layer=f"{tripp.name} stops", mode="w")
+    back = Route.read(path)  # without `seq`, the stops come in the layer's order
+    assert [s.name for s in back.stops] == [s.name for s in reversed(tripp.stops)]
+    stops.iloc[:0].to_file(path, layer=f"{tripp.name} stops", mode="w")
+    assert Route.read(path).stops == ()
