@@ -492,6 +492,8 @@ class Route:
     ) -> Route:
         """Read a route from a line layer (GeoJSON, GPKG, FlatGeobuf, GPX, KML, Shapefile).
 
+        A file written by :meth:`write` comes back equal (:meth:`equals`).
+
         Parameters
         ----------
         path, layer, name, mode, status, speed_kmh, source, tolerance_m, max_vertices
@@ -881,6 +883,56 @@ class Route:
         from .io import write_route
 
         return write_route(self, path)
+
+    def equals(self, other: object, *, tolerance_m: float = 0.01, km_tolerance_m: float = 1.0) -> bool:
+        """Whether ``other`` is the same route, as written to a file and read back.
+
+        The same name and attributes; the same legs (names and attributes equal,
+        ends within ``km_tolerance_m``); the same stops (names equal, positions
+        within ``tolerance_m``, chainage within ``km_tolerance_m``); as many
+        vertices, each within ``tolerance_m``; lengths within ``km_tolerance_m``.
+        ``==`` stays identity, as for every Route.
+
+        Parameters
+        ----------
+        other : object
+        tolerance_m : float, default 0.01
+            Geodesic metres between vertices or stops (GeoJSON keeps 7 decimals: ≤ 1 cm).
+        km_tolerance_m : float, default 1
+            Metres between chainages (km of stops and leg ends) and between lengths.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> r = Route.from_places(["Meghri", "Ordubad"])
+        >>> r.equals(Route.from_places(["Meghri", "Ordubad"])), r.equals(r.reversed()), r.equals("Meghri")
+        (True, False, False)
+        """
+        tol = non_negative_number(tolerance_m, "tolerance_m", unit="metres")
+        km_tol = non_negative_number(km_tolerance_m, "km_tolerance_m", unit="metres")
+        if not isinstance(other, Route) or len(self.coords) != len(other.coords):
+            return False
+        attrs = ("name", "mode", "status", "speed_kmh", "source", "published_km", "published_source")
+        if [getattr(self, a) for a in attrs] != [getattr(other, a) for a in attrs]:
+            return False
+        if len(self.legs) != len(other.legs) or len(self.stops) != len(other.stops):
+            return False
+        leg_attrs = ("name", *attrs[1:])
+        for a, b in zip(self.legs, other.legs):
+            same = [getattr(a, k) for k in leg_attrs] == [getattr(b, k) for k in leg_attrs]
+            if not same or max(abs(a.from_km - b.from_km), abs(a.to_km - b.to_km)) * 1000 > km_tol:
+                return False
+        if [s.name for s in self.stops] != [s.name for s in other.stops]:
+            return False
+        km = np.array([[s.km, o.km] for s, o in zip(self.stops, other.stops)] + [[self.length_km, other.length_km]])
+        if np.abs(km[:, 0] - km[:, 1]).max() * 1000 > km_tol:
+            return False
+        xy = np.vstack([self.coords, [(s.lon, s.lat) for s in self.stops]]) if self.stops else self.coords
+        xy_o = np.vstack([other.coords, [(s.lon, s.lat) for s in other.stops]]) if other.stops else other.coords
+        return bool(GEOD.inv(xy[:, 0], xy[:, 1], xy_o[:, 0], xy_o[:, 1])[2].max() <= tol)
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:

@@ -258,7 +258,7 @@ def test_write_formats(tmp_path):
         assert back.length_km == pytest.approx(r.length_km, rel=1e-9)
     import geopandas as gpd
 
-    stops = gpd.read_file(tmp_path / "r.gpkg", layer="stops")
+    stops = gpd.read_file(tmp_path / "r.gpkg", layer="east stops")  # layers are named after the route
     assert list(stops["stop"]) == ["Horadiz", "Aghband", "Meghri"]
     for ext in ("kml", "shp", "gpx", "csv"):
         with pytest.raises(ValueError, match="geojson"):
