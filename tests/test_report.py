@@ -201,6 +201,23 @@ def test_report_is_the_function_after_importing_the_module():
     assert callable(corridor.report) and corridor.report is module.report
 
 
+def test_report_command(tmp_path):
+    from tests.test_cli import run
+
+    scen = corridor.scenario.data_path("scenarios") / "a_tripp_zangezur_rail.yaml"
+    out = run("report", str(scen), "-o", str(tmp_path / "r.html"), "--title", "Zangezur <b>only</b>")
+    assert "Wrote" in out.stdout and "KB" in out.stdout
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<h1>Zangezur &lt;b&gt;only&lt;/b&gt;</h1>" in text and "TRIPP / Zangezur rail (via Armenia)" in text
+    out = run("report", "--builtin", "-o", str(tmp_path / "b.html"))
+    assert "Road via Astara and Tabriz (Iran, today)" in (tmp_path / "b.html").read_text(encoding="utf-8")
+    out = run("report", "--builtin", "-o", str(tmp_path / "nope" / "b.html"), check=False)
+    assert out.returncode == 1 and out.stderr.startswith("corridor: error:") and "does not exist" in out.stderr
+    out = run("report", "-o", str(tmp_path / "c.html"), check=False)
+    assert out.returncode == 2 and "--builtin" in out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.html", "r.html"]
+
+
 # ---------------------------------------------------------------------------
 # the report in a real headless Chromium, every network request blocked, and printed
 
