@@ -776,8 +776,9 @@ def _credits_section(parts: _Parts) -> str:
     return (
         "<section id='credits'>\n<h2>Sources and credits</h2>\n"
         f"<p><b>Boundaries</b> ({_esc(parts.region.name)}): {credit}.{odbl}</p>\n"
-        "<p><b>Crossing points</b> used by these routes, with the source of each status "
-        "(corridor's data/crossing_points.csv):</p>\n"
+        "<p><b>Crossing points</b> used by these routes, with each one's status as recorded and its source "
+        "(corridor's data/crossing_points.csv; a scenario's date or openings can change the status it uses, "
+        "as the crossing tables above show):</p>\n"
         f"<ul class='sources'>{point_items or '<li>none</li>'}</ul>\n"
         + "\n".join(blocks)
         + f"\n<p class='note'>Software: corridor {_esc(parts.version)} (MIT); map drawn with Leaflet (BSD 2-Clause) "
