@@ -19,8 +19,8 @@ from corridor.io import column_units, export_table, table_text
 
 
 @pytest.fixture(scope="module")
-def table() -> pd.DataFrame:
-    return corridor.compare(corridor.builtin_scenarios())
+def table(builtin_report) -> pd.DataFrame:
+    return builtin_report[1]
 
 
 def test_html_export_is_a_whole_utf8_page_with_caption_units_and_attribution(table, tmp_path):
@@ -204,18 +204,23 @@ def test_report_is_the_function_after_importing_the_module():
 def test_report_command(tmp_path):
     from tests.test_cli import run
 
-    scen = corridor.scenario.data_path("scenarios") / "a_tripp_zangezur_rail.yaml"
-    out = run("report", str(scen), "-o", str(tmp_path / "r.html"), "--title", "Zangezur <b>only</b>")
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "s.yaml").write_text(
+        "name: Meghri – Ordubad road\nlegs:\n  - places: [Meghri, Ordubad]\n    mode: road\n"
+    )
+    out = run("report", str(folder), "--builtin", "-o", str(tmp_path / "r.html"), "--title", "Zangezur <b>too</b>")
     assert "Wrote" in out.stdout and "KB" in out.stdout
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "<h1>Zangezur &lt;b&gt;only&lt;/b&gt;</h1>" in text and "TRIPP / Zangezur rail (via Armenia)" in text
-    out = run("report", "--builtin", "-o", str(tmp_path / "b.html"))
-    assert "Road via Astara and Tabriz (Iran, today)" in (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "<h1>Zangezur &lt;b&gt;too&lt;/b&gt;</h1>" in text
+    assert (
+        "Meghri – Ordubad road" in text and "Road via Astara and Tabriz (Iran, today)" in text
+    )  # folder and --builtin
     out = run("report", "--builtin", "-o", str(tmp_path / "nope" / "b.html"), check=False)
     assert out.returncode == 1 and out.stderr.startswith("corridor: error:") and "does not exist" in out.stderr
     out = run("report", "-o", str(tmp_path / "c.html"), check=False)
     assert out.returncode == 2 and "--builtin" in out.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.html", "r.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "scenarios"]
 
 
 # ---------------------------------------------------------------------------
