@@ -527,7 +527,8 @@ _PAGE_CSS = (
     "table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}"
     "caption{caption-side:top;text-align:left;font-weight:600;font-size:16px;padding:0 0 8px}"
     "th,td{border:1px solid #ccc;padding:3px 8px;vertical-align:top}"
-    "thead th{background:#f2f4f7;text-align:left}td{text-align:right}"
+    "thead th{background:#f2f4f7;text-align:left}td{text-align:right;white-space:nowrap}"
+    "tbody tr>:first-child{text-align:left;white-space:normal;min-width:14em}"
     "p.attribution{font-size:12px;color:#555;max-width:60em}"
     "@media print{body{margin:0}@page{size:A4 landscape;margin:12mm}}"
 )
