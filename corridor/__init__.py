@@ -51,6 +51,11 @@ from .errors import (
 # ``import corridor.places`` (which would set the attribute to the module) cannot hide it
 from .places import Place, add_places, place, places, reset_places
 
+# ``report`` too: the module imports nothing heavy (its work imports matplotlib, folium and
+# pandas inside the function), so binding the function now costs nothing and keeps
+# ``corridor.report(...)`` callable after anything imports ``corridor.report`` the module
+from .report import report
+
 try:
     __version__ = _version("corridor")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -171,6 +176,7 @@ __all__ = [
     "place",
     "places",
     "reset_places",
+    "report",
     *sorted(_LAZY),
 ]
 

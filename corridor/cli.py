@@ -543,5 +543,43 @@ def map_cmd(files: tuple[str, ...], output: str) -> None:
     click.echo(f"Wrote {written}")
 
 
+@main.command("report")
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="HTML file to write (one self-contained page; opens offline, prints to PDF).",
+)
+@click.option("--title", default=None, help='The report\'s title (default "Corridor comparison").')
+@click.option("--builtin", is_flag=True, help="Add the built-in Baku → Nakhchivan scenarios.")
+def report_cmd(files: tuple[str, ...], output: str, title: str | None, builtin: bool) -> None:
+    """Write one offline HTML report comparing scenario files (YAML), folders of them, or route files.
+
+    The report holds the map, the comparison table with units, charts, the crossing
+    points used, the assumptions and published lengths with their sources, the boundary
+    uncertainty and the data credits; print it to PDF from a browser.
+    """
+    from ._files import check_output_path
+    from .report import report
+
+    check_output_path(output, (".html", ".htm"))  # fail before the work, not after
+    if not files and not builtin:
+        raise click.UsageError("give scenario files or folders, or --builtin for the built-in scenarios.")
+    scenarios = _load_any(files)
+    if builtin:
+        from .scenario import builtin_scenarios
+
+        scenarios = [*builtin_scenarios(), *scenarios]
+    with _notes() as notes:
+        written = report(scenarios, output, title=title)
+    for msg in notes:
+        click.echo(f"note: {msg}", err=True)
+    size_kb = written.stat().st_size / 1024
+    click.echo(f"Wrote {written} ({size_kb:,.0f} KB; opens offline in any browser, prints to PDF from it)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -36,6 +36,7 @@ __all__ = [
     "ROUTE_FEATURE_KINDS",
     "TABLE_FORMATS",
     "WRITE_DRIVERS",
+    "column_units",
     "comparison_text",
     "export_comparison",
     "export_table",
@@ -774,11 +775,22 @@ def _json_value(v: Any) -> Any:
     return v
 
 
-def table_text(df: pd.DataFrame, fmt: str, *, index: bool = True) -> str:
+def table_text(
+    df: pd.DataFrame,
+    fmt: str,
+    *,
+    index: bool = True,
+    caption: str | None = None,
+    attribution: str | None = None,
+) -> str:
     """A table as text: ``csv``, ``json`` (a list of records), ``markdown``, ``html`` or ``table``.
 
     JSON is strict: NaN and infinity are written as ``null``.  ``table`` is
-    pandas' plain-text rendering.
+    pandas' plain-text rendering.  ``html`` is a whole UTF-8 page
+    (``<meta charset="utf-8">``, ``lang``) holding one table with a
+    ``<caption>``, the unit of each column in its header
+    (:func:`column_units`), NaN shown as "–", and a footer with the
+    attribution of the data, the corridor version and the date.
 
     Parameters
     ----------
@@ -786,6 +798,16 @@ def table_text(df: pd.DataFrame, fmt: str, *, index: bool = True) -> str:
     fmt : {"csv", "json", "markdown", "html", "table"}
     index : bool, default True
         Include the index (in JSON, as the first key of each record).
+    caption : str, optional
+        HTML only: the table's caption (default: ``"Corridor comparison"`` for a
+        table indexed by ``scenario``, as :func:`corridor.compare` returns, else
+        ``"Corridor table"``).
+    attribution : str, optional
+        HTML only: who made the data behind the figures (default:
+        ``df.attrs["attribution"]``, else the built-in boundary data's credit,
+        © OpenStreetMap contributors, ODbL).  Give your region's credit
+        (:attr:`corridor.Region.attribution`) for a table computed on your own
+        boundaries.
 
     Returns
     -------
@@ -819,13 +841,128 @@ def table_text(df: pd.DataFrame, fmt: str, *, index: bool = True) -> str:
     if fmt == "markdown":
         return markdown_table(df, index=index)
     if fmt == "html":
-        return df.to_html(escape=True, float_format=lambda x: f"{x:.3f}", index=index)
+        return _html_page(df, index=index, caption=caption, attribution=attribution)
     if fmt == "table":
         with pd.option_context(
             "display.width", 250, "display.max_columns", 60, "display.float_format", lambda x: f"{x:.1f}"
         ):
             return df.to_string(index=index) + "\n"
     raise ParameterError(f"Unknown format {fmt!r}; use csv, json, markdown, html or table.")
+
+
+#: Units of the columns whose names do not end in one (:func:`column_units`).
+_NAMED_UNITS = {
+    "km": "km",
+    "hours": "h",
+    "crossings": "count",
+    "closed_crossings": "count",
+    "ratio_to_published": "ratio",
+    "detour_index": "ratio",
+}
+
+
+def column_units(df: pd.DataFrame) -> dict[str, str]:
+    """The unit of each column of a table of corridor figures, read from its name.
+
+    ``*_km`` and ``km_*`` are km, ``*_m`` metres, ``*_h`` and ``hours`` hours,
+    ``*_kmh`` km/h, ``*_pct`` %; ``crossings`` and ``closed_crossings`` are
+    counts; ``ratio_to_published`` and ``detour_index`` ratios; ``cost`` is in
+    ``df.attrs["cost_currency"]`` (as :func:`corridor.compare` sets it).
+    Text columns (``transit``, names) get ``""``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+
+    Returns
+    -------
+    dict
+        Column name → unit.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(columns=["length_km", "km_ARM", "travel_time_h", "crossings", "transit", "cost"])
+    >>> t.attrs["cost_currency"] = "EUR"
+    >>> column_units(t)
+    {'length_km': 'km', 'km_ARM': 'km', 'travel_time_h': 'h', 'crossings': 'count', 'transit': '', 'cost': 'EUR'}
+    >>> column_units(pd.DataFrame())
+    {}
+    """
+    out = {}
+    for c in df.columns:
+        name = str(c)
+        if name in _NAMED_UNITS:
+            unit = _NAMED_UNITS[name]
+        elif name == "cost":
+            unit = str(df.attrs.get("cost_currency", ""))
+        elif name.endswith("_kmh"):
+            unit = "km/h"
+        elif name.endswith("_km") or name.startswith("km_"):
+            unit = "km"
+        elif name.endswith("_m"):
+            unit = "m"
+        elif name.endswith("_h"):
+            unit = "h"
+        elif name.endswith("_pct"):
+            unit = "%"
+        else:
+            unit = ""
+        out[name] = unit
+    return out
+
+
+_PAGE_CSS = (
+    "body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',sans-serif;color:#1a1a1a;"
+    "margin:24px}"
+    "table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}"
+    "caption{caption-side:top;text-align:left;font-weight:600;font-size:16px;padding:0 0 8px}"
+    "th,td{border:1px solid #ccc;padding:3px 8px;vertical-align:top}"
+    "thead th{background:#f2f4f7;text-align:left}td{text-align:right;white-space:nowrap}"
+    "tbody tr>:first-child{text-align:left;white-space:normal;min-width:14em}"
+    "p.attribution{font-size:12px;color:#555;max-width:60em}"
+    "@media print{body{margin:0}@page{size:A4 landscape;margin:12mm}}"
+)
+
+
+def _html_page(df: pd.DataFrame, *, index: bool, caption: str | None, attribution: str | None) -> str:
+    """A table as a whole UTF-8 HTML page: caption, units in the header, attribution (every string escaped)."""
+    import datetime as dt
+    import html
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ._builds import OSM_ATTRIBUTION
+
+    try:
+        corridor_version = version("corridor")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        corridor_version = "0+unknown"
+    if caption is None:
+        caption = "Corridor comparison" if df.index.name == "scenario" else "Corridor table"
+    if attribution is None:
+        attribution = str(df.attrs.get("attribution") or f"boundaries {OSM_ATTRIBUTION}")
+    units = column_units(df)
+    shown = df.rename(columns={c: f"{c} ({units[str(c)]})" if units[str(c)] else str(c) for c in df.columns})
+
+    def number(x: float) -> str:
+        return "∞" if x == math.inf else "-∞" if x == -math.inf else f"{x:.3f}"
+
+    if index and any(n is not None for n in shown.index.names):
+        shown, index = shown.reset_index(), False  # the index's name in the header row, not a row of its own
+    table = shown.to_html(escape=True, float_format=number, na_rep="–", index=index, border=0)
+    first_close = table.index(">") + 1
+    table = table[:first_close] + f"\n  <caption>{html.escape(caption)}</caption>" + table[first_close:]
+    today = dt.date.today().isoformat()
+    footer = (
+        "Lengths are geodesic on WGS84; units are in the column headers; – means no value. "
+        f"Data: {html.escape(attribution)}. Made with corridor {html.escape(corridor_version)} on {today}."
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="corridor {html.escape(corridor_version)}">\n'
+        f"<title>{html.escape(caption)}</title>\n<style>{_PAGE_CSS}</style>\n</head>\n<body>\n"
+        f'{table}\n<p class="attribution">{footer}</p>\n</body>\n</html>\n'
+    )
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -859,8 +996,18 @@ def _json_default(v: Any) -> Any:
     return str(v)
 
 
-def export_table(df: pd.DataFrame, path: str | Path, *, format: str | None = None) -> Path:
+def export_table(
+    df: pd.DataFrame,
+    path: str | Path,
+    *,
+    format: str | None = None,
+    caption: str | None = None,
+    attribution: str | None = None,
+) -> Path:
     """Write a table to CSV, Markdown, HTML or JSON (by extension or ``format``), atomically.
+
+    HTML is a whole UTF-8 page with a caption, units in the header and the
+    data's attribution (see :func:`table_text`).
 
     Parameters
     ----------
@@ -869,6 +1016,8 @@ def export_table(df: pd.DataFrame, path: str | Path, *, format: str | None = Non
         ``.csv``, ``.md``, ``.html``/``.htm`` or ``.json``; its folder must exist.
     format : {"csv", "markdown", "html", "json"}, optional
         Overrides the extension.
+    caption, attribution : str, optional
+        HTML only: the table's caption and the data's credit (see :func:`table_text`).
 
     Returns
     -------
@@ -892,7 +1041,7 @@ def export_table(df: pd.DataFrame, path: str | Path, *, format: str | None = Non
         raise ParameterError(
             f"Cannot tell the format of {str(path)!r}; use .csv, .md, .html or .json or pass `format=`."
         )
-    return atomic_write_text(path, table_text(df, fmt))
+    return atomic_write_text(path, table_text(df, fmt, caption=caption, attribution=attribution))
 
 
 #: The comparison table as text (the name used since corridor 0.1).
