@@ -76,7 +76,18 @@ DISPLAY_TOLERANCE_DEG = 0.003
 ROUTE_TOLERANCE_DEG = 0.0002
 
 #: Colours given to routes in turn (distinct, print-safe, readable on the fills).
-ROUTE_COLORS = ("#c8102e", "#1f4e9c", "#6a3d9a", "#e07b00", "#00796b", "#222222")
+ROUTE_COLORS = (
+    "#c8102e",
+    "#1f4e9c",
+    "#6a3d9a",
+    "#e07b00",
+    "#00796b",
+    "#222222",
+    "#b8860b",
+    "#d81b60",
+    "#5d4037",
+    "#0097a7",
+)
 
 #: Muted land fills: the three South Caucasus states warm, neighbours grey.
 TERRITORY_FILLS = {

@@ -725,7 +725,9 @@ def plot_comparison(
     fig, ax = _new_axes(ax, (9, 0.7 * len(df) + 1.8))
     names = ["\n".join(textwrap.wrap(_text(n), 34)) for n in df.index]
     if stacked_territory:
-        cols = [c for c in df.columns if c.startswith("km_") and not c.startswith("km_within") and df[c].sum() > 0]
+        # km per territory only: not km_within_*, km_without_published or the water totals (a split of the same km)
+        skip = ("km_within", "km_without", "km_inland_water", "km_sea")
+        cols = [c for c in df.columns if c.startswith("km_") and not c.startswith(skip) and df[c].sum() > 0]
         left = pd.Series(0.0, index=df.index)
         for k, c in enumerate(cols):
             iso = c[3:]

@@ -762,6 +762,7 @@ def compare(
         analyses.append(s.analyze(region=region))
     df = headline_table(analyses, names=names)
     df.index.name = "scenario"
+    df.attrs["attribution"] = analyses[0].region.attribution
     if costed:
         df["cost"] = [
             float("nan")

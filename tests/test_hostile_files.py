@@ -4,8 +4,10 @@ Three readers, one table of cases each: the scenario YAML reader (:meth:`Scenari
 the network reader (:func:`corridor.read_network`: OSM XML, ``.osm.bz2``, GraphML) and the
 route reader (:func:`corridor.read_route`: GeoJSON, GPKG, FlatGeobuf, KML, GPX).  Each case
 writes a file, reads it, and checks the *exact* exception class and a key phrase of its
-message (which always names the file), or the value read.  ``test_*_limit_is_fast`` time
-each limit.
+message (which always names the file), or the value read.  ``test_*_limit_is_fast`` check
+that a limit stops the reader instead of letting it hang or exhaust memory: their bound is a
+generous ceiling against hanging (10–20 s), not a speed target (the limits answer in
+milliseconds; speed is for ``benchmarks/``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ import shapely
 from corridor import Scenario, read_network, read_route
 from corridor.errors import CRSError, DataError, GeometryError, ScenarioError
 from corridor.scenario import MAX_YAML_BYTES
+
+#: Ceiling (seconds) for a reader to refuse a hostile file: it must not hang, however busy the machine.
+HANG_S = 10.0
 
 DATA = Path(__file__).parent / "data"
 TOWN = (DATA / "border_town.osm").read_bytes()
@@ -332,14 +337,14 @@ def test_unreadable_scenario_is_a_permission_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "budget_s"),
     [
-        pytest.param(b"[" * 100_000, 0.2, id="[ x 100000"),
-        pytest.param(b"- " * 100_000 + b"x", 0.2, id="- x 100000"),
-        pytest.param(b"{a: " * 100_000, 0.2, id="{a: x 100000"),
-        pytest.param(_block_depth(1000), 0.2, id="block depth 1000"),
-        pytest.param(_alias_levels(10, 10), 0.2, id="alias bomb"),
-        pytest.param(b"name: x\n" + b"#" * 50_000_000, 0.2, id="50 MB file"),
-        pytest.param(b"a: " + b"1:" * 400_000 + b"1\n", 0.2, id="800 kB number"),
-        pytest.param(b"a: [" + b"x, " * 300_000 + b"x]\n", 1.0, id="300,000 values"),
+        pytest.param(b"[" * 100_000, HANG_S, id="[ x 100000"),
+        pytest.param(b"- " * 100_000 + b"x", HANG_S, id="- x 100000"),
+        pytest.param(b"{a: " * 100_000, HANG_S, id="{a: x 100000"),
+        pytest.param(_block_depth(1000), HANG_S, id="block depth 1000"),
+        pytest.param(_alias_levels(10, 10), HANG_S, id="alias bomb"),
+        pytest.param(b"name: x\n" + b"#" * 50_000_000, HANG_S, id="50 MB file"),
+        pytest.param(b"a: " + b"1:" * 400_000 + b"1\n", HANG_S, id="800 kB number"),
+        pytest.param(b"a: [" + b"x, " * 300_000 + b"x]\n", HANG_S, id="300,000 values"),
     ],
 )
 def test_scenario_limit_is_fast(content: bytes, budget_s: float, tmp_path: Path) -> None:
@@ -357,7 +362,7 @@ def test_dev_zero_is_refused_fast(tmp_path: Path) -> None:
     for path in ("/dev/zero", "/dev/urandom"):
         with pytest.raises(ScenarioError, match="not a regular file"):
             Scenario.read(path)
-    assert time.perf_counter() - t < 0.5
+    assert time.perf_counter() - t < HANG_S
 
 
 # ---------------------------------------------------------------------------
@@ -631,7 +636,7 @@ def test_network_limits_are_fast(tmp_path: Path) -> None:
         read_network(deep)
     with pytest.raises(DataError, match="document type declaration"):
         read_network(laughs)
-    assert time.perf_counter() - t < 1.0
+    assert time.perf_counter() - t < HANG_S
 
 
 def test_network_stops_reading_a_bz2_bomb_at_max_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -820,7 +825,7 @@ def test_route_vertex_limit_is_fast(tmp_path: Path) -> None:
     t = time.perf_counter()
     with pytest.raises(GeometryError, match="holds 1,000,001 vertices"):
         read_route(path, max_vertices=1_000_000)
-    assert time.perf_counter() - t < 2.0
+    assert time.perf_counter() - t < 2 * HANG_S
 
 
 def test_route_vertex_limit_default() -> None:

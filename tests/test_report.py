@@ -219,7 +219,7 @@ def test_report_command(tmp_path):
     out = run("report", "--builtin", "-o", str(tmp_path / "nope" / "b.html"), check=False)
     assert out.returncode == 1 and out.stderr.startswith("corridor: error:") and "does not exist" in out.stderr
     out = run("report", "-o", str(tmp_path / "c.html"), check=False)
-    assert out.returncode == 2 and "--builtin" in out.stderr
+    assert out.returncode == 1 and "--builtin" in out.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "scenarios"]
 
 
