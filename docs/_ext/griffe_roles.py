@@ -23,6 +23,8 @@ string literal after an assignment:
 * a dataclass field, documented in its class's ``Parameters`` or ``Attributes`` section,
   gets that entry's description.
 
+An RST literal-block marker (``Hierarchy::``) becomes a colon.
+
 Special methods (``__repr__``, ``__post_init__``) are marked not public, so that
 ``filters: public`` (which follows each module's ``__all__``) leaves them out.
 """
@@ -34,6 +36,7 @@ from typing import Any
 
 import griffe
 
+LITERAL_MARKER = re.compile(r"(\S)::[ \t]*\n\n")
 ROLE = re.compile(r":(?:py:)?(?:func|class|data|meth|attr|mod|exc|obj|const):`(?P<target>[^`]+)`")
 
 #: Modules whose pages render their ``__all__`` (docs/reference/*.md), and the names the
@@ -138,7 +141,9 @@ class SphinxRoles(griffe.Extension):
                 return f"`{shown}`"
             return f"[`{shown}`][{path}]"
 
-        doc.value = ROLE.sub(repl, doc.value)
+        # an RST literal-block marker ("Hierarchy::") is a colon in Markdown, where the
+        # indented block that follows is code anyway
+        doc.value = LITERAL_MARKER.sub(r"\1:\n\n", ROLE.sub(repl, doc.value))
 
     # -- attribute descriptions ---------------------------------------------------------
     @staticmethod
