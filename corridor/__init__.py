@@ -126,6 +126,7 @@ _LAZY: dict[str, str] = {
     "plot_territory": ".plot",
     "show_versions": "._show_versions",
     "validate": ".validation",
+    "crossings": ".crossings",
     "crossing_points": ".crossings",
     "crossing_point": ".crossings",
     "border_regimes": ".crossings",

@@ -112,6 +112,11 @@ class _Canvas:
         self.view = shapely.box(self.x0, self.y0, self.x1, self.y1)
         self.span = max(self.x1 - self.x0, self.y1 - self.y0)
 
+    def proj_valid(self, g: Any) -> Any:
+        """``g`` projected, and repaired where projecting a simplified outline made it self-intersect."""
+        out = self.proj(g)
+        return out if shapely.is_valid(out) else shapely.make_valid(out)
+
     def xy(self, lon: float, lat: float) -> tuple[float, float]:
         x, y = self.local.xy_to_local(lon, lat)
         return float(x), float(y)
@@ -252,11 +257,11 @@ def _canvas(
 def _plot_base(c: _Canvas, d: Display) -> None:
     """Territory fills, borders and the proximity band."""
     for t in d.territories:
-        g = shapely.intersection(c.proj(t.geometry), c.view.buffer((c.x1 - c.x0) * 0.05))
+        g = shapely.intersection(c.proj_valid(t.geometry), c.view.buffer((c.x1 - c.x0) * 0.05))
         c.poly(g, facecolor=t.fill, edgecolor="none", zorder=1)
     for surface, w in d.water:
         c.poly(
-            shapely.intersection(c.proj(w), c.view.buffer((c.x1 - c.x0) * 0.05)),
+            shapely.intersection(c.proj_valid(w), c.view.buffer((c.x1 - c.x0) * 0.05)),
             facecolor=WATER_COLORS[surface],
             edgecolor="none",
             zorder=1.5,
@@ -272,7 +277,7 @@ def _plot_base(c: _Canvas, d: Display) -> None:
         )
     if d.band is not None:
         c.poly(
-            shapely.intersection(c.proj(d.band.polygon), c.view),
+            shapely.intersection(c.proj_valid(d.band.polygon), c.view),
             facecolor=BAND_COLOR,
             alpha=0.3,
             edgecolor=BAND_COLOR,
@@ -329,7 +334,7 @@ def _country_label(c: _Canvas, d: Display, lb: Any) -> Any:
     from shapely.ops import polylabel
 
     geom = next(t.geometry for t in d.territories if t.name == lb.text)
-    vis = shapely.intersection(c.proj(geom), c.view.buffer(-c.span * 0.04))
+    vis = shapely.intersection(c.proj_valid(geom), c.view.buffer(-c.span * 0.04))
     if vis.is_empty or shapely.area(vis) < (c.span**2) * 0.004:
         return None
     big = max((p for p in shapely.get_parts(vis) if p.geom_type == "Polygon"), key=lambda p: p.area)

@@ -224,3 +224,10 @@ def test_plot_missing_folder(tmp_path, analysis):
         plot_territory(analysis, path=tmp_path / "missing" / "t.png")
     with pytest.raises(ValueError, match="Unsupported"):
         plot_territory(analysis, path=tmp_path / "t.gif")
+
+
+def test_plot_map_of_the_whole_region(tmp_path):
+    """The whole built-in region: projected outlines that self-intersect are repaired, not a GEOS error."""
+    fig, ax = corridor.plot_map(path=tmp_path / "region.png", dpi=60)
+    assert (tmp_path / "region.png").stat().st_size > 20_000
+    assert {"ARMENIA", "IRAN"} <= {t.get_text() for t in ax.texts if t.get_visible()}

@@ -55,7 +55,6 @@ GALLERY_SCRIPT = ROOT / "docs" / "gallery" / "build_gallery.py"
 REPO_PAGES = {
     "README.md": "index.md",
     "data/README.md": "data/index.md",
-    "data/crossing_points_README.md": "data/crossing-points.md",
     "docs/architecture.md": "architecture.md",
     "docs/errors.md": "errors.md",
     "docs/maps.md": "maps.md",
