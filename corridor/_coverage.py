@@ -185,18 +185,7 @@ def _clean_coverage(
 
     # 1b. narrow gaps touching two or more territories
     if gap_width_m > 0:
-        U = shapely.union_all(P)
-        r = gap_width_m / 2.0
-        closed = shapely.buffer(shapely.buffer(U, r, quad_segs=4), -r, quad_segs=4)
-        gaps = shapely.get_parts(shapely.difference(closed, U))
-        gaps = gaps[shapely.get_type_id(gaps) == 3]
-        tree = shapely.STRtree(P)
-        if len(gaps):
-            gi, pi = tree.query(gaps, predicate="dwithin", distance=1.0)
-            for g_idx in np.unique(gi):
-                nb = tuple(sorted(set(pi[gi == g_idx].tolist())))
-                if len(nb) >= 2:
-                    pieces.append((gaps[g_idx], nb, "gap"))
+        pieces.extend(_narrow_gaps(P, gap_width_m))
 
     contested = [p for p, _, kind in pieces if kind != "enclave"]
     if contested:
@@ -208,6 +197,29 @@ def _clean_coverage(
     cleaned = _polygonal(shapely.make_valid(shapely.coverage_clean(P, gap_width=1.0)))
     out = _polygonal(shapely.make_valid(proj.to_lonlat(cleaned)))
     return out, _report(pieces, out, ids, proj)
+
+
+def _narrow_gaps(P: np.ndarray, gap_width_m: float) -> list[tuple[object, tuple[int, ...], str]]:
+    """Gaps narrower than ``gap_width_m`` that touch two or more territories, with their neighbours.
+
+    The gaps are what a morphological closing of the union adds to it.  The territories'
+    parts query a tree of the (small) gaps, so each large part is prepared once, instead
+    of every gap measuring its distance to whole territories (minutes for Russia).
+    """
+    U = shapely.union_all(P)
+    r = gap_width_m / 2.0
+    closed = shapely.buffer(shapely.buffer(U, r, quad_segs=4), -r, quad_segs=4)
+    gaps = shapely.get_parts(shapely.difference(closed, U))
+    gaps = gaps[shapely.get_type_id(gaps) == 3]
+    if not len(gaps):
+        return []
+    parts, owner = shapely.get_parts(P, return_index=True)
+    part_idx, gap_idx = shapely.STRtree(gaps).query(parts, predicate="dwithin", distance=1.0)
+    # (gap, territory) pairs, sorted by gap then territory: one run of rows per gap
+    pairs = np.unique(np.column_stack([gap_idx, owner[part_idx]]), axis=0)
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else np.zeros(0, dtype=int)
+    ends = np.r_[starts[1:], len(pairs)]
+    return [(gaps[pairs[s, 0]], tuple(pairs[s:e, 1].tolist()), "gap") for s, e in zip(starts, ends) if e - s >= 2]
 
 
 def _enclave_owner(piece: object, P: np.ndarray, i: int, j: int) -> int | None:
