@@ -283,37 +283,66 @@ def _reassign_fragments(P: np.ndarray, original: np.ndarray, min_area_m2: float 
     outline, is a by-product of the split (a sliver of a gap that ended up
     detached); it joins the neighbour with which it shares the longest edge.
     Parts that touch no other territory (islands) are kept whatever their size.
+
+    Territories are visited in order and a fragment joins its neighbour at once (a later
+    territory sees it).  The tests run on all parts of a territory together, and only
+    the piece of a neighbour near a fragment is grown by 1 m, not the whole territory.
     """
     P = P.copy()
     for i in range(len(P)):
         # only the polygons: an earlier overlay can leave collapsed lines or points in a collection
-        parts = np.array([g for g in shapely.get_parts(P[i]) if g.geom_type == "Polygon"], dtype=object)
+        parts = shapely.get_parts(P[i])
+        parts = parts[shapely.get_type_id(parts) == 3]
         if len(parts) < 2:
             continue
-        areas = shapely.area(parts)
+        detached = _detached(parts, original[i], min_area_m2)
         keep = []
-        for k, part in enumerate(parts):
-            if k == int(np.argmax(areas)):
-                keep.append(part)
-                continue
-            own = shapely.intersection(part, original[i]).area
-            if areas[k] >= min_area_m2 and own >= 0.5 * areas[k]:
-                keep.append(part)
-                continue
-            ring = shapely.boundary(part)
-            best, best_len = -1, 0.0
-            for j in range(len(P)):
-                if j == i or not shapely.dwithin(P[j], part, 1.0):
-                    continue
-                shared = shapely.intersection(ring, shapely.buffer(P[j], 1.0)).length
-                if shared > best_len:
-                    best, best_len = j, shared
+        for part, moves in zip(parts, detached):
+            best = _neighbour_of(P, i, part) if moves else -1
             if best < 0:
                 keep.append(part)
             else:
                 P[best] = shapely.union(P[best], part)
         P[i] = shapely.MultiPolygon(keep) if keep else shapely.MultiPolygon()
     return _polygonal(shapely.make_valid(P))
+
+
+def _detached(parts: np.ndarray, outline: Any, min_area_m2: float) -> np.ndarray:
+    """Which parts (not the largest) are tiny or mostly outside ``outline``: fragments to give away."""
+    areas = shapely.area(parts)
+    candidate = np.ones(len(parts), dtype=bool)
+    candidate[int(np.argmax(areas))] = False
+    big = np.flatnonzero(candidate & (areas >= min_area_m2))
+    if len(big):
+        # the area inside the outline: all of a covered part, none of a disjoint one, else overlaid
+        shapely.prepare(outline)
+        covered = shapely.covers(outline, parts[big])
+        own = np.where(covered, areas[big], 0.0)
+        overlaid = ~covered & shapely.intersects(outline, parts[big])
+        own[overlaid] = shapely.area(shapely.intersection(parts[big][overlaid], outline))
+        candidate[big[own >= 0.5 * areas[big]]] = False
+    return candidate
+
+
+def _neighbour_of(P: np.ndarray, i: int, part: Any) -> int:
+    """The territory (not ``i``) within 1 m of ``part`` that shares the longest edge with it, or -1.
+
+    The shared edge is the part's boundary within 1 m of the neighbour, which depends only on
+    the neighbour within 2 m of the part's bounding box: that piece is grown, not the whole.
+    """
+    x0, y0, x1, y1 = shapely.bounds(part)
+    b = shapely.bounds(P)
+    near = (b[:, 0] - x1 <= 1.0) & (x0 - b[:, 2] <= 1.0) & (b[:, 1] - y1 <= 1.0) & (y0 - b[:, 3] <= 1.0)
+    ring = shapely.boundary(part)
+    best, best_len = -1, 0.0
+    for j in np.flatnonzero(near).tolist():
+        if j == i or not shapely.dwithin(P[j], part, 1.0):
+            continue
+        near_j = shapely.intersection(P[j], shapely.box(x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0))
+        shared = shapely.intersection(ring, shapely.buffer(near_j, 1.0)).length
+        if shared > best_len:
+            best, best_len = j, shared
+    return best
 
 
 def _report(
