@@ -23,11 +23,12 @@ import pandas as pd
 import shapely
 
 from ._builds import OSM_ATTRIBUTION, built_layers
+from ._cache import set_data_key
 from ._coverage import clean_coverage, gap_width
 from ._store import read_layers
 from ._topology import derive_topology, shared_lines
 from ._validate import positive_number
-from .datasets import data_path, verify_checksum
+from .datasets import data_path, manifest, verify_checksum
 from .errors import (
     ColumnError,
     CRSError,
@@ -579,7 +580,10 @@ def _read_builtin() -> Region:
     path = data_path(BUILTIN_FILE)
     verify_checksum(path)
     layers, meta = read_layers(path)
-    return _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION)
+    region = _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION)
+    # results derived from the built-in region are cached under its checksum
+    set_data_key(region, f"{BUILTIN_FILE}:sha256:{manifest()[BUILTIN_FILE]['sha256']}")
+    return region
 
 
 _BUILTIN_REGION: Region | None = None
