@@ -42,17 +42,20 @@ __all__ = ["MAX_GAP_WIDTH_M", "clean_coverage", "gap_width"]
 
 
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
-    """Keep only the polygonal parts of each geometry (after make_valid)."""
-    out = []
-    for g in geoms:
-        if g is None or g.is_empty:
-            out.append(shapely.MultiPolygon())
-            continue
-        parts = shapely.get_parts(g)
-        polys = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
-        nested = [q for p in polys for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])]
-        out.append(shapely.MultiPolygon(nested) if nested else shapely.MultiPolygon())
-    return np.array(out, dtype=object)
+    """Keep only the polygonal parts of each geometry (after make_valid): one MultiPolygon each."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.array([shapely.MultiPolygon() for _ in range(len(geoms))], dtype=object)
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    kinds = shapely.get_type_id(parts)
+    if (kinds == 6).any():  # a collection holding a MultiPolygon: flatten it in place, in order
+        nested = [list(shapely.get_parts(p)) if t == 6 else [p] for p, t in zip(parts, kinds)]
+        owner = np.repeat(owner, [len(n) for n in nested])
+        parts = np.array([q for n in nested for q in n], dtype=object)
+        kinds = shapely.get_type_id(parts)
+    polygon = (kinds == 3) & ~shapely.is_empty(geoms)[owner]  # an empty geometry stays MULTIPOLYGON EMPTY
+    if polygon.any():
+        shapely.multipolygons(parts[polygon], indices=owner[polygon], out=out)
+    return out
 
 
 #: Largest ``gap_width_m`` (metres): wider "gaps" are lakes, seas or whole countries, not slivers.
@@ -158,8 +161,7 @@ def _clean_coverage(
     valid = ~shapely.is_empty(geoms)
     if not valid.any():
         raise ParameterError("No polygons to clean: every geometry is empty.")
-    union_ll = shapely.union_all(geoms[valid])
-    proj = LocalProjection(union_ll)
+    proj = LocalProjection(tuple(shapely.total_bounds(geoms[valid])))  # the bounds of the union
     P = _polygonal(shapely.make_valid(proj.to_local(geoms)))
     step = step_m if step_m is not None else max(gap_width_m / 20.0, 1.0)
 
@@ -354,21 +356,30 @@ def _report(
     """Area (geodesic km²) of each contested piece, by who got it."""
     if not pieces:
         return _empty_report()
-    rows = []
     pieces_ll = shapely.make_valid(proj.to_lonlat(np.array([p for p, _, _ in pieces], dtype=object)))
-    ptree = shapely.STRtree(out)
-    for piece, (_, nb, kind) in zip(pieces_ll, pieces):
-        between = "|".join(sorted(ids[k] for k in nb))
-        for k in ptree.query(piece, predicate="intersects"):
-            try:
-                inter = shapely.intersection(piece, out[k])
-            except shapely.errors.GEOSException:  # robustness: snap to a 1e-9° grid
-                inter = shapely.intersection(piece, out[k], grid_size=1e-9)
-            a = area_km2(inter)
-            if a > 1e-9:
-                rows.append((kind, between, ids[k], a))
+    p_idx, k_idx = shapely.STRtree(out).query(pieces_ll, predicate="intersects")
+    order = np.argsort(p_idx, kind="stable")  # piece by piece, each in the tree's order
+    p_idx, k_idx = p_idx[order], k_idx[order]
+    try:
+        inter = shapely.intersection(pieces_ll[p_idx], out[k_idx])
+    except shapely.errors.GEOSException:  # robustness: the pair that fails is snapped to a 1e-9° grid
+        inter = np.array([_intersection(a, b) for a, b in zip(pieces_ll[p_idx], out[k_idx])], dtype=object)
+    areas = area_km2(inter)
+    between = ["|".join(sorted(ids[k] for k in nb)) for _, nb, _ in pieces]
+    rows = [
+        (pieces[p][2], between[p], ids[k], float(a))
+        for p, k, a in zip(p_idx.tolist(), k_idx.tolist(), areas)
+        if a > 1e-9
+    ]
     report = pd.DataFrame(rows, columns=["kind", "between", "assigned_to", "area_km2"])
     return report.groupby(["kind", "between", "assigned_to"], as_index=False)["area_km2"].sum()
+
+
+def _intersection(a: Any, b: Any) -> Any:
+    try:
+        return shapely.intersection(a, b)
+    except shapely.errors.GEOSException:
+        return shapely.intersection(a, b, grid_size=1e-9)
 
 
 def _empty_report() -> pd.DataFrame:
