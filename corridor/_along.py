@@ -96,13 +96,14 @@ def along_border_coords(
 def region_key(region: Any) -> str:
     """A key of everything :func:`along_border_coords` reads from ``region``.
 
-    The built-in region's data checksum (the SHA-256 of its GeoPackage in ``manifest.json``),
-    else a SHA-256 of the ids, names and geometries (WKB) of its territories, parts and
-    borders, computed once per Region object.
+    The region's data checksum: the built-in region's (the SHA-256 of its GeoPackage in
+    ``manifest.json``), or a ``data_key`` the region carries; else a SHA-256 of the ids,
+    names and geometries (WKB) of its territories, parts and borders, computed once per
+    Region object.
     """
-    known = data_key(region)
+    known = getattr(region, "data_key", None) or data_key(region)
     if known is not None:
-        return known
+        return str(known)
     key = _CONTENT_KEYS.get(region)
     if key is None:
         c, p, b = region.countries, region.parts, region.borders

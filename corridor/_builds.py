@@ -53,7 +53,8 @@ def built_layers(
     names = country_names()
     ids = check_countries(countries, names) if countries is not None else None
     gap = gap_width(gap_width_m)
-    path = cache_file("region", _key(source, box, ids, gap), ".gpkg") if cache else None
+    key = _key(source, box, ids, gap)
+    path = cache_file("region", key, ".gpkg") if cache else None
     hit = load(path, read_layers)  # a missing or broken entry is None: built (again)
     if hit is not None:
         return hit

@@ -580,10 +580,7 @@ def _read_builtin() -> Region:
     path = data_path(BUILTIN_FILE)
     verify_checksum(path)
     layers, meta = read_layers(path)
-    region = _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION)
-    # results derived from the built-in region are cached under its checksum
-    set_data_key(region, f"{BUILTIN_FILE}:sha256:{manifest()[BUILTIN_FILE]['sha256']}")
-    return region
+    return _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION)
 
 
 _BUILTIN_REGION: Region | None = None
@@ -684,7 +681,7 @@ def load_region(
         return _built(str(source) if named else "world", bbox, countries, gap_width_m=gap_width_m, cache=cache)
     if source is None:
         if _BUILTIN_REGION is None:
-            _BUILTIN_REGION = _read_builtin()
+            _BUILTIN_REGION = _checksummed(_read_builtin())
         return _BUILTIN_REGION
     opts: dict[str, Any] = {"id_column": id_column, "name_column": name_column, "layer": layer}
     opts.update(attribution=attribution, accuracy_m=accuracy_m, cache=cache)
@@ -770,6 +767,12 @@ def _layer_layers(
         crs="EPSG:4326",
     )
     return {"countries": countries, "cleaning": report, **derive_topology(countries)}
+
+
+def _checksummed(region: Region) -> Region:
+    """The built-in region, marked with its file's checksum: results derived from it are cached under it."""
+    set_data_key(region, f"{BUILTIN_FILE}:sha256:{manifest()[BUILTIN_FILE]['sha256']}")
+    return region
 
 
 _TABLES = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning")
