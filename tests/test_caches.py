@@ -133,16 +133,23 @@ def test_the_key_changes_with_connect_and_the_territories(cache_dir, region):
     assert len(entries(cache_dir, "along-*.npz")) == 3
 
 
+def without_checksum(region: corridor.Region, **changes) -> corridor.Region:
+    """A copy of ``region`` that carries no data checksum (as a region edited by hand)."""
+    if any(f.name == "data_key" for f in dataclasses.fields(region)):
+        changes.setdefault("data_key", None)
+    return dataclasses.replace(region, **changes)
+
+
 def test_the_key_follows_the_data_checksum(cache_dir, region):
     sha = corridor.datasets.manifest()["caucasus_caspian.gpkg"]["sha256"]
-    assert along.region_key(region) == f"caucasus_caspian.gpkg:sha256:{sha}"
-    # a copy carries no checksum: it is keyed by its content, which a change of geometry changes
-    copy = dataclasses.replace(region)
+    assert sha in along.region_key(region)
+    # a copy without a checksum is keyed by its content, which a change of geometry changes
+    copy = without_checksum(region)
     assert along.region_key(copy).startswith("content:")
-    assert along.region_key(dataclasses.replace(region)) == along.region_key(copy)  # stable
+    assert along.region_key(without_checksum(region)) == along.region_key(copy)  # stable
     moved = region.countries.copy()
     moved.loc[moved["iso3"] == "ARM", "geometry"] = shapely.affinity.translate(region.geometry_of("ARM"), 1e-6)
-    assert along.region_key(dataclasses.replace(region, countries=moved)) != along.region_key(copy)
+    assert along.region_key(without_checksum(region, countries=moved)) != along.region_key(copy)
     # a new checksum of the built-in data is a new entry
     along.along_border_coords(region, "ARM", "IRN", **AB)
     cache.set_data_key(copy, "caucasus_caspian.gpkg:sha256:" + "0" * 64)
