@@ -6,6 +6,7 @@ nothing of routes.  Planar work happens in :class:`corridor.geodesy.LocalProject
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,11 +14,31 @@ import numpy as np
 import shapely
 import shapely.ops
 
+from ._cache import (
+    Memo,
+    cache_file,
+    cache_key,
+    data_key,
+    digest,
+    geometry_digest,
+    load,
+    read_npz,
+    store,
+    write_npz,
+)
 from .errors import GeometryError, ParameterError
 from .geodesy import LocalProjection
 from .places import resolve_named_point
 
-__all__ = ["along_border_coords"]
+__all__ = ["along_border_coords", "region_key"]
+
+#: Bump when what :func:`along_border_coords` returns for the same call changes (old entries are not read).
+SCHEMA = 1
+
+#: Answers within this process (a new Scenario object rebuilds its route from these).
+_MEMO = Memo(maxsize=256)
+#: Content keys of regions without a data checksum, computed once per Region object.
+_CONTENT_KEYS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 def _group(region: Any, spec: str | Sequence[str], other: list[str] | None = None) -> list[str]:
@@ -43,11 +64,115 @@ def along_border_coords(
     end: Any,
     smooth_m: float,
     connect: bool | str = False,
+    cache: bool = True,
 ) -> tuple[np.ndarray, list[tuple[str, float, float]], str]:
     """Coordinates, stops and a label of a line ``offset_m`` inside ``side`` along the a–b border.
 
-    See :meth:`corridor.Route.along_border` for the parameters and the method.
+    See :meth:`corridor.Route.along_border` for the parameters and the method.  With
+    ``cache`` (the default) the answer is kept in memory for this process and on disk in
+    :func:`corridor.datasets.cache_dir` (``along-<key>.npz``), under a key of the region's data
+    (:func:`region_key`), the corridor version and every parameter, with ``start`` and
+    ``end`` as the points and names they resolve to.
     """
+    ends = (_end_point(start), _end_point(end))
+    key = _cache_key(region, a, b, side, offset_m, smooth_m, ends, connect) if cache else None
+    if key is not None:
+        hit = _MEMO.get(key)
+        if hit is None:
+            hit = load(cache_file("along", key), _read_entry)
+            if hit is not None:
+                _MEMO.put(key, hit)
+        if hit is not None:
+            return hit[0].copy(), list(hit[1]), hit[2]
+    out = _trace(region, a, b, side=side, offset_m=offset_m, ends=ends, smooth_m=smooth_m, connect=connect)
+    if key is not None:
+        coords = out[0].copy()
+        coords.flags.writeable = False
+        _MEMO.put(key, (coords, tuple(out[1]), out[2]))
+        store(cache_file("along", key), lambda tmp: _write_entry(tmp, out))
+    return out
+
+
+def region_key(region: Any) -> str:
+    """A key of everything :func:`along_border_coords` reads from ``region``.
+
+    The region's data checksum: the built-in region's (the SHA-256 of its GeoPackage in
+    ``manifest.json``), or a ``data_key`` the region carries; else a SHA-256 of the ids,
+    names and geometries (WKB) of its territories, parts and borders, computed once per
+    Region object.
+    """
+    known = getattr(region, "data_key", None) or data_key(region)
+    if known is not None:
+        return str(known)
+    key = _CONTENT_KEYS.get(region)
+    if key is None:
+        c, p, b = region.countries, region.parts, region.borders
+        columns = [c["iso3"], c["name"], p["part_id"], p["iso3"], p["name"], b["a"], b["b"]]
+        texts = ["\x1f".join(map(str, col.tolist())) for col in columns]
+        geoms = [geometry_digest(np.asarray(t.geometry.values, dtype=object)) for t in (c, p, b)]
+        key = "content:" + digest([*texts, *geoms])
+        _CONTENT_KEYS[region] = key
+    return key
+
+
+def _cache_key(
+    region: Any, a: Any, b: Any, side: Any, offset_m: float, smooth_m: float, ends: Any, connect: Any
+) -> str | None:
+    """The cache key of a call, or ``None`` if a part of it cannot be keyed (then it is not cached)."""
+    try:
+        return cache_key(
+            kind="along",
+            schema=SCHEMA,
+            region=region_key(region),
+            a=a,
+            b=b,
+            side=side,
+            offset_m=float(offset_m),
+            smooth_m=float(smooth_m),
+            start=ends[0],
+            end=ends[1],
+            connect=connect,
+        )
+    except (TypeError, ValueError, KeyError, AttributeError):  # not keyable: compute, do not cache
+        return None
+
+
+def _write_entry(path: Any, out: tuple[np.ndarray, list[tuple[str, float, float]], str]) -> None:
+    coords, stops, label = out
+    xy = np.array([[x, y] for _, x, y in stops], dtype=float).reshape(-1, 2)
+    write_npz(
+        path,
+        {"coords": np.asarray(coords, dtype=float), "stops_xy": xy},
+        {"stops": [n for n, _, _ in stops], "label": label},
+    )
+
+
+def _read_entry(path: Any) -> tuple[np.ndarray, tuple[tuple[str, float, float], ...], str]:
+    """An entry written by :func:`_write_entry`; raises on anything else (a miss)."""
+    arrays, meta = read_npz(path)
+    coords, xy = arrays["coords"], arrays["stops_xy"]
+    names, label = meta["stops"], meta["label"]
+    ok = coords.dtype == np.float64 and coords.ndim == 2 and coords.shape[1] == 2 and len(coords) >= 2
+    ok = ok and xy.dtype == np.float64 and xy.shape == (len(names), 2) and bool(np.isfinite(coords).all())
+    if not ok or not isinstance(label, str) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"{path}: not an along-border entry")
+    coords.flags.writeable = False
+    stops = tuple((str(n), float(x), float(y)) for n, (x, y) in zip(names, xy.tolist()))
+    return coords, stops, label
+
+
+def _trace(
+    region: Any,
+    a: str | Sequence[str],
+    b: str | Sequence[str],
+    *,
+    side: str | Sequence[str],
+    offset_m: float,
+    ends: tuple[tuple[tuple[float, float] | None, str], tuple[tuple[float, float] | None, str]],
+    smooth_m: float,
+    connect: bool | str,
+) -> tuple[np.ndarray, list[tuple[str, float, float]], str]:
+    """The work of :func:`along_border_coords`, with ``start`` and ``end`` resolved."""
     S, OTHER = _sides(region, a, b, side)
     border_ll = _border_between(region, S, OTHER)
     side_ll = shapely.union_all([region.geometry_of(s) for s in S])
@@ -55,8 +180,7 @@ def along_border_coords(
     border = proj.to_local(border_ll)
     comps = _eroded_side(proj.to_local(side_ll), offset_m, S)
     band = shapely.buffer(border, offset_m * 1.5 + smooth_m, quad_segs=8)
-    s_xy, s_name = _end_point(start)
-    e_xy, e_name = _end_point(end)
+    (s_xy, s_name), (e_xy, e_name) = ends
     spine = _longest_chain(border)
     limit_m = max(25_000.0, 20 * offset_m)
     if s_xy is None and e_xy is None:

@@ -10,14 +10,13 @@ of the corridor version, the data checksums and the request, so the second call 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import shapely
 
+from ._cache import cache_file, cache_key, load, store
 from ._coverage import gap_width
 from ._naturalearth import (
     NE_ATTRIBUTION,
@@ -28,8 +27,8 @@ from ._naturalearth import (
 )
 from ._store import read_layers, write_layers
 from ._world import PART_NAMES, WORLD_TERRITORIES, WORLD_WATER, build_layers, check_bbox, country_names, read_world
-from .datasets import cache_dir, manifest
-from .errors import DataError, GeometryError, ParameterError, ParameterTypeError, UnknownTerritoryError
+from .datasets import manifest
+from .errors import GeometryError, ParameterError, ParameterTypeError, UnknownTerritoryError
 
 __all__ = ["OSM_ATTRIBUTION", "SOURCES", "accuracy_of", "built_layers", "check_countries"]
 
@@ -54,12 +53,11 @@ def built_layers(
     names = country_names()
     ids = check_countries(countries, names) if countries is not None else None
     gap = gap_width(gap_width_m)
-    path = cache_dir() / f"region-{_key(source, box, ids, gap)}.gpkg"
-    if cache and path.exists():
-        try:
-            return read_layers(path)
-        except DataError:
-            path.unlink(missing_ok=True)  # a broken cache entry is rebuilt
+    key = _key(source, box, ids, gap)
+    path = cache_file("region", key, ".gpkg") if cache else None
+    hit = load(path, read_layers)  # a missing or broken entry is None: built (again)
+    if hit is not None:
+        return hit
     build = {"world": _world_layers, "naturalearth": _naturalearth_layers}
     layers = build[source](box, ids, gap, names)
     other = build["naturalearth" if source == "world" else "world"](box, ids, gap, names)
@@ -75,8 +73,7 @@ def built_layers(
         "accuracy_source": SOURCES["naturalearth" if source == "world" else "world"],
         "built_from": {"source": source, "bbox": box, "countries": ids},
     }
-    if cache:
-        write_layers(path, layers, meta)
+    store(path, lambda tmp: write_layers(tmp, layers, meta))
     return layers, meta
 
 
@@ -121,23 +118,16 @@ def check_countries(countries: Sequence[str], names: dict[str, str]) -> list[str
 
 
 def _key(source: str, box: tuple[float, ...] | None, ids: list[str] | None, gap: float) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        ver = version("corridor")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        ver = "0+unknown"
     m = manifest()
-    key_src = {
-        "version": ver,
-        "data": [m[WORLD_TERRITORIES]["sha256"], m[WORLD_WATER]["sha256"], naturalearth_sha256()],
-        "source": source,
-        "bbox": box,
-        "countries": ids,
-        "gap_width_m": gap,
-        "schema": SCHEMA,
-    }
-    return hashlib.sha256(json.dumps(key_src, sort_keys=True).encode()).hexdigest()[:20]
+    return cache_key(
+        kind="region",
+        data=[m[WORLD_TERRITORIES]["sha256"], m[WORLD_WATER]["sha256"], naturalearth_sha256()],
+        source=source,
+        bbox=box,
+        countries=ids,
+        gap_width_m=gap,
+        schema=SCHEMA,
+    )
 
 
 def _window(box: tuple[float, float, float, float] | None) -> Any:

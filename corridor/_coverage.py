@@ -42,17 +42,20 @@ __all__ = ["MAX_GAP_WIDTH_M", "clean_coverage", "gap_width"]
 
 
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
-    """Keep only the polygonal parts of each geometry (after make_valid)."""
-    out = []
-    for g in geoms:
-        if g is None or g.is_empty:
-            out.append(shapely.MultiPolygon())
-            continue
-        parts = shapely.get_parts(g)
-        polys = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
-        nested = [q for p in polys for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])]
-        out.append(shapely.MultiPolygon(nested) if nested else shapely.MultiPolygon())
-    return np.array(out, dtype=object)
+    """Keep only the polygonal parts of each geometry (after make_valid): one MultiPolygon each."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.array([shapely.MultiPolygon() for _ in range(len(geoms))], dtype=object)
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    kinds = shapely.get_type_id(parts)
+    if (kinds == 6).any():  # a collection holding a MultiPolygon: flatten it in place, in order
+        nested = [list(shapely.get_parts(p)) if t == 6 else [p] for p, t in zip(parts, kinds)]
+        owner = np.repeat(owner, [len(n) for n in nested])
+        parts = np.array([q for n in nested for q in n], dtype=object)
+        kinds = shapely.get_type_id(parts)
+    polygon = (kinds == 3) & ~shapely.is_empty(geoms)[owner]  # an empty geometry stays MULTIPOLYGON EMPTY
+    if polygon.any():
+        shapely.multipolygons(parts[polygon], indices=owner[polygon], out=out)
+    return out
 
 
 #: Largest ``gap_width_m`` (metres): wider "gaps" are lakes, seas or whole countries, not slivers.
@@ -158,8 +161,7 @@ def _clean_coverage(
     valid = ~shapely.is_empty(geoms)
     if not valid.any():
         raise ParameterError("No polygons to clean: every geometry is empty.")
-    union_ll = shapely.union_all(geoms[valid])
-    proj = LocalProjection(union_ll)
+    proj = LocalProjection(tuple(shapely.total_bounds(geoms[valid])))  # the bounds of the union
     P = _polygonal(shapely.make_valid(proj.to_local(geoms)))
     step = step_m if step_m is not None else max(gap_width_m / 20.0, 1.0)
 
@@ -185,18 +187,7 @@ def _clean_coverage(
 
     # 1b. narrow gaps touching two or more territories
     if gap_width_m > 0:
-        U = shapely.union_all(P)
-        r = gap_width_m / 2.0
-        closed = shapely.buffer(shapely.buffer(U, r, quad_segs=4), -r, quad_segs=4)
-        gaps = shapely.get_parts(shapely.difference(closed, U))
-        gaps = gaps[shapely.get_type_id(gaps) == 3]
-        tree = shapely.STRtree(P)
-        if len(gaps):
-            gi, pi = tree.query(gaps, predicate="dwithin", distance=1.0)
-            for g_idx in np.unique(gi):
-                nb = tuple(sorted(set(pi[gi == g_idx].tolist())))
-                if len(nb) >= 2:
-                    pieces.append((gaps[g_idx], nb, "gap"))
+        pieces.extend(_narrow_gaps(P, gap_width_m))
 
     contested = [p for p, _, kind in pieces if kind != "enclave"]
     if contested:
@@ -208,6 +199,29 @@ def _clean_coverage(
     cleaned = _polygonal(shapely.make_valid(shapely.coverage_clean(P, gap_width=1.0)))
     out = _polygonal(shapely.make_valid(proj.to_lonlat(cleaned)))
     return out, _report(pieces, out, ids, proj)
+
+
+def _narrow_gaps(P: np.ndarray, gap_width_m: float) -> list[tuple[object, tuple[int, ...], str]]:
+    """Gaps narrower than ``gap_width_m`` that touch two or more territories, with their neighbours.
+
+    The gaps are what a morphological closing of the union adds to it.  The territories'
+    parts query a tree of the (small) gaps, so each large part is prepared once, instead
+    of every gap measuring its distance to whole territories (minutes for Russia).
+    """
+    U = shapely.union_all(P)
+    r = gap_width_m / 2.0
+    closed = shapely.buffer(shapely.buffer(U, r, quad_segs=4), -r, quad_segs=4)
+    gaps = shapely.get_parts(shapely.difference(closed, U))
+    gaps = gaps[shapely.get_type_id(gaps) == 3]
+    if not len(gaps):
+        return []
+    parts, owner = shapely.get_parts(P, return_index=True)
+    part_idx, gap_idx = shapely.STRtree(gaps).query(parts, predicate="dwithin", distance=1.0)
+    # (gap, territory) pairs, sorted by gap then territory: one run of rows per gap
+    pairs = np.unique(np.column_stack([gap_idx, owner[part_idx]]), axis=0)
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else np.zeros(0, dtype=int)
+    ends = np.r_[starts[1:], len(pairs)]
+    return [(gaps[pairs[s, 0]], tuple(pairs[s:e, 1].tolist()), "gap") for s, e in zip(starts, ends) if e - s >= 2]
 
 
 def _enclave_owner(piece: object, P: np.ndarray, i: int, j: int) -> int | None:
@@ -271,37 +285,66 @@ def _reassign_fragments(P: np.ndarray, original: np.ndarray, min_area_m2: float 
     outline, is a by-product of the split (a sliver of a gap that ended up
     detached); it joins the neighbour with which it shares the longest edge.
     Parts that touch no other territory (islands) are kept whatever their size.
+
+    Territories are visited in order and a fragment joins its neighbour at once (a later
+    territory sees it).  The tests run on all parts of a territory together, and only
+    the piece of a neighbour near a fragment is grown by 1 m, not the whole territory.
     """
     P = P.copy()
     for i in range(len(P)):
         # only the polygons: an earlier overlay can leave collapsed lines or points in a collection
-        parts = np.array([g for g in shapely.get_parts(P[i]) if g.geom_type == "Polygon"], dtype=object)
+        parts = shapely.get_parts(P[i])
+        parts = parts[shapely.get_type_id(parts) == 3]
         if len(parts) < 2:
             continue
-        areas = shapely.area(parts)
+        detached = _detached(parts, original[i], min_area_m2)
         keep = []
-        for k, part in enumerate(parts):
-            if k == int(np.argmax(areas)):
-                keep.append(part)
-                continue
-            own = shapely.intersection(part, original[i]).area
-            if areas[k] >= min_area_m2 and own >= 0.5 * areas[k]:
-                keep.append(part)
-                continue
-            ring = shapely.boundary(part)
-            best, best_len = -1, 0.0
-            for j in range(len(P)):
-                if j == i or not shapely.dwithin(P[j], part, 1.0):
-                    continue
-                shared = shapely.intersection(ring, shapely.buffer(P[j], 1.0)).length
-                if shared > best_len:
-                    best, best_len = j, shared
+        for part, moves in zip(parts, detached):
+            best = _neighbour_of(P, i, part) if moves else -1
             if best < 0:
                 keep.append(part)
             else:
                 P[best] = shapely.union(P[best], part)
         P[i] = shapely.MultiPolygon(keep) if keep else shapely.MultiPolygon()
     return _polygonal(shapely.make_valid(P))
+
+
+def _detached(parts: np.ndarray, outline: Any, min_area_m2: float) -> np.ndarray:
+    """Which parts (not the largest) are tiny or mostly outside ``outline``: fragments to give away."""
+    areas = shapely.area(parts)
+    candidate = np.ones(len(parts), dtype=bool)
+    candidate[int(np.argmax(areas))] = False
+    big = np.flatnonzero(candidate & (areas >= min_area_m2))
+    if len(big):
+        # the area inside the outline: all of a covered part, none of a disjoint one, else overlaid
+        shapely.prepare(outline)
+        covered = shapely.covers(outline, parts[big])
+        own = np.where(covered, areas[big], 0.0)
+        overlaid = ~covered & shapely.intersects(outline, parts[big])
+        own[overlaid] = shapely.area(shapely.intersection(parts[big][overlaid], outline))
+        candidate[big[own >= 0.5 * areas[big]]] = False
+    return candidate
+
+
+def _neighbour_of(P: np.ndarray, i: int, part: Any) -> int:
+    """The territory (not ``i``) within 1 m of ``part`` that shares the longest edge with it, or -1.
+
+    The shared edge is the part's boundary within 1 m of the neighbour, which depends only on
+    the neighbour within 2 m of the part's bounding box: that piece is grown, not the whole.
+    """
+    x0, y0, x1, y1 = shapely.bounds(part)
+    b = shapely.bounds(P)
+    near = (b[:, 0] - x1 <= 1.0) & (x0 - b[:, 2] <= 1.0) & (b[:, 1] - y1 <= 1.0) & (y0 - b[:, 3] <= 1.0)
+    ring = shapely.boundary(part)
+    best, best_len = -1, 0.0
+    for j in np.flatnonzero(near).tolist():
+        if j == i or not shapely.dwithin(P[j], part, 1.0):
+            continue
+        near_j = shapely.intersection(P[j], shapely.box(x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0))
+        shared = shapely.intersection(ring, shapely.buffer(near_j, 1.0)).length
+        if shared > best_len:
+            best, best_len = j, shared
+    return best
 
 
 def _report(
@@ -313,21 +356,30 @@ def _report(
     """Area (geodesic km²) of each contested piece, by who got it."""
     if not pieces:
         return _empty_report()
-    rows = []
     pieces_ll = shapely.make_valid(proj.to_lonlat(np.array([p for p, _, _ in pieces], dtype=object)))
-    ptree = shapely.STRtree(out)
-    for piece, (_, nb, kind) in zip(pieces_ll, pieces):
-        between = "|".join(sorted(ids[k] for k in nb))
-        for k in ptree.query(piece, predicate="intersects"):
-            try:
-                inter = shapely.intersection(piece, out[k])
-            except shapely.errors.GEOSException:  # robustness: snap to a 1e-9° grid
-                inter = shapely.intersection(piece, out[k], grid_size=1e-9)
-            a = area_km2(inter)
-            if a > 1e-9:
-                rows.append((kind, between, ids[k], a))
+    p_idx, k_idx = shapely.STRtree(out).query(pieces_ll, predicate="intersects")
+    order = np.argsort(p_idx, kind="stable")  # piece by piece, each in the tree's order
+    p_idx, k_idx = p_idx[order], k_idx[order]
+    try:
+        inter = shapely.intersection(pieces_ll[p_idx], out[k_idx])
+    except shapely.errors.GEOSException:  # robustness: the pair that fails is snapped to a 1e-9° grid
+        inter = np.array([_intersection(a, b) for a, b in zip(pieces_ll[p_idx], out[k_idx])], dtype=object)
+    areas = area_km2(inter)
+    between = ["|".join(sorted(ids[k] for k in nb)) for _, nb, _ in pieces]
+    rows = [
+        (pieces[p][2], between[p], ids[k], float(a))
+        for p, k, a in zip(p_idx.tolist(), k_idx.tolist(), areas)
+        if a > 1e-9
+    ]
     report = pd.DataFrame(rows, columns=["kind", "between", "assigned_to", "area_km2"])
     return report.groupby(["kind", "between", "assigned_to"], as_index=False)["area_km2"].sum()
+
+
+def _intersection(a: Any, b: Any) -> Any:
+    try:
+        return shapely.intersection(a, b)
+    except shapely.errors.GEOSException:
+        return shapely.intersection(a, b, grid_size=1e-9)
 
 
 def _empty_report() -> pd.DataFrame:

@@ -23,11 +23,12 @@ import pandas as pd
 import shapely
 
 from ._builds import OSM_ATTRIBUTION, built_layers
+from ._cache import cache_file, cache_key, digest, geometry_digest, load, set_data_key, store
 from ._coverage import clean_coverage, gap_width
-from ._store import read_layers
+from ._store import read_layers, write_layers
 from ._topology import derive_topology, shared_lines
 from ._validate import positive_number
-from .datasets import data_path, verify_checksum
+from .datasets import data_path, manifest, verify_checksum
 from .errors import (
     ColumnError,
     CRSError,
@@ -634,8 +635,8 @@ def load_region(
         Fix invalid polygons with ``shapely.make_valid`` instead of raising
         :class:`~corridor.errors.GeometryError`.
     cache : bool, default True
-        Keep a region built from the world layers in corridor's cache folder
-        (:func:`corridor.datasets.cache_dir`) and read it from there next time.
+        Keep a region built from the world layers, or cleaned from your own layer, in corridor's
+        cache folder (:func:`corridor.datasets.cache_dir`); a changed layer is cleaned again.
     accuracy_m : float, optional
         With your own layer: its positional accuracy (m), if known (:attr:`Region.accuracy_m`).
 
@@ -680,10 +681,10 @@ def load_region(
         return _built(str(source) if named else "world", bbox, countries, gap_width_m=gap_width_m, cache=cache)
     if source is None:
         if _BUILTIN_REGION is None:
-            _BUILTIN_REGION = _read_builtin()
+            _BUILTIN_REGION = _checksummed(_read_builtin())
         return _BUILTIN_REGION
     opts: dict[str, Any] = {"id_column": id_column, "name_column": name_column, "layer": layer}
-    opts.update(attribution=attribution, accuracy_m=accuracy_m)
+    opts.update(attribution=attribution, accuracy_m=accuracy_m, cache=cache)
     return _from_layer(source, clean=clean, gap_width_m=gap_width_m, repair=repair, **opts)
 
 
@@ -706,9 +707,46 @@ def _from_layer(
     attribution: str,
     repair: bool,
     accuracy_m: float | None = None,
+    cache: bool = True,
 ) -> Region:
-    """A region from the user's own polygon layer."""
+    """A region from the user's own polygon layer (a cleaned one kept in the cache folder)."""
     gdf, where = _read_layer(source, layer)
+    opts: dict[str, Any] = {"id_column": id_column, "name_column": name_column, "repair": repair}
+    key = _layer_key(gdf, clean=clean, gap_width_m=gap_width_m, **opts) if cache and clean else None
+    path = cache_file("userregion", key, ".gpkg") if key is not None else None
+    hit = load(path, _read_cached_layers)
+    if hit is not None:
+        layers = hit
+    else:
+        layers = _layer_layers(gdf, where, clean=clean, gap_width_m=gap_width_m, **opts)
+        meta = {"built_from": "user layer", "columns": _columns(layers)}
+        store(path, lambda tmp: write_layers(tmp, {**layers, "extent": None}, meta))
+    return Region(
+        countries=layers["countries"],
+        parts=layers["parts"],
+        borders=layers["borders"],
+        part_borders=layers["part_borders"],
+        tripoints=layers["tripoints"],
+        cleaning=layers["cleaning"],
+        name=where,
+        attribution=attribution,
+        gap_width_m=gap_width_m if clean else 0.0,
+        accuracy_m=None if accuracy_m is None else positive_number(accuracy_m, "accuracy_m", unit="metres"),
+        accuracy_source="stated by the user" if accuracy_m is not None else "",
+    )
+
+
+def _layer_layers(
+    gdf: gpd.GeoDataFrame,
+    where: str,
+    *,
+    id_column: str | None,
+    name_column: str | None,
+    clean: bool,
+    gap_width_m: float,
+    repair: bool,
+) -> dict[str, Any]:
+    """The layers of a region from a user's layer: checked, dissolved by id, cleaned, derived."""
     gdf = _checked_layer(gdf, where, id_column=id_column, name_column=name_column, repair=repair)
     assert id_column is not None  # checked above
     names = (
@@ -728,15 +766,64 @@ def _from_layer(
         geometry=list(geoms),
         crs="EPSG:4326",
     )
-    return Region(
-        countries=countries,
-        cleaning=report,
-        name=where,
-        attribution=attribution,
-        gap_width_m=gap_width_m if clean else 0.0,
-        accuracy_m=None if accuracy_m is None else positive_number(accuracy_m, "accuracy_m", unit="metres"),
-        accuracy_source="stated by the user" if accuracy_m is not None else "",
-        **derive_topology(countries),
+    return {"countries": countries, "cleaning": report, **derive_topology(countries)}
+
+
+def _checksummed(region: Region) -> Region:
+    """The built-in region, marked with its file's checksum: results derived from it are cached under it."""
+    set_data_key(region, f"{BUILTIN_FILE}:sha256:{manifest()[BUILTIN_FILE]['sha256']}")
+    return region
+
+
+_TABLES = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning")
+
+
+def _columns(layers: dict[str, Any]) -> dict[str, list[list[str]]]:
+    """Each table's columns and their dtypes, to restore what a GeoPackage does not keep."""
+    return {t: [[str(c), str(layers[t][c].dtype)] for c in layers[t].columns] for t in _TABLES}
+
+
+def _read_cached_layers(path: Path) -> dict[str, Any]:
+    """A cached user region's layers, with the column order and dtypes they were built with."""
+    layers, meta = read_layers(path)
+    for t, cols in meta["columns"].items():
+        frame = layers[t][[c for c, _ in cols]].copy()
+        for c, dtype in cols:
+            if c != "geometry" and str(frame[c].dtype) != dtype:
+                frame[c] = frame[c].astype(dtype)
+        layers[t] = frame
+    return layers
+
+
+#: Bump when the layers cached for a user's layer change for the same input.
+_LAYER_SCHEMA = 1
+
+
+def _layer_key(
+    gdf: gpd.GeoDataFrame,
+    *,
+    id_column: str | None,
+    name_column: str | None,
+    clean: bool,
+    gap_width_m: float,
+    repair: bool,
+) -> str | None:
+    """A key of a user's layer as read (geometry WKB, ids, names, CRS) and the parameters; ``None`` if not keyable."""
+    if id_column not in gdf.columns or (name_column is not None and name_column not in gdf.columns):
+        return None  # refused later, with the message
+    if gdf.crs is None:
+        return None
+    cols = [gdf[id_column]] + ([gdf[name_column]] if name_column is not None else [])
+    return cache_key(
+        kind="userregion",
+        schema=_LAYER_SCHEMA,
+        geometry=geometry_digest(np.asarray(gdf.geometry.values, dtype=object)),
+        columns=digest("\x1f".join(map(str, col.tolist())) for col in cols),
+        named=name_column is not None,
+        crs=gdf.crs.to_wkt(),
+        clean=clean,
+        gap_width_m=float(gap_width_m),
+        repair=repair,
     )
 
 
