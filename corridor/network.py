@@ -483,25 +483,34 @@ def read_network(
     if name.endswith(".pbf"):
         G = _read_pbf(path, where, keys, simplify=simplify, retain_all=retain_all, limits=(max_bytes, max_nodes))
     else:
-        with open_input(path, what="Network file", error=DataError) as f:
-            is_graphml = name.endswith(".graphml")
-            if not (is_graphml or name.endswith((".osm", ".osm.bz2", ".xml", ".xml.bz2"))):
-                msg = (
-                    f"Cannot tell the format of {where}: use a .osm.pbf (OSM PBF), a .osm or "
-                    ".osm.bz2 (OSM XML) or a .graphml file."
-                )
-                raise ParameterError(msg)
-            check = RootCheck(("graphml",), "GraphML") if is_graphml else OSMCheck()
-            with open_maybe_bz2(f, path) as stream:
-                scan_xml(stream, check, where=where, max_bytes=max_bytes, error=DataError)
-        if isinstance(check, OSMCheck) and check.ways == 0:
-            raise DataError(f"{where} holds no ways, so no road or rail network (it has {check.nodes:,} nodes).")
-        G = _read_checked(path, is_graphml, keys, simplify=simplify, retain_all=retain_all)
-        if is_graphml:
-            _check_graphml_graph(G, where)
+        G = _read_xml(path, where, keys, simplify=simplify, retain_all=retain_all, max_bytes=max_bytes)
     if len(G.edges) == 0:
         what = " or ".join(f"`{k}`" for k in keys)
         raise DataError(f"{where} holds no {'road or rail' if len(keys) > 1 else kind} ways (no {what} tags).")
+    return G
+
+
+def _read_xml(
+    path: Path, where: str, keys: tuple[str, ...], *, simplify: bool, retain_all: bool, max_bytes: int
+) -> Any:
+    """Read OSM XML or GraphML: checked with the hardened parser first, then read by osmnx."""
+    name = path.name.lower()
+    with open_input(path, what="Network file", error=DataError) as f:
+        is_graphml = name.endswith(".graphml")
+        if not (is_graphml or name.endswith((".osm", ".osm.bz2", ".xml", ".xml.bz2"))):
+            msg = (
+                f"Cannot tell the format of {where}: use a .osm.pbf (OSM PBF), a .osm or "
+                ".osm.bz2 (OSM XML) or a .graphml file."
+            )
+            raise ParameterError(msg)
+        check = RootCheck(("graphml",), "GraphML") if is_graphml else OSMCheck()
+        with open_maybe_bz2(f, path) as stream:
+            scan_xml(stream, check, where=where, max_bytes=max_bytes, error=DataError)
+    if isinstance(check, OSMCheck) and check.ways == 0:
+        raise DataError(f"{where} holds no ways, so no road or rail network (it has {check.nodes:,} nodes).")
+    G = _read_checked(path, is_graphml, keys, simplify=simplify, retain_all=retain_all)
+    if is_graphml and len(G.edges):
+        _check_graphml_graph(G, where)
     return G
 
 
