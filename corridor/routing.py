@@ -439,22 +439,24 @@ class _Query:
             for k in (r.index.get((v, u, kk)) for kk in self.G[v].get(u, {}))
             if k is not None and shapely.equals(self.edges.geoms[k], self.edges.geoms[i])
         ]
-        variants = [(i, ids, pieces, fracs)]
+        # each piece's share of the edge's weight, by geodesic length; the pieces an avoided territory
+        # holds (both measured once: the reverse edge has the same pieces the other way round)
+        glen = np.asarray(length_m(np.asarray(pieces, dtype=object)), dtype=float)
+        total = glen.sum()
+        share = glen / total if total > 0 else np.full(len(glen), 1.0 / len(glen))
+        ok = ~r._enters_avoided(np.asarray(pieces, dtype=object)) if r.avoid else np.ones(len(pieces), dtype=bool)
+        variants = [(i, ids, pieces, fracs, share, ok)]
         for k in rev[:1]:
             rpieces = [shapely.reverse(p) for p in reversed(pieces)]
             rfracs = [1.0 - f for f in reversed(fracs)]
-            variants.append((k, ids[::-1], rpieces, rfracs))
-        for idx, nodes, geoms, fr in variants:
-            glen = np.asarray(length_m(np.asarray(geoms, dtype=object)), dtype=float)
-            total = glen.sum()
-            share = glen / total if total > 0 else np.full(len(glen), 1.0 / len(glen))
+            variants.append((k, ids[::-1], rpieces, rfracs, share[::-1], ok[::-1]))
+        for idx, nodes, geoms, fr, sh, keep in variants:
             w_total = float(self.edges.data[idx][r.weight])
-            ok = ~r._enters_avoided(np.asarray(geoms, dtype=object)) if r.avoid else None
             for p in range(len(geoms)):
-                if ok is not None and not ok[p]:
+                if not keep[p]:
                     continue
                 a, b = nodes[p], nodes[p + 1]
-                w = w_total * share[p]
+                w = w_total * sh[p]
                 if not self.D.has_edge(a, b) or w < self.D[a][b]["w"]:
                     self.D.add_edge(a, b, w=w, idx=idx, frac=(fr[p], fr[p + 1]), geom=geoms[p])
 
@@ -584,7 +586,10 @@ def _router_for(G: nx.MultiDiGraph, *, weight: str, mode: str | None, avoid: Any
             _CACHE.move_to_end(key)
             return e.router
     router = _Router(G, weight=weight, mode=mode, avoid=avoid, region=region)
-    ref = weakref.ref(G, functools.partial(_forget, id(G)))
+    try:
+        ref = weakref.ref(G, functools.partial(_forget, id(G)))
+    except TypeError:  # a graph class without weak references: not cached
+        return router
     with _CACHE_LOCK:
         _CACHE[key] = _Entry(ref, fp, router)
         _CACHE.move_to_end(key)
