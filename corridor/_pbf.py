@@ -1,7 +1,9 @@
 """OSM PBF extracts read in one stream (pyosmium), into the graph osmnx would build from the same data.
 
 osmnx reads OSM XML only, and holds the whole file in memory.  :func:`read_pbf_ways` reads a
-``.osm.pbf`` extract once, as a stream, with libosmium (pyosmium):
+``.osm.pbf`` extract once, as a stream, with libosmium (pyosmium), in a child process
+(:mod:`corridor._pbf_reader`: libosmium can crash on a crafted file, and the caller's Python
+must survive it):
 
 * the location of every node goes into libosmium's sparse index (16 bytes a node; in memory for a
   file up to :data:`PBF_INDEX_IN_MEMORY_BYTES`, in a temporary file beyond);
@@ -21,7 +23,11 @@ sees them, so memory follows the simplified graph, not the raw ways.
 
 from __future__ import annotations
 
+import json
 import os
+import pickle
+import subprocess
+import sys
 import tempfile
 from array import array
 from collections.abc import Callable, Sequence
@@ -36,6 +42,7 @@ from .errors import DataError
 __all__ = [
     "DEFAULT_MAX_PBF_NODES",
     "PBF_INDEX_IN_MEMORY_BYTES",
+    "READER_STATS",
     "OsmSettings",
     "OsmWays",
     "graph_from_ways",
@@ -47,6 +54,9 @@ DEFAULT_MAX_PBF_NODES = 20_000_000
 #: PBF files up to this size (bytes) keep libosmium's node-location index in memory; larger ones on disk.
 PBF_INDEX_IN_MEMORY_BYTES = 512_000_000
 
+_READER = Path(__file__).with_name("_pbf_reader.py")  # run as a script in a child process
+#: The last reader process's peak memory in kB (``peak_kb``; None where unknown), for benchmarks.
+READER_STATS: dict[str, int | None] = {}
 _UNDEFINED = 2_147_483_647  # libosmium's coordinate of a node it has no location for
 _PRECISION = 10_000_000  # libosmium stores lon/lat as integers of 1e-7 degree
 _ONEWAY = {"yes", "true", "1", "-1", "reverse", "T", "F"}  # osmnx's _add_paths
@@ -88,11 +98,11 @@ class OsmWays:
 
 
 def read_pbf_ways(path: Path, *, keys: Sequence[str], settings: OsmSettings, max_nodes: int, where: str) -> OsmWays:
-    """Stream ``path`` once: the ways with one of ``keys`` and their node locations."""
-    try:
-        import osmium
-    except ImportError as exc:  # pragma: no cover - a dependency
-        raise ImportError("Reading .osm.pbf needs pyosmium: `pip install osmium`.") from exc
+    """Stream ``path`` once: the ways with one of ``keys`` and their node locations.
+
+    The pass runs in a child process (:mod:`corridor._pbf_reader`): a file that crashes
+    libosmium ends in a :class:`DataError` here.
+    """
     size = path.stat().st_size
     if size == 0:
         raise DataError(f"{where} is empty: an OSM PBF file starts with a header block.")
@@ -100,71 +110,60 @@ def read_pbf_ways(path: Path, *, keys: Sequence[str], settings: OsmSettings, max
         index = "sparse_mem_array"
         if size > PBF_INDEX_IN_MEMORY_BYTES:
             index = f"sparse_file_array,{os.path.join(tmp, 'locations')}"
-        ways = osmium.filter.KeyFilter(*keys)
-        ways.enable_for(osmium.osm.WAY)
-        nodes = (
-            osmium.filter.KeyFilter(*settings.node_tags)
-            if settings.node_tags
-            else osmium.filter.EntityFilter(osmium.osm.NOTHING)
-        )
-        nodes.enable_for(osmium.osm.NODE)
-        proc = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-        proc = proc.with_locations(index).with_filter(ways).with_filter(nodes)
-        try:
-            if proc.header.has_multiple_object_versions:
-                msg = (
-                    f"{where} is an OSM history file (several versions of each element): "
-                    "read_network needs a current extract (.osm.pbf, not .osh.pbf)."
-                )
-                raise DataError(msg)
-            out = _collect(proc, settings, max_nodes=max_nodes, keys=keys, where=where)
-        except RuntimeError as exc:  # libosmium: "PBF error: ...", "gzip error", "Read failed", ...
-            msg = (
-                f"{where} is not a readable OSM PBF file ({exc}): it is truncated, corrupt or in "
-                "another format. Download it again, or check it with `osmium fileinfo`."
-            )
-            raise DataError(msg) from exc
+        job = {
+            "path": str(Path(path).resolve()),
+            "keys": list(keys),
+            "way_tags": list(settings.way_tags),
+            "node_tags": list(settings.node_tags),
+            "max_nodes": max_nodes,
+            "index": index,
+            "where": where,
+        }
+        Path(tmp, "job.json").write_text(json.dumps(job), encoding="utf-8")
+        _run_reader(tmp, where)
+        out = _load(tmp)
     _check_locations(out, where)
     return out
 
 
-def _collect(proc: Any, settings: OsmSettings, *, max_nodes: int, keys: Sequence[str], where: str) -> OsmWays:
-    ids, ptr, refs, xs, ys = array("q"), array("q", [0]), array("q"), array("i"), array("i")
-    tags: list[dict[str, str]] = []
-    tagged: dict[int, dict[str, str]] = {}
-    shared: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
-    way_tags, node_tags = settings.way_tags, settings.node_tags
-    wanted = set(way_tags)
-    add_ref, add_x, add_y = refs.append, xs.append, ys.append
-    for o in proc:
-        if not o.is_way():
-            t = tuple((k, v) for k in node_tags if (v := o.tags.get(k)) is not None)
-            if t:
-                tagged[o.id] = shared.setdefault(t, dict(t))
-            continue
-        for n in o.nodes:
-            add_ref(n.ref)
-            add_x(n.x)
-            add_y(n.y)
-        if len(refs) > max_nodes:
-            msg = (
-                f"{where} has more than max_nodes={max_nodes:,} node references on its "
-                f"{'/'.join(keys)} ways: the graph would not fit in memory. Cut a smaller extract "
-                "(`osmium extract -b west,south,east,north in.osm.pbf -o out.osm.pbf`), read one "
-                '`kind` ("rail" or "road"), or raise `max_nodes`.'
-            )
-            raise DataError(msg)
-        ids.append(o.id)
-        ptr.append(len(refs))
-        found = {t.k: t.v for t in o.tags if t.k in wanted}
-        t = tuple((k, found[k]) for k in way_tags if k in found)
-        tags.append(shared.setdefault(t, dict(t)))
+def _run_reader(jobdir: str, where: str) -> None:
+    """Run :mod:`corridor._pbf_reader` on the job; its refusal or its death is a DataError."""
+    reader = _READER
+    run = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+    # cwd: the private job folder, so no module of the caller's folder shadows one the reader imports
+    done = subprocess.run(
+        [sys.executable, "-c", run, str(reader), jobdir], cwd=jobdir, capture_output=True, text=True, check=False
+    )
+    status = Path(jobdir, "status.json")
+    if done.returncode != 0 or not status.exists():
+        how = f"signal {-done.returncode}" if done.returncode < 0 else f"exit status {done.returncode}"
+        last = (done.stderr.strip().splitlines() or [""])[-1][:300]
+        msg = (
+            f"{where} could not be read: libosmium's reader stopped ({how}{': ' + last if last else ''}). "
+            "The file is corrupt, or crafted to crash libosmium (a tag with a NUL byte inside can). "
+            "Download it again, or check it with `osmium fileinfo -e`."
+        )
+        raise DataError(msg)
+    result = json.loads(status.read_text(encoding="utf-8"))
+    READER_STATS["peak_kb"] = result.get("peak_kb")
+    if result["error"]:
+        raise DataError(result["error"])
+
+
+def _load(jobdir: str) -> OsmWays:
+    """The arrays and tags the reader wrote (a private folder of this process: trusted pickle)."""
+
+    def arr(name: str, dtype: Any) -> np.ndarray:
+        return np.fromfile(os.path.join(jobdir, name), dtype=dtype)
+
+    with open(os.path.join(jobdir, "tags.pickle"), "rb") as f:
+        tags, tagged = pickle.load(f)  # noqa: S301 - written by our own child process, just now
     return OsmWays(
-        np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64),
-        np.frombuffer(ptr, dtype=np.int64),
-        np.frombuffer(refs, dtype=np.int64) if refs else np.zeros(0, dtype=np.int64),
-        np.frombuffer(xs, dtype=np.int32) if xs else np.zeros(0, dtype=np.int32),
-        np.frombuffer(ys, dtype=np.int32) if ys else np.zeros(0, dtype=np.int32),
+        arr("ids", np.int64),
+        arr("ptr", np.int64),
+        arr("refs", np.int64),
+        arr("x", np.int32),
+        arr("y", np.int32),
         tags,
         tagged,
     )
@@ -452,11 +451,13 @@ def _simplify(raw: _Raw, attrs: list[dict[str, Any]]) -> _Simplified:
     geoms = shapely.linestrings(raw.lon[flat], raw.lat[flat], indices=np.repeat(np.arange(len(sizes)), sizes))
     del flat
     merged = []
-    for pe, g in zip(path_edges, geoms.tolist()):
-        e = np.asarray(pe)
+    for k, g in enumerate(geoms.tolist()):
+        e = np.asarray(path_edges[k])
+        path_edges[k] = []  # freed as it goes
         d = _merge(attrs, raw.way[e].tolist(), raw.rev[e].tolist(), list(raw.length[e]))
         d["geometry"] = g
         merged.append(d)
+    del path_edges, geoms
     # keys: after the raw edges between the two ends, in the order the merged edges are added
     order, start = _runs(raw.u * n + raw.v)
     pair_raw = (raw.u * n + raw.v)[order[start]]

@@ -414,7 +414,8 @@ def read_network(
     * ``.osm.pbf`` (the extracts Geofabrik and others publish) is read in one stream with
       pyosmium, the ways filtered by ``kind`` as they are read, into the graph osmnx builds
       from the same data as XML (same nodes, edges and attributes; see :mod:`corridor._pbf`):
-      memory follows the road or rail network kept, not the file.
+      memory follows the road or rail network kept, not the file.  libosmium runs in a child
+      process, so a corrupt file that crashes it is a ``DataError``.
     * OSM XML goes through :func:`osmnx.graph_from_xml`.  Before osmnx sees it, the file is
       read once with a hardened parser (defusedxml, :mod:`corridor._xml`): a document type
       declaration (so any entity, billion laughs or external reference), XML that is not

@@ -4,7 +4,8 @@ The PBF files are written here, at run time, with pyosmium: from the shipped XML
 (``tests/data/West-Oakland.osm.bz2``, real OSM data, ODbL; ``border_town.osm``, CC0) and from
 seeded random extracts built to hit osmnx's corner cases (one-way and reversed ways,
 roundabouts, rings, ways that revisit a node, consecutive duplicate nodes, one-node ways,
-parallel ways, ways that are both road and rail, dropped buildings).
+parallel ways, ways that are both road and rail, dropped buildings), and files that are
+empty, garbage, truncated, corrupt or crafted to crash libosmium (which runs in a child process).
 """
 
 from __future__ import annotations
@@ -179,12 +180,12 @@ def _random_extract(seed: int, *, dropped: bool) -> tuple[list[Any], list[Any]]:
 
 @pytest.mark.parametrize("dropped", [False, True], ids=["roads-and-rails", "with-dropped-ways"])
 def test_random_extracts_equal_xml(dropped: bool, tmp_path: Path) -> None:
-    """osmnx's corner cases, 30 seeds x 4 options. With dropped ways (buildings, or roads for
+    """osmnx's corner cases, 20 seeds x 3 or 4 options. With dropped ways (buildings, or roads for
     kind="rail") sharing a segment with a kept one, osmnx's XML graph numbers that segment's
     keys after the dropped edge it removed; the PBF graph numbers them as a download would.
     """
     checked = 0
-    for seed in range(30):
+    for seed in range(20):
         nodes, ways = _random_extract(seed, dropped=dropped)
         xml = write_osm(tmp_path / f"r{seed}.osm", nodes, ways)
         pbf = write_osm(tmp_path / f"r{seed}.osm.pbf", nodes, ways)
@@ -197,7 +198,7 @@ def test_random_extracts_equal_xml(dropped: bool, tmp_path: Path) -> None:
                 continue
             assert_same_graph(G, read_network(pbf, **kw), keys=not dropped)
             checked += 1
-    assert checked > 60
+    assert checked > 40
 
 
 def test_kind_filters_while_reading(oakland_pbf: Path) -> None:
@@ -256,6 +257,16 @@ def test_refusals(tmp_path: Path, oakland_pbf: Path) -> None:
     )
     far = [*nodes[:-1], Node(id=5, location=(45.0, 95.0))]
     refused(write_osm(tmp_path / "far.osm.pbf", far, ways), "node 5 is at lon 45.0, lat 95.0")
+    plain = osmium.io.File(str(tmp_path / "plain.osm.pbf"), "osm.pbf,pbf_compression=none")
+    with osmium.SimpleWriter(plain) as w:
+        for n in nodes:
+            w.add_node(n)
+        w.add_way(Way(id=1, nodes=[1, 2], tags={"highway": "primary", "name": "QQÉlanQQ"}))
+    raw = (tmp_path / "plain.osm.pbf").read_bytes()
+    at = raw.index("QQÉlanQQ".encode())
+    bad = tmp_path / "latin.osm.pbf"
+    bad.write_bytes(raw[: at + 2] + b"\xff\xfe" + raw[at + 4 :])  # É's two UTF-8 bytes made invalid
+    refused(bad, "not UTF-8")
     header = osmium.io.Header()
     header.has_multiple_object_versions = True
     refused(write_osm(tmp_path / "history.osh.pbf", nodes, ways, header), "history file")
@@ -270,12 +281,51 @@ def test_refusals(tmp_path: Path, oakland_pbf: Path) -> None:
         read_network(oakland_pbf, max_nodes=-1)
 
 
+def test_a_crash_of_libosmium_is_a_data_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libosmium runs in a child process: when it dies (here a stand-in that segfaults), Python does not."""
+    from corridor import _pbf
+
+    crash = tmp_path / "crash.py"
+    crash.write_text("import ctypes\nctypes.string_at(0)\n")
+    monkeypatch.setattr(_pbf, "_READER", crash)
+    nodes, ways = _two_roads()
+    with pytest.raises(DataError, match=r"libosmium's reader stopped \((signal|exit status)"):
+        read_network(write_osm(tmp_path / "roads.osm.pbf", nodes, ways))
+
+
+def test_a_tag_with_a_nul_byte_is_refused(tmp_path: Path) -> None:
+    """libosmium walks a way's tags as NUL-terminated strings; a NUL inside one puts it out of step."""
+    nodes, _ = _two_roads()
+    plain = osmium.io.File(str(tmp_path / "plain.osm.pbf"), "osm.pbf,pbf_compression=none")
+    with osmium.SimpleWriter(plain) as w:
+        for n in nodes:
+            w.add_node(n)
+        w.add_way(Way(id=1, nodes=[1, 2], tags={"highway": "primary", "name": "QQxxQQ"}))
+    raw = (tmp_path / "plain.osm.pbf").read_bytes()
+    at = raw.index(b"QQxxQQ")
+    bad = tmp_path / "nul.osm.pbf"
+    bad.write_bytes(raw[: at + 2] + b"\x00" + raw[at + 3 :])
+    with pytest.raises(DataError):
+        read_network(bad)
+
+
 def test_mutated_files_are_read_or_refused(oakland_pbf: Path, tmp_path: Path) -> None:
-    """Bytes flipped, cut or repeated: a graph or a DataError, never another exception."""
-    data = oakland_pbf.read_bytes()
-    rng = random.Random(7)
+    """Bytes flipped, cut or repeated, in a compressed and an uncompressed PBF: a graph or a
+    DataError, never another exception, never a crash (one of these crashed libosmium)."""
+    plain = osmium.io.File(str(tmp_path / "plain.osm.pbf"), "osm.pbf,pbf_compression=none")
+    with osmium.SimpleWriter(plain) as w:
+        for o in osmium.FileProcessor(str(OAKLAND)):
+            if o.is_node():
+                w.add_node(o)
+            elif o.is_way():
+                w.add_way(o)
+    _mutate(oakland_pbf.read_bytes(), tmp_path, random.Random(7), 30)
+    _mutate((tmp_path / "plain.osm.pbf").read_bytes(), tmp_path, random.Random(1), 30)
+
+
+def _mutate(data: bytes, tmp_path: Path, rng: random.Random, n: int) -> None:
     outcomes = set()
-    for i in range(60):
+    for i in range(n):
         b = bytearray(data)
         kind = i % 3
         if kind == 0:
