@@ -128,6 +128,8 @@ def read_pbf_ways(path: Path, *, keys: Sequence[str], settings: OsmSettings, max
 
 def _run_reader(jobdir: str, where: str) -> None:
     """Run :mod:`corridor._pbf_reader` on the job; its refusal or its death is a DataError."""
+    if not sys.executable:  # pragma: no cover - an embedded interpreter
+        raise RuntimeError("Reading .osm.pbf runs pyosmium in a child Python, and sys.executable is not set.")
     reader = _READER
     run = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
     # cwd: the private job folder, so no module of the caller's folder shadows one the reader imports
