@@ -48,8 +48,9 @@ def edges_of(G: nx.MultiDiGraph, mode: str | None = None) -> Edges:
     garr = np.empty(len(geoms), dtype=object)
     garr[:] = geoms
     missing = np.array([g is None for g in geoms])
-    ux = np.array([(G.nodes[u]["x"], G.nodes[u]["y"]) for u, _, _ in keys], dtype=float)
-    vx = np.array([(G.nodes[v]["x"], G.nodes[v]["y"]) for _, v, _ in keys], dtype=float)
+    xy = {n: (d["x"], d["y"]) for n, d in G.nodes(data=True)}
+    ux = np.array([xy[u] for u, _, _ in keys], dtype=float)
+    vx = np.array([xy[v] for _, v, _ in keys], dtype=float)
     if missing.any():
         idx = np.flatnonzero(missing)
         pts = np.stack([ux[idx], vx[idx]], axis=1).reshape(-1, 2)

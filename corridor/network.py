@@ -6,8 +6,8 @@ attributes ``x`` (lon) and ``y`` (lat) in EPSG:4326 and an edge attribute
 ``geometry`` where the edge is not straight.  Download one with
 :func:`network_from_place`, :func:`network_from_bbox` or
 :func:`network_from_region` (these download, through osmnx and its cache),
-or read one offline with :func:`read_network` (``.osm``, ``.osm.bz2``,
-``.graphml``).  :func:`tag_edges` and :func:`border_crossings` measure a
+or read one offline with :func:`read_network` (``.osm.pbf`` extracts,
+``.osm``, ``.osm.bz2``, ``.graphml``).  :func:`tag_edges` and :func:`border_crossings` measure a
 network against a region with the measurement engine; routing on a network
 is in :mod:`corridor.routing`.
 
@@ -52,6 +52,8 @@ from ._compat import keyword_only_after
 from ._download import Budget, check_area, download, import_osmnx, osmnx_settings
 from ._files import open_input
 from ._graph import edges_of, label, point_at_m
+from ._pbf import DEFAULT_MAX_PBF_NODES, OsmSettings, graph_from_ways, read_pbf_ways
+from ._validate import count, one_of
 from ._xml import DEFAULT_MAX_XML_BYTES, OSMCheck, RootCheck, open_maybe_bz2, scan_xml
 from .errors import DataError, DownloadError, GeometryError, ParameterError, ParameterTypeError, UnknownPlaceError
 from .geodesy import LocalProjection
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
     from .region import Region
 
 __all__ = [
+    "KINDS",
     "MAX_AREA_KM2",
     "NETWORK_TYPES",
     "RAIL_FILTER",
@@ -82,6 +85,9 @@ RAIL_FILTER = '["railway"~"^(rail|light_rail|narrow_gauge)$"]'
 
 #: Network types: osmnx's road types plus ``"rail"``.
 NETWORK_TYPES = ("drive", "drive_service", "walk", "bike", "all", "all_public", "rail")
+
+#: What :func:`read_network` keeps: each ``kind`` and the way keys it reads.
+KINDS = {"all": ("highway", "railway"), "road": ("highway",), "rail": ("railway",)}
 
 #: Default largest area (km², geodesic area of the bounding box) to download.
 MAX_AREA_KM2 = 20_000.0
@@ -394,36 +400,48 @@ def network_from_region(
 def read_network(
     path: str | Path,
     *,
+    kind: str = "all",
     simplify: bool = True,
     retain_all: bool = True,
     max_bytes: int = DEFAULT_MAX_XML_BYTES,
+    max_nodes: int = DEFAULT_MAX_PBF_NODES,
 ) -> nx.MultiDiGraph:
-    """Read a network from an OSM XML file (``.osm``, ``.osm.bz2``) or a GraphML file, offline.
+    """Read a network from an OSM extract (``.osm.pbf``, ``.osm``, ``.osm.bz2``) or a GraphML file, offline.
 
-    OSM XML goes through :func:`osmnx.graph_from_xml`; ways that are neither
-    a ``highway`` nor a ``railway`` (buildings, land use) are dropped, and the
-    ``railway`` tag is kept on edges.  GraphML goes through
-    :func:`osmnx.load_graphml` (save one with ``osmnx.save_graphml``).
+    Ways that are neither a ``highway`` nor a ``railway`` (buildings, land use) are dropped,
+    and the ``railway`` tag is kept on edges; ``kind`` keeps only one of the two.
 
-    Before osmnx sees it, the file is read once with a hardened parser
-    (defusedxml, :mod:`corridor._xml`): a document type declaration (so any
-    entity, billion laughs or external reference), XML that is not well formed,
-    bytes that are not UTF-8, a root other than ``<osm>`` or ``<graphml>``, OSM
-    elements osmnx would choke on (a node without a finite ``lat``/``lon``, an id
-    that is not an integer, a ``<nd>`` outside a way) and more than ``max_bytes``
-    bytes (after decompression) are refused.
+    * ``.osm.pbf`` (the extracts Geofabrik and others publish) is read in one stream with
+      pyosmium, the ways filtered by ``kind`` as they are read, into the graph osmnx builds
+      from the same data as XML (same nodes, edges and attributes; see :mod:`corridor._pbf`):
+      memory follows the road or rail network kept, not the file.  libosmium runs in a child
+      process, so a corrupt file that crashes it is a ``DataError``.
+    * OSM XML goes through :func:`osmnx.graph_from_xml`.  Before osmnx sees it, the file is
+      read once with a hardened parser (defusedxml, :mod:`corridor._xml`): a document type
+      declaration (so any entity, billion laughs or external reference), XML that is not
+      well formed, bytes that are not UTF-8, a root other than ``<osm>`` or ``<graphml>``,
+      OSM elements osmnx would choke on (a node without a finite ``lat``/``lon``, an id that
+      is not an integer, a ``<nd>`` outside a way) and more than ``max_bytes`` bytes (after
+      decompression) are refused.
+    * GraphML goes through :func:`osmnx.load_graphml` (save one with ``osmnx.save_graphml``),
+      kept whole unless ``kind`` is ``"road"`` or ``"rail"``.
 
     Parameters
     ----------
     path : path
+    kind : {"all", "road", "rail"}, default "all"
+        Keep ``highway`` and ``railway`` ways, only ``highway`` ways, or only ``railway`` ways.
     simplify : bool, default True
         Merge chains of degree-2 nodes into edges with a ``geometry`` (osmnx).
     retain_all : bool, default True
         Keep every connected piece (a railway need not touch a road), not only
         the largest.
     max_bytes : int, default 2,000,000,000
-        Largest XML to read, in bytes, after decompression: a small ``.bz2``
-        that expands without end stops here.
+        Largest file to read, in bytes: for XML after decompression (a small ``.bz2`` that
+        expands without end stops here), for PBF its size on disk.
+    max_nodes : int, default 20,000,000
+        (PBF) Most node references on the ways kept, counted while reading: a national
+        extract whose roads would not fit in memory as a graph is refused early.
 
     Returns
     -------
@@ -436,10 +454,12 @@ def read_network(
     FileNotFoundError
         No such file.
     corridor.errors.ParameterError
-        Not a ``.osm``, ``.osm.bz2``, ``.xml``, ``.xml.bz2`` or ``.graphml`` name.
+        Not a ``.osm.pbf``, ``.osm``, ``.osm.bz2``, ``.xml``, ``.xml.bz2`` or ``.graphml`` name;
+        an unknown ``kind``.
     corridor.errors.DataError
-        A folder or a device, a file that is refused (above), that osmnx cannot
-        read, or that holds no road or rail ways.
+        A folder or a device, a file that is refused (above), larger than ``max_bytes``, a
+        PBF that is truncated or corrupt, whose ways need more than ``max_nodes`` nodes or
+        refer to nodes not in it, a file osmnx cannot read, or that holds no road or rail ways.
 
     Examples
     --------
@@ -449,20 +469,39 @@ def read_network(
     >>> G = read_network(osm)  # real OSM data (ODbL), from osmnx's test suite
     >>> len(G), sum("railway" in d for _, _, d in G.edges(data=True))  # 4 railway edges kept
     (55, 4)
-    >>> read_network("roads.pbf")
+    >>> len(read_network(osm, kind="rail").edges)
+    4
+    >>> read_network("roads.osm.pbf")
     Traceback (most recent call last):
     ...
-    FileNotFoundError: Network file 'roads.pbf' does not exist.
+    FileNotFoundError: Network file 'roads.osm.pbf' does not exist.
     """
     path = Path(path)
     where = repr(str(path))
+    keys = KINDS[one_of(kind, "kind", KINDS)]
+    max_bytes, max_nodes = count(max_bytes, "max_bytes"), count(max_nodes, "max_nodes")
+    name = path.name.lower()
+    if name.endswith(".pbf"):
+        G = _read_pbf(path, where, keys, simplify=simplify, retain_all=retain_all, limits=(max_bytes, max_nodes))
+    else:
+        G = _read_xml(path, where, keys, simplify=simplify, retain_all=retain_all, max_bytes=max_bytes)
+    if len(G.edges) == 0:
+        what = " or ".join(f"`{k}`" for k in keys)
+        raise DataError(f"{where} holds no {'road or rail' if len(keys) > 1 else kind} ways (no {what} tags).")
+    return G
+
+
+def _read_xml(
+    path: Path, where: str, keys: tuple[str, ...], *, simplify: bool, retain_all: bool, max_bytes: int
+) -> Any:
+    """Read OSM XML or GraphML: checked with the hardened parser first, then read by osmnx."""
+    name = path.name.lower()
     with open_input(path, what="Network file", error=DataError) as f:
-        name = path.name.lower()
         is_graphml = name.endswith(".graphml")
         if not (is_graphml or name.endswith((".osm", ".osm.bz2", ".xml", ".xml.bz2"))):
             msg = (
-                f"Cannot tell the format of {where}: use a .osm or .osm.bz2 (OSM XML) "
-                "or a .graphml file. For .pbf, convert first (`osmium cat in.pbf -o out.osm`)."
+                f"Cannot tell the format of {where}: use a .osm.pbf (OSM PBF), a .osm or "
+                ".osm.bz2 (OSM XML) or a .graphml file."
             )
             raise ParameterError(msg)
         check = RootCheck(("graphml",), "GraphML") if is_graphml else OSMCheck()
@@ -470,16 +509,49 @@ def read_network(
             scan_xml(stream, check, where=where, max_bytes=max_bytes, error=DataError)
     if isinstance(check, OSMCheck) and check.ways == 0:
         raise DataError(f"{where} holds no ways, so no road or rail network (it has {check.nodes:,} nodes).")
-    G = _read_checked(path, is_graphml, simplify=simplify, retain_all=retain_all)
-    if len(G.edges) == 0:
-        msg = f"{where} holds no road or rail ways (no `highway` or `railway` tags)."
-        raise DataError(msg)
-    if is_graphml:
+    G = _read_checked(path, is_graphml, keys, simplify=simplify, retain_all=retain_all)
+    if is_graphml and len(G.edges):
         _check_graphml_graph(G, where)
     return G
 
 
-def _read_checked(path: Path, is_graphml: bool, *, simplify: bool, retain_all: bool) -> Any:
+def _read_pbf(
+    path: Path, where: str, keys: tuple[str, ...], *, simplify: bool, retain_all: bool, limits: tuple[int, int]
+) -> Any:
+    """Read an OSM PBF extract with pyosmium into the graph osmnx would make of it as XML."""
+    import os
+
+    max_bytes, max_nodes = limits
+    with open_input(path, what="Network file", error=DataError) as f:
+        size = os.fstat(f.fileno()).st_size
+        head = f.read(32)
+    if size > max_bytes:
+        msg = (
+            f"{where} is {size:,} bytes, more than max_bytes={max_bytes:,}. Cut a smaller extract "
+            "(`osmium extract -b west,south,east,north in.osm.pbf -o out.osm.pbf`) or raise `max_bytes`."
+        )
+        raise DataError(msg)
+    if head and b"OSMHeader" not in head:
+        hint = " It looks like XML: name it .osm." if head.lstrip().startswith(b"<") else ""
+        msg = f"{where} is not an OSM PBF file: it does not start with an OSMHeader block.{hint}"
+        raise DataError(msg)
+    with osmnx_settings() as ox:
+        settings = OsmSettings(
+            way_tags=tuple(ox.settings.useful_tags_way),
+            node_tags=tuple(ox.settings.useful_tags_node),
+            all_oneway=bool(ox.settings.all_oneway),
+            graph_attrs={
+                "created_date": ox.utils.ts(),
+                "created_with": f"corridor.read_network (pyosmium) as OSMnx {ox.__version__}",
+                "crs": ox.settings.default_crs,
+            },
+            great_circle=ox.distance.great_circle,
+        )
+    ways = read_pbf_ways(path, keys=keys, settings=settings, max_nodes=max_nodes, where=where)
+    return graph_from_ways(ways, settings, simplify=simplify, retain_all=retain_all)
+
+
+def _read_checked(path: Path, is_graphml: bool, keys: tuple[str, ...], *, simplify: bool, retain_all: bool) -> Any:
     """Read a file :func:`read_network` has checked, with osmnx; its complaints become DataError.
 
     The file is well-formed XML of the right kind by now, so whatever osmnx or networkx
@@ -489,9 +561,10 @@ def _read_checked(path: Path, is_graphml: bool, *, simplify: bool, retain_all: b
     """
     with osmnx_settings() as ox:
         try:
-            if is_graphml:
-                return ox.load_graphml(path)
-            return _read_osm_xml(ox, path, simplify=simplify, retain_all=retain_all)
+            if is_graphml:  # GraphML is kept whole unless a `kind` is asked for
+                G = ox.load_graphml(path)
+                return G if keys == KINDS["all"] else _of_kind(G, keys)
+            return _read_osm_xml(ox, path, keys, simplify=simplify, retain_all=retain_all)
         except Exception as exc:  # see the docstring: ValueError, KeyError, NetworkXError, GEOSException, ...
             msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             raise DataError(f"Cannot read {str(path)!r} as a network: {msg}") from exc
@@ -514,7 +587,7 @@ def _check_graphml_graph(G: Any, where: str) -> None:
             raise DataError(f"{where}: edge ({u!r}, {v!r}) has no length in metres (got {length!r}).")
 
 
-def _read_osm_xml(ox: Any, path: Path, *, simplify: bool, retain_all: bool) -> Any:
+def _read_osm_xml(ox: Any, path: Path, keys: tuple[str, ...], *, simplify: bool, retain_all: bool) -> Any:
     if path.suffix == ".bz2" or not path.name.lower().endswith(".bz2"):
         G = ox.graph_from_xml(path, simplify=False, retain_all=True)
     else:  # ".BZ2": osmnx decompresses ".bz2" only; the file was checked, so this copy is bounded
@@ -523,13 +596,21 @@ def _read_osm_xml(ox: Any, path: Path, *, simplify: bool, retain_all: bool) -> A
             with open(plain, "wb") as out, bz2.open(path, "rb") as src:
                 shutil.copyfileobj(src, out)
             G = ox.graph_from_xml(plain, simplify=False, retain_all=True)
-    return _routable(ox, G, simplify=simplify, retain_all=retain_all)
+    return _routable(ox, G, keys, simplify=simplify, retain_all=retain_all)
 
 
-def _routable(ox: Any, G: Any, *, simplify: bool, retain_all: bool) -> Any:
-    """Drop edges that are neither highway nor railway, then isolated nodes; simplify."""
-    drop = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if "highway" not in d and "railway" not in d]
-    G.remove_edges_from(drop)
+def _of_kind(G: Any, keys: tuple[str, ...]) -> Any:
+    """Drop the edges without one of ``keys`` (``highway``, ``railway``), then the nodes left alone."""
+    drop = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if not any(key in d for key in keys)]
+    if drop:
+        G.remove_edges_from(drop)
+        G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
+    return G
+
+
+def _routable(ox: Any, G: Any, keys: tuple[str, ...], *, simplify: bool, retain_all: bool) -> Any:
+    """Drop edges that are not of the kind (neither highway nor railway), then isolated nodes; simplify."""
+    G = _of_kind(G, keys)
     G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
     if not retain_all and len(G):
         G = ox.truncate.largest_component(G, strongly=False)

@@ -6,11 +6,25 @@ nearest edge (not only the nearest node); paths come back as
 :class:`~corridor.Route` objects whose geometry follows the edge shapes, so
 :func:`corridor.analyze` measures them like any other route.  Shortest paths
 are networkx's (Dijkstra; Yen's algorithm for alternatives).
+
+The router of a graph (its edges, a spatial index for snapping, a DiGraph of the
+cheapest edge between each pair of nodes) is built on the first call and reused by
+later calls on the same graph with the same ``weight``, ``mode``, ``avoid`` and
+``region``: repeated routing costs about what osmnx's shortest path costs.  It is
+rebuilt when the graph gains or loses nodes or edges or any edge's ``weight`` value
+changes; other changes made in place (coordinates, geometries, tags) need
+:func:`clear_router_cache`.  At most :data:`ROUTER_CACHE_SIZE` routers are kept, and
+none outlives its graph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -32,9 +46,11 @@ if TYPE_CHECKING:
     from .region import Region
 
 __all__ = [
+    "ROUTER_CACHE_SIZE",
     "NetworkPath",
     "Snap",
     "alternative_routes",
+    "clear_router_cache",
     "path_on_network",
     "route_on_network",
     "snap_to_network",
@@ -287,8 +303,18 @@ def _avoid_ids(region: Region | None, avoid: Any) -> tuple[Region, list[str]]:
     return region, ids
 
 
+#: Most routers kept at once, least recently used dropped first (see :func:`clear_router_cache`).
+ROUTER_CACHE_SIZE = 4
+
+
 class _Router:
-    """A DiGraph of the cheapest edge per (u, v), with snapped points spliced in."""
+    """A DiGraph of the cheapest edge per (u, v) of one graph, mode, weight and avoid.
+
+    Built once and reused by every call on the same graph (see :func:`_router_for`): it holds
+    the graph's edge dicts and node ids, never the graph itself, so a cached router does not
+    keep its graph alive.  Snapped points are spliced into ``D`` for one query and removed
+    after it (:meth:`query`), under ``lock``.
+    """
 
     def __init__(
         self,
@@ -298,26 +324,21 @@ class _Router:
         mode: str | None,
         avoid: Any,
         region: Region | None,
-        max_snap_m: float,
     ) -> None:
         self.mode = mode_of(G, mode)
         self.weight = weight
-        self.max_snap_m = max_snap_m
-        self.G = G
         self.edges = edges_of(G, self.mode)
-        self.index = {key: i for i, key in enumerate(self.edges.keys)}
-        self.snapper = _Snapper(self.edges)
-        lacking = [d for d in self.edges.data if weight not in d]
+        lacking = sum(1 for d in self.edges.data if weight not in d)
         if lacking:
             hint = (
                 " Add travel times first: `G = corridor.network.add_travel_times(G)`."
                 if weight == "travel_time"
                 else ""
             )
-            msg = (
-                f"{len(lacking)} of {len(self.edges.data)} edges have no `{weight}` attribute to use as `weight`.{hint}"
-            )
+            msg = f"{lacking} of {len(self.edges.data)} edges have no `{weight}` attribute to use as `weight`.{hint}"
             raise ParameterError(msg)
+        self.index = {key: i for i, key in enumerate(self.edges.keys)}
+        self.snapper = _Snapper(self.edges)
         self.avoid: list[str] = []
         self.region: Region | None = None
         blocked = np.zeros(len(self.edges.keys), dtype=bool)
@@ -325,36 +346,69 @@ class _Router:
             self.region, self.avoid = _avoid_ids(region, avoid)
             blocked = self._enters_avoided(self.edges.geoms)
         self.blocked = blocked
-        D = nx.DiGraph()
-        for i, ((u, v, _), d) in enumerate(zip(self.edges.keys, self.edges.data)):
-            if blocked[i]:
+        best: dict[tuple[Any, Any], int] = {}
+        weights = [float(d[weight]) for d in self.edges.data]
+        for i, (u, v, _), b in zip(range(len(weights)), self.edges.keys, blocked.tolist()):
+            if b:
                 continue
-            w = float(d[weight])
-            if not D.has_edge(u, v) or w < D[u][v]["w"]:
-                D.add_edge(u, v, w=w, idx=i, frac=(0.0, 1.0), geom=self.edges.geoms[i])
+            j = best.get((u, v))
+            if j is None or weights[i] < weights[j]:
+                best[(u, v)] = i
+        geoms = self.edges.geoms.tolist()
+        D = nx.DiGraph()
         D.add_nodes_from(G.nodes)
+        D.add_edges_from(
+            (u, v, {"w": weights[i], "idx": i, "frac": (0.0, 1.0), "geom": geoms[i]}) for (u, v), i in best.items()
+        )
         self.D = D
-        self.snaps: list[Snap] = []
-        self.snap_nodes: list[Any] = []
+        self.lock = threading.Lock()
 
     def _enters_avoided(self, geoms: np.ndarray) -> np.ndarray:
         table = territory_km(geoms, region=self.region)
         return (table[self.avoid].to_numpy() > 1e-9).any(axis=1)
 
+    @contextmanager
+    def query(
+        self, G: nx.MultiDiGraph, items: Sequence[tuple[str, float, float]], max_snap_m: float
+    ) -> Iterator[_Query]:
+        """Snap the points, splice them into ``D`` for the block, and take them out again."""
+        with self.lock:
+            q = _Query(self, G, max_snap_m)
+            try:
+                q.add_points(items)
+                yield q
+            finally:
+                self.D.remove_nodes_from([n for n in q.spliced if n in self.D])
+
+
+class _Query:
+    """One routing query on a router: the snapped points and the paths between them."""
+
+    def __init__(self, router: _Router, G: nx.MultiDiGraph, max_snap_m: float) -> None:
+        self.router = router
+        self.D = router.D
+        self.edges = router.edges
+        self.G = G
+        self.max_snap_m = max_snap_m
+        self.snaps: list[Snap] = []
+        self.snap_nodes: list[Any] = []
+        self.spliced: list[Any] = []
+
     def add_points(self, items: Sequence[tuple[str, float, float]]) -> None:
         """Snap the points and splice them into the DiGraph as new nodes."""
-        found = [self.snapper.snap(n, x, y, self.max_snap_m) for n, x, y in items]
-        if self.avoid:
+        r = self.router
+        found = [r.snapper.snap(n, x, y, self.max_snap_m) for n, x, y in items]
+        if r.avoid:
             for s, _, _ in found:
                 pt = shapely.Point(s.snapped_lon, s.snapped_lat)
-                for a in self.avoid:
-                    if self.region is not None and self.region.geometry_of(a).covers(pt):
+                for a in r.avoid:
+                    if r.region is not None and r.region.geometry_of(a).covers(pt):
                         msg = f"{s.name} is in {a}, which `avoid` excludes: no path can avoid {a} and reach it."
                         raise NoPathError(msg)
         by_edge: dict[int, list[tuple[float, int]]] = {}
         nodes: list[Any] = []
         for j, (s, i, d) in enumerate(found):
-            line = self.snapper.local[i]
+            line = r.snapper.local[i]
             u, v, _ = s.edge
             if d <= 0.01:
                 nodes.append(u)
@@ -364,14 +418,16 @@ class _Router:
                 node = ("snap", j)
                 nodes.append(node)
                 by_edge.setdefault(i, []).append((d, j))
+        self.spliced = [("snap", j) for cuts in by_edge.values() for _, j in cuts]
         for i, cuts in by_edge.items():
             self._splice(i, sorted(cuts), found)
         self.snaps = [s for s, _, _ in found]
         self.snap_nodes = nodes
 
     def _splice(self, i: int, cuts: list[tuple[float, int]], found: list[Any]) -> None:
+        r = self.router
         u, v, _ = self.edges.keys[i]
-        local = self.snapper.local[i]
+        local = r.snapper.local[i]
         length = local.length
         fracs = [0.0] + [d / length for d, _ in cuts] + [1.0]
         ids: list[Any] = [u] + [("snap", j) for _, j in cuts] + [v]
@@ -379,26 +435,28 @@ class _Router:
         pieces = _cut(self.edges.geoms[i], local, [d for d, _ in cuts], pts)
         # the same way the other way round (two-way roads): the reverse edge
         rev = [
-            r
-            for r in (self.index.get((v, u, kk)) for kk in self.G[v].get(u, {}))
-            if r is not None and shapely.equals(self.edges.geoms[r], self.edges.geoms[i])
+            k
+            for k in (r.index.get((v, u, kk)) for kk in self.G[v].get(u, {}))
+            if k is not None and shapely.equals(self.edges.geoms[k], self.edges.geoms[i])
         ]
-        variants = [(i, ids, pieces, fracs, False)]
-        for r in rev[:1]:
+        # each piece's share of the edge's weight, by geodesic length; the pieces an avoided territory
+        # holds (both measured once: the reverse edge has the same pieces the other way round)
+        glen = np.asarray(length_m(np.asarray(pieces, dtype=object)), dtype=float)
+        total = glen.sum()
+        share = glen / total if total > 0 else np.full(len(glen), 1.0 / len(glen))
+        ok = ~r._enters_avoided(np.asarray(pieces, dtype=object)) if r.avoid else np.ones(len(pieces), dtype=bool)
+        variants = [(i, ids, pieces, fracs, share, ok)]
+        for k in rev[:1]:
             rpieces = [shapely.reverse(p) for p in reversed(pieces)]
             rfracs = [1.0 - f for f in reversed(fracs)]
-            variants.append((r, ids[::-1], rpieces, rfracs, True))
-        for idx, nodes, geoms, fr, _ in variants:
-            glen = np.asarray(length_m(np.asarray(geoms, dtype=object)), dtype=float)
-            total = glen.sum()
-            share = glen / total if total > 0 else np.full(len(glen), 1.0 / len(glen))
-            w_total = float(self.edges.data[idx][self.weight])
-            ok = ~self._enters_avoided(np.asarray(geoms, dtype=object)) if self.avoid else None
+            variants.append((k, ids[::-1], rpieces, rfracs, share[::-1], ok[::-1]))
+        for idx, nodes, geoms, fr, sh, keep in variants:
+            w_total = float(self.edges.data[idx][r.weight])
             for p in range(len(geoms)):
-                if ok is not None and not ok[p]:
+                if not keep[p]:
                     continue
                 a, b = nodes[p], nodes[p + 1]
-                w = w_total * share[p]
+                w = w_total * sh[p]
                 if not self.D.has_edge(a, b) or w < self.D[a][b]["w"]:
                     self.D.add_edge(a, b, w=w, idx=idx, frac=(fr[p], fr[p + 1]), geom=geoms[p])
 
@@ -410,18 +468,19 @@ class _Router:
             try:
                 leg = nx.shortest_path(self.D, a, b, weight="w")
             except nx.NetworkXNoPath:
-                raise NoPathError(self._no_path_msg(a, b)) from None
+                raise NoPathError(self.no_path_msg(a, b)) from None
             out.extend(leg[1:])
         return out
 
-    def _no_path_msg(self, a: Any, b: Any) -> str:
+    def no_path_msg(self, a: Any, b: Any) -> str:
+        r = self.router
         na = self._name_of(a)
         nb = self._name_of(b)
-        extra = f" without entering {', '.join(self.avoid)}" if self.avoid else ""
+        extra = f" without entering {', '.join(r.avoid)}" if r.avoid else ""
         return (
-            f"No path on the {self.mode} network from {na} to {nb}{extra}. The network may be "
+            f"No path on the {r.mode} network from {na} to {nb}{extra}. The network may be "
             "disconnected there (one-way streets, a missing link, a clipped area)"
-            + (", or every path crosses the avoided territory." if self.avoid else ".")
+            + (", or every path crosses the avoided territory." if r.avoid else ".")
         )
 
     def _name_of(self, node: Any) -> str:
@@ -442,7 +501,7 @@ class _Router:
             if not edges or edges[-1] != key:
                 edges.append(key)
             d = self.edges.data[e["idx"]]
-            full = float(d[self.weight])
+            full = float(d[self.router.weight])
             share = e["w"] / full if full > 0 else e["frac"][1] - e["frac"][0]
             cost += e["w"]
             length += float(d.get("length", 0.0)) * share
@@ -469,14 +528,106 @@ class _Router:
             geom,
             nodes,
             tuple(edges),
-            self.weight,
+            self.router.weight,
             float(cost),
             float(length),
             tuple(self.snaps),
             tuple(stop_m),
-            self.mode,
+            self.router.mode,
             float(tt) if has_tt else None,
         )
+
+
+# ---------------------------------------------------------------------------
+# the router cache
+
+
+@dataclass
+class _Entry:
+    graph: weakref.ref[Any]
+    fingerprint: tuple[int, int, int]
+    router: _Router
+
+
+_CACHE: OrderedDict[tuple[Hashable, ...], _Entry] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _fingerprint(G: nx.MultiDiGraph, weight: str) -> tuple[int, int, int]:
+    """Node count, edge count and a hash of every edge's ``weight`` in adjacency order: one pass."""
+    ws = tuple(d.get(weight) for _, nbrs in G.adjacency() for keys in nbrs.values() for d in keys.values())
+    return len(G), len(ws), hash(ws)
+
+
+def _forget(graph_id: int, _ref: Any) -> None:
+    """Drop the routers of a graph that is gone (a weakref callback)."""
+    with _CACHE_LOCK:
+        for key in [k for k, e in _CACHE.items() if k[0] == graph_id and e.graph() is None]:
+            del _CACHE[key]
+
+
+def _router_for(G: nx.MultiDiGraph, *, weight: str, mode: str | None, avoid: Any, region: Region | None) -> _Router:
+    """The cached router of ``G`` for these options, or a new one (then cached).
+
+    The key is ``id(G)`` with the options (``region`` by identity, and only with ``avoid``);
+    an entry is used only while its graph is alive (a weak reference) and has the same
+    :func:`_fingerprint`.  At most :data:`ROUTER_CACHE_SIZE` routers are kept.
+    """
+    items = () if not avoid else (avoid,) if isinstance(avoid, str) else tuple(avoid)
+    key = (id(G), weight, mode, items, id(region) if items else None)
+    try:
+        hash(key)
+    except TypeError:  # an unhashable weight or avoid item: refused further on, or not cacheable
+        return _Router(G, weight=weight, mode=mode, avoid=avoid, region=region)
+    fp = _fingerprint(G, weight)
+    with _CACHE_LOCK:
+        e = _CACHE.get(key)
+        if e is not None and e.graph() is G and e.fingerprint == fp:
+            _CACHE.move_to_end(key)
+            return e.router
+    router = _Router(G, weight=weight, mode=mode, avoid=avoid, region=region)
+    try:
+        ref = weakref.ref(G, functools.partial(_forget, id(G)))
+    except TypeError:  # a graph class without weak references: not cached
+        return router
+    with _CACHE_LOCK:
+        _CACHE[key] = _Entry(ref, fp, router)
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > ROUTER_CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return router
+
+
+def clear_router_cache() -> int:
+    """Forget every cached router; returns how many there were.
+
+    :func:`route_on_network`, :func:`path_on_network` and :func:`alternative_routes` build a
+    router for a graph (its edges, a spatial index, a DiGraph of the cheapest edge between
+    each pair of nodes) once, and reuse it for every later call on the same graph with the
+    same ``weight``, ``mode``, ``avoid`` and ``region``.  A router is reused while the graph
+    is the same object, has the same number of nodes and edges, and the same ``weight``
+    value on every edge (so ``add_travel_times`` with new speeds, or an edge added or
+    removed, builds a new one).  Changing anything else in place (node coordinates, edge
+    geometries, ``highway``/``railway`` tags) is not noticed: call this function after such
+    a change.  At most :data:`ROUTER_CACHE_SIZE` routers are kept (the least recently used
+    is dropped first), and a router goes when its graph is garbage-collected.
+
+    Returns
+    -------
+    int
+        The number of routers forgotten.
+
+    Examples
+    --------
+    >>> G = meghri_norduz()
+    >>> _ = route_on_network(G, "Meghri", "Norduz")
+    >>> clear_router_cache() >= 1, clear_router_cache()
+    (True, 0)
+    """
+    with _CACHE_LOCK:
+        n = len(_CACHE)
+        _CACHE.clear()
+    return n
 
 
 def _cut(geom: Any, local: Any, dists: Sequence[float], pts: Sequence[tuple[float, float]]) -> list[Any]:
@@ -533,10 +684,9 @@ def path_on_network(
     corridor.errors.NoPathError: Norduz is in IRN, which `avoid` excludes: no path can avoid IRN and reach it.
     """
     items = [_as_named_point(p) for p in (origin, *via, destination)]
-    router = _Router(G, weight=weight, mode=mode, avoid=avoid, region=region, max_snap_m=max_snap_m)
-    router.add_points(items)
-    seq = router.path(router.snap_nodes)
-    return router.to_path(seq)
+    router = _router_for(G, weight=weight, mode=mode, avoid=avoid, region=region)
+    with router.query(G, items, max_snap_m) as q:
+        return q.to_path(q.path(q.snap_nodes))
 
 
 def route_on_network(
@@ -595,6 +745,13 @@ def route_on_network(
         network is empty.
     corridor.errors.UnknownPlaceError
         A place name is not in the gazetteer.
+
+    Notes
+    -----
+    The first call on a graph builds its router; later calls with the same ``weight``,
+    ``mode``, ``avoid`` and ``region`` reuse it while the graph keeps its nodes, edges and
+    ``weight`` values (see :func:`clear_router_cache` for the rule).  Calls on one graph
+    from several threads take turns on its router.
 
     Examples
     --------
@@ -658,17 +815,18 @@ def alternative_routes(
     if int(k) < 1:
         raise ParameterError(f"`k` must be at least 1, got {k!r}.")
     items = [_as_named_point(p) for p in (origin, destination)]
-    router = _Router(G, weight=weight, mode=mode, avoid=avoid, region=region, max_snap_m=max_snap_m)
-    router.add_points(items)
-    a, b = router.snap_nodes
-    if a == b:
-        raise GeometryError("The origin and the destination snap to the same point.")
-    try:
-        seqs = list(islice(nx.shortest_simple_paths(router.D, a, b, weight="w"), int(k)))
-    except nx.NetworkXNoPath:
-        raise NoPathError(router._no_path_msg(a, b)) from None
+    router = _router_for(G, weight=weight, mode=mode, avoid=avoid, region=region)
+    with router.query(G, items, max_snap_m) as q:
+        a, b = q.snap_nodes
+        if a == b:
+            raise GeometryError("The origin and the destination snap to the same point.")
+        try:
+            seqs = list(islice(nx.shortest_simple_paths(q.D, a, b, weight="w"), int(k)))
+        except nx.NetworkXNoPath:
+            raise NoPathError(q.no_path_msg(a, b)) from None
+        paths = [q.to_path(seq) for seq in seqs]
     out = []
-    for i, seq in enumerate(seqs):
-        r = router.to_path(seq).to_route()
+    for i, p in enumerate(paths):
+        r = p.to_route()
         out.append(replace(r, name=f"{r.name} ({i + 1})") if i else r)
     return out

@@ -135,8 +135,12 @@ def test_read_errors(tmp_path: Path) -> None:
         read_network(tmp_path / "missing.osm")
     bad = tmp_path / "net.pbf"
     bad.write_bytes(b"x")
-    with pytest.raises(ValueError, match="osmium"):
+    with pytest.raises(DataError, match="not an OSM PBF file"):
         read_network(bad)
+    txt = tmp_path / "net.txt"
+    txt.write_bytes(BORDER_TOWN.read_bytes())
+    with pytest.raises(ValueError, match="Cannot tell the format"):
+        read_network(txt)
     empty = tmp_path / "empty.osm"
     empty.write_text('<?xml version="1.0"?><osm version="0.6"><node id="1" lat="39" lon="45"/></osm>')
     with pytest.raises(DataError):
