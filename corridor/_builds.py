@@ -54,10 +54,12 @@ def built_layers(
     names = country_names()
     ids = check_countries(countries, names) if countries is not None else None
     gap = gap_width(gap_width_m)
-    path = cache_dir() / f"region-{_key(source, box, ids, gap)}.gpkg"
+    key = _key(source, box, ids, gap)
+    path = cache_dir() / f"region-{key}.gpkg"
     if cache and path.exists():
         try:
-            return read_layers(path)
+            layers, meta = read_layers(path)
+            return layers, {**meta, "data_key": key}
         except DataError:
             path.unlink(missing_ok=True)  # a broken cache entry is rebuilt
     build = {"world": _world_layers, "naturalearth": _naturalearth_layers}
@@ -77,7 +79,7 @@ def built_layers(
     }
     if cache:
         write_layers(path, layers, meta)
-    return layers, meta
+    return layers, {**meta, "data_key": key}
 
 
 def accuracy_of(borders: Any, reference: Any, water: Any = None) -> tuple[float | None, Any]:

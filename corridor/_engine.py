@@ -35,16 +35,21 @@ Rules
 
 from __future__ import annotations
 
+import hashlib
+import json
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
+from ._files import atomic_write
 from ._validate import border_pair
-from .errors import GeometryError
+from .datasets import cache_dir
+from .errors import CorridorError, GeometryError
 from .geodesy import GEOD, LocalProjection, follow_geodesics, geodesic_vertices, length_m
 
 if TYPE_CHECKING:
@@ -84,6 +89,10 @@ CHUNK_DEG = 0.25
 HOP_TOLERANCE_KM = 0.05
 #: Pieces shorter than this (metres) join a neighbouring section (see :func:`sections`).
 SLIVER_M = 1e-3
+#: Vertices per tile of a band around borders (see :class:`Band`).
+TILE_VERTICES = 256
+#: Bump when the bands or their cache files change (old cache files are then ignored).
+BAND_SCHEMA = 1
 
 
 # ---------------------------------------------------------------------------
@@ -132,6 +141,11 @@ class Engine:
         self.to_ll = self.proj.to_lonlat
         self.region = region
         self._border_cache: dict[Any, Any] = {}
+        #: key of the cache files of this region's bands (None: a region without a stable identity)
+        self.cache_key = engine_key(self) if getattr(region, "data_key", None) else None
+        acc = region.accuracy_m
+        #: widths (km) of the bands of all borders kept on disk: those every analysis needs
+        self.disk_band_km = (1.0, 5.0) + ((float(acc) / 1000.0,) if acc else ())
 
     def border_lines(self, border: Any = None) -> tuple[str, Any]:
         """(label, lon/lat lines) of one border (a pair) or of all international borders."""
@@ -156,16 +170,40 @@ class Engine:
 
     def border_buffer(self, within_km: float, border: Any = None) -> Any:
         """The band within ``within_km`` of a border (local projection, prepared)."""
+        return self.band(within_km, border).polygon
+
+    def band(self, within_km: float, border: Any = None) -> Band:
+        """The band within ``within_km`` of a border, with its index of tiles (see :class:`Band`).
+
+        The bands of all borders that every analysis needs (1 km, 5 km and the region's
+        accuracy) are kept on disk for regions with a stable identity (:func:`read_band`).
+        """
         key = ("buffer", None if border is None else border_pair(border), float(within_km))
         if key not in self._border_cache:
-            _, local = self.border_local(border)
-            # simplify first (to 1 % of the distance): the buffer's edge moves by at
-            # most that much, and building it is 4-10x faster on detailed borders
-            simple = shapely.simplify(local, within_km * 1000.0 / 100.0)
-            buf = shapely.buffer(simple, within_km * 1000.0, quad_segs=8)
-            shapely.prepare(buf)
-            self._border_cache[key] = buf
+            disk = border is None and self.cache_key is not None and float(within_km) in self.disk_band_km
+            path = self.band_path(within_km) if disk else None
+            band = read_band(path) if path is not None else None
+            if band is None:
+                _, local = self.border_local(border)
+                # simplify first (to 1 % of the distance): the buffer's edge moves by at
+                # most that much, and building it is 4-10x faster on detailed borders
+                simple = shapely.simplify(local, within_km * 1000.0 / 100.0)
+                band = Band.of(shapely.buffer(simple, within_km * 1000.0, quad_segs=8))
+                if path is not None:
+                    write_band(path, band)
+            self._border_cache[key] = band
         return self._border_cache[key]
+
+    def band_path(self, within_km: float) -> Path | None:
+        """The cache file of the band within ``within_km`` of all borders (None: no cache folder).
+
+        Named by :func:`engine_key` and the width.
+        """
+        key = hashlib.sha256(f"{self.cache_key}|{float(within_km)!r}".encode()).hexdigest()[:24]
+        try:
+            return cache_dir() / f"band-{key}.npz"
+        except CorridorError:  # a cache folder that cannot be made: keep the bands in memory
+            return None
 
     def pair_borders_local(self) -> list[tuple[str, Any]]:
         """``[(label "A–B", lines in the local projection)]`` for every border of the region."""
@@ -178,6 +216,100 @@ class Engine:
                 out.append((f"{a}–{b}", local))
             self._border_cache[key] = out
         return self._border_cache[key]
+
+    def pair_index(self) -> BorderIndex:
+        """An STRtree over chunks of every pair's border, each chunk labelled with its pair."""
+        if "pair_index" not in self._border_cache:
+            self._border_cache["pair_index"] = BorderIndex.of(self.pair_borders_local(), self._eps())
+        return self._border_cache["pair_index"]
+
+    def border_index(self, border: Any) -> BorderIndex:
+        """The same as :meth:`pair_index` for one border (a pair of territory or part ids)."""
+        key = ("index", border_pair(border))
+        if key not in self._border_cache:
+            self._border_cache[key] = BorderIndex.of([self.border_local(border)], self._eps())
+        return self._border_cache[key]
+
+    def _eps(self) -> float:
+        """A bound on how much the projection may reorder distances (relative), with a margin.
+
+        At angular distance θ from the centre the scales are ``cos(θ/2)`` and ``1/cos(θ/2)``
+        (:func:`corridor.geodesy.local_crs`), so two distances measured in the projection
+        compare as their geodesic lengths do unless they differ by less than ``1/cos²(θ/2) - 1``.
+        """
+        minx, miny, maxx, maxy = self.extent.bounds
+        lon0, lat0 = (minx + maxx) / 2, (miny + maxy) / 2
+        _, _, d = GEOD.inv(np.full(4, lon0), np.full(4, lat0), [minx, minx, maxx, maxx], [miny, maxy, miny, maxy])
+        theta = min(float(np.max(d)) / 6_356_752.3, 3.0)
+        return 2.0 * (1.0 / np.cos(theta / 2) ** 2 - 1.0) + 0.01
+
+
+@dataclass
+class Band:
+    """A band around borders (local projection): the polygon, and its tiles in an STRtree.
+
+    The tiles (at most :data:`TILE_VERTICES` vertices each) cover the polygon exactly, so a
+    line meets the band's few tiles near it instead of the whole band.
+    """
+
+    polygon: Any
+    tiles: np.ndarray
+    tree: shapely.STRtree
+
+    @classmethod
+    def of(cls, polygon: Any, tiles: np.ndarray | None = None) -> Band:
+        """The band of a polygon, tiled (unless ``tiles`` are given), prepared and indexed."""
+        tiles = subdivide(polygon, TILE_VERTICES) if tiles is None else tiles
+        shapely.prepare(polygon)
+        shapely.prepare(tiles)
+        return cls(polygon, tiles, shapely.STRtree(tiles))
+
+
+@dataclass
+class BorderIndex:
+    """Chunks of borders (local projection) labelled with their border, in an STRtree.
+
+    ``eps`` bounds how far distances in the projection may differ from the geodesic
+    ones (relative), so that the candidates for the nearest border are never missed.
+    """
+
+    labels: list[str]
+    chunks: np.ndarray
+    label: np.ndarray
+    bounds: np.ndarray
+    tree: shapely.STRtree
+    eps: float
+
+    @classmethod
+    def of(cls, borders: list[tuple[str, Any]], eps: float) -> BorderIndex:
+        """The index of ``[(label, lines)]``."""
+        geoms = np.array([g for _, g in borders], dtype=object)
+        chunks, label = chunk_lines(geoms, CHUNK, return_index=True)
+        shapely.prepare(chunks)
+        return cls([lbl for lbl, _ in borders], chunks, label, shapely.bounds(chunks), shapely.STRtree(chunks), eps)
+
+
+def subdivide(polygon: Any, max_vertices: int) -> np.ndarray:
+    """Polygons of at most ``max_vertices`` vertices that cover ``polygon`` exactly (halving boxes)."""
+    todo = shapely.get_parts(np.array([polygon], dtype=object))
+    done = []
+    for _ in range(64):
+        todo = todo[(shapely.get_type_id(todo) == 3) & ~shapely.is_empty(todo)]
+        small = shapely.get_num_coordinates(todo) <= max_vertices
+        done.append(todo[small])
+        big = todo[~small]
+        if not len(big):
+            break
+        b = shapely.bounds(big)
+        wide = (b[:, 2] - b[:, 0]) >= (b[:, 3] - b[:, 1])
+        mx, my = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+        lo = shapely.box(b[:, 0], b[:, 1], np.where(wide, mx, b[:, 2]), np.where(wide, b[:, 3], my))
+        hi = shapely.box(np.where(wide, mx, b[:, 0]), np.where(wide, b[:, 1], my), b[:, 2], b[:, 3])
+        halves = shapely.intersection(np.concatenate([big, big]), np.concatenate([lo, hi]))
+        todo = shapely.get_parts(shapely.get_parts(halves))
+    else:
+        done.append(todo[shapely.get_type_id(todo) == 3])
+    return np.concatenate(done)
 
 
 _ENGINES: weakref.WeakKeyDictionary[Any, Engine] = weakref.WeakKeyDictionary()
@@ -195,13 +327,21 @@ def engine_for(region: Region | None) -> Engine:
     return eng
 
 
-def chunk_lines(geoms: np.ndarray, size: int) -> np.ndarray:
-    """Cut (multi)lines into LineStrings of at most ``size`` vertices (shared ends)."""
-    parts = shapely.get_parts(shapely.get_parts(geoms))
-    parts = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
+def chunk_lines(geoms: np.ndarray, size: int, *, return_index: bool = False) -> Any:
+    """Cut (multi)lines into LineStrings of at most ``size`` vertices (shared ends).
+
+    With ``return_index``, also the index of the input geometry of each chunk.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    parts, p_of = shapely.get_parts(geoms, return_index=True)
+    parts, p2 = shapely.get_parts(parts, return_index=True)
+    p_of = p_of[p2]
+    keep = np.isin(shapely.get_type_id(parts), (1, 2))
+    parts, p_of = parts[keep], p_of[keep]
     xy, li = shapely.get_coordinates(parts, return_index=True)
     if len(xy) == 0:
-        return np.array([], dtype=object)
+        empty = np.array([], dtype=object)
+        return (empty, np.zeros(0, dtype=np.int64)) if return_index else empty
     # ordinal of each vertex within its line
     starts = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
     counts = np.diff(np.r_[starts, len(li)])
@@ -211,14 +351,77 @@ def chunk_lines(geoms: np.ndarray, size: int) -> np.ndarray:
     step = size - 1
     c_main = ordinal // step
     is_boundary = (ordinal % step == 0) & (ordinal > 0) & (ordinal < nseg + 1)
-    line_chunk_base = np.repeat(np.r_[0, np.cumsum((counts - 2) // step + 1)[:-1]], counts)
+    per_line = (counts - 2) // step + 1
+    line_chunk_base = np.repeat(np.r_[0, np.cumsum(per_line)[:-1]], counts)
     ids_main = line_chunk_base + np.minimum(c_main, (nseg - 1) // step)
     ids_dup = line_chunk_base + c_main - 1
     all_xy = np.concatenate([xy, xy[is_boundary]])
     all_id = np.concatenate([ids_main, ids_dup[is_boundary]])
     all_ord = np.concatenate([ordinal, ordinal[is_boundary]])
     order = np.lexsort((all_ord, all_id))
-    return shapely.linestrings(all_xy[order], indices=all_id[order])
+    chunks = shapely.linestrings(all_xy[order], indices=all_id[order])
+    if not return_index:
+        return chunks
+    return chunks, np.repeat(p_of[li[starts]], per_line)
+
+
+# ---------------------------------------------------------------------------
+# bands on disk
+
+
+def engine_key(eng: Engine) -> str:
+    """The key of a region's cache files: its data, the borders and projection used, corridor's version.
+
+    The region's ``data_key`` (the built-in file's checksum, or the key of a region built
+    from the world layers) names its data; the borders' WKB and the projection are hashed
+    too, so a region changed after loading never reads another's bands.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ver = version("corridor")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        ver = "0+unknown"
+    borders = np.asarray(eng.region.borders.geometry.values, dtype=object)
+    src = {
+        "schema": BAND_SCHEMA,
+        "version": ver,
+        "data": str(eng.region.data_key),
+        "borders": hashlib.sha256(b"".join(shapely.to_wkb(borders))).hexdigest(),
+        "projection": eng.proj.crs.to_wkt(),
+        "tile_vertices": TILE_VERTICES,
+    }
+    return hashlib.sha256(json.dumps(src, sort_keys=True).encode()).hexdigest()
+
+
+def read_band(path: Path) -> Band | None:
+    """The band stored in a cache file, or ``None`` if it is missing, truncated or not a band file."""
+    try:
+        if not path.is_file():
+            return None
+        with np.load(path, allow_pickle=False) as z:
+            blob, offsets, digest = z["wkb"], z["offsets"], str(z["sha256"])
+        data = blob.tobytes()
+        if hashlib.sha256(data).hexdigest() != digest or offsets[0] != 0 or offsets[-1] != len(data):
+            return None
+        geoms = shapely.from_wkb([data[a:b] for a, b in zip(offsets[:-1], offsets[1:])])
+        if len(geoms) < 1 or not np.isin(shapely.get_type_id(geoms), (3, 6)).all():
+            return None
+        return Band.of(geoms[0], geoms[1:])
+    except Exception:  # a broken cache file is a miss: numpy, zipfile and GEOS fail in many ways
+        return None
+
+
+def write_band(path: Path, band: Band) -> None:
+    """Store a band in a cache file, atomically; a cache that cannot be written is skipped."""
+    wkb = shapely.to_wkb(np.concatenate([np.array([band.polygon], dtype=object), band.tiles]))
+    offsets = np.cumsum([0, *map(len, wkb)]).astype(np.int64)
+    blob = np.frombuffer(b"".join(wkb), dtype=np.uint8)
+    digest = np.array(hashlib.sha256(blob.tobytes()).hexdigest())
+    try:
+        atomic_write(path, lambda tmp: np.savez(tmp, wkb=blob, offsets=offsets, sha256=digest))
+    except (OSError, CorridorError):
+        pass
 
 
 # ---------------------------------------------------------------------------
@@ -591,7 +794,29 @@ def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
-# proximity
+# proximity: lines near borders, through indexes of small pieces
+
+
+@dataclass
+class LocalLines:
+    """Lines along their geodesics in the local projection, and their chunks for the indexes.
+
+    ``local`` has one LineString per line; ``chunks`` (at most ``CHUNK`` vertices each,
+    sharing their ends) and ``chunk_line`` (the line of each chunk) cut them up so that an
+    STRtree over borders or bands finds the few pieces near each stretch of a line.
+    """
+
+    n: int
+    local: np.ndarray
+    chunks: np.ndarray
+    chunk_line: np.ndarray
+
+
+def local_lines(eng: Engine, lines_ll: np.ndarray) -> LocalLines:
+    """Lon/lat lines followed along their geodesics, projected, and chunked (see :class:`LocalLines`)."""
+    local = eng.to_local(follow_geodesics(lines_ll))
+    chunks, chunk_line = chunk_lines(local, CHUNK, return_index=True)
+    return LocalLines(len(local), local, chunks, chunk_line)
 
 
 def clearance_m(eng: Engine, lines_local: np.ndarray, border_local: Any) -> np.ndarray:
@@ -601,14 +826,142 @@ def clearance_m(eng: Engine, lines_local: np.ndarray, border_local: Any) -> np.n
     measured geodesically; 0 where they intersect.
     """
     sl = shapely.shortest_line(lines_local, border_local)
-    ends = shapely.get_coordinates(sl).reshape(-1, 2, 2)
+    d = _geodesic_of(eng, sl)
+    inter = shapely.intersects(lines_local, border_local)
+    return np.where(inter, 0.0, d)
+
+
+def _geodesic_of(eng: Engine, segments: np.ndarray) -> np.ndarray:
+    """Geodesic length (m) of two-point lines in the local projection (their ends, unprojected)."""
+    ends = shapely.get_coordinates(segments).reshape(-1, 2, 2)
     lon, lat = eng.proj.xy_to_lonlat(ends[:, :, 0].ravel(), ends[:, :, 1].ravel())
     lon = np.asarray(lon).reshape(-1, 2)
     lat = np.asarray(lat).reshape(-1, 2)
     _, _, d = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
-    d = np.asarray(d, dtype=float)
-    inter = shapely.intersects(lines_local, border_local)
-    return np.where(inter, 0.0, d)
+    return np.asarray(d, dtype=float)
+
+
+def nearest_border(eng: Engine, pts_local: np.ndarray, border: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic distance (m) from each projected point to the nearest border, and that border's label.
+
+    ``border`` is one pair, or ``None`` for every border of the region (each point gets the
+    nearest pair, the first in the region's order on a tie).  One nearest-neighbour query
+    over the chunks of the borders finds the nearest point in the local projection, which
+    is then measured geodesically (as :func:`clearance_m` against the whole border).
+    """
+    idx = eng.pair_index() if border is None else eng.border_index(border)
+    if not len(idx.chunks):
+        return np.full(len(pts_local), np.nan), np.full(len(pts_local), "", dtype=object)
+    (qi, bj), _ = idx.tree.query_nearest(pts_local, return_distance=True, all_matches=True)
+    # on a tie the first border of the region's order, then the first chunk along it
+    order = np.lexsort((bj, idx.label[bj], qi))
+    first = order[np.r_[True, qi[order][1:] != qi[order][:-1]]]
+    qi, bj = qi[first], bj[first]
+    d = np.full(len(pts_local), np.nan)
+    d[qi] = _geodesic_of(eng, shapely.shortest_line(pts_local[qi], idx.chunks[bj]))
+    d[qi] = np.where(shapely.intersects(pts_local[qi], idx.chunks[bj]), 0.0, d[qi])
+    labels = np.full(len(pts_local), "", dtype=object)
+    labels[qi] = np.asarray(idx.labels, dtype=object)[idx.label[bj]]
+    return d, labels
+
+
+def _chunk_pairs(
+    ll: LocalLines, idx: BorderIndex, lines: np.ndarray, radius: np.ndarray, exclude: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (line chunk, border chunk) within ``radius[line]`` of each other, with their planar distance.
+
+    Only for the chunks of ``lines``; pairs of a (line, label) in ``exclude`` are left out.
+    Returns the line chunk, the border chunk and the distance (m) of each pair, keeping per
+    (line, label) only the pairs that may be the nearest (bounding boxes no farther than
+    the label's best distance between vertices).
+    """
+    c = np.flatnonzero(np.isin(ll.chunk_line, lines))
+    r = radius[ll.chunk_line[c]]
+    b = shapely.bounds(ll.chunks[c])
+    qi, bj = idx.tree.query(shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r))
+    ci = c[qi]
+    line, lab = ll.chunk_line[ci], idx.label[bj]
+    if exclude is not None and len(ci):
+        ok = ~exclude[line, lab]
+        ci, bj, line, lab = ci[ok], bj[ok], line[ok], lab[ok]
+    if not len(ci):
+        return ci, bj, np.zeros(0)
+    # prune with cheap bounds: an upper bound per (line, label) from the chunks' first
+    # vertices, a lower bound per pair from their bounding boxes
+    key = line * len(idx.labels) + lab
+    p, q = shapely.get_point(ll.chunks[ci], 0), shapely.get_point(idx.chunks[bj], 0)
+    upper = pd.Series(shapely.distance(p, q)).groupby(key).transform("min").to_numpy()
+    cb, bb = shapely.bounds(ll.chunks[ci]), idx.bounds[bj]
+    gap_x = np.maximum(0.0, np.maximum(cb[:, 0] - bb[:, 2], bb[:, 0] - cb[:, 2]))
+    gap_y = np.maximum(0.0, np.maximum(cb[:, 1] - bb[:, 3], bb[:, 1] - cb[:, 3]))
+    keep = np.hypot(gap_x, gap_y) <= upper
+    ci, bj = ci[keep], bj[keep]
+    return ci, bj, shapely.distance(ll.chunks[ci], idx.chunks[bj])
+
+
+def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndarray:
+    """Geodesic distance (m) from each line to the nearest border pair it does not cross (inf: none).
+
+    ``exclude[line, k]`` leaves out pair ``k`` of :meth:`Engine.pair_index` for that line.
+    The same figure as :func:`clearance_m` against each pair's whole border, the smallest
+    over the pairs left: the pairs whose nearest point in the local projection may be the
+    geodesically nearest (within the projection's distortion) are found through an index
+    of border chunks, searching out from each line until one is found, and only those are
+    measured geodesically.
+    """
+    idx = eng.pair_index()
+    best = np.full(ll.n, np.inf)
+    if not len(ll.chunks) or not len(idx.chunks):
+        return best
+    (qi, _), d0 = idx.tree.query_nearest(ll.chunks, return_distance=True)
+    radius = np.full(ll.n, np.inf)
+    np.minimum.at(radius, ll.chunk_line[qi], d0)
+    radius = radius * (1.0 + idx.eps) + 1.0
+    bounds = np.vstack([shapely.bounds(ll.chunks), idx.bounds])
+    r_max = float(np.hypot(*(bounds[:, 2:].max(axis=0) - bounds[:, :2].min(axis=0))))
+    active = np.unique(ll.chunk_line)
+    found_c, found_b = [], []
+    while len(active):
+        ci, bj, d = _chunk_pairs(ll, idx, active, radius, exclude)
+        # per (line, pair): the nearest pair of chunks (the first along the line on a tie)
+        key = ll.chunk_line[ci] * len(idx.labels) + idx.label[bj]
+        order = np.lexsort((bj, ci, d, key))
+        first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
+        ci, bj, d = ci[first], bj[first], d[first]
+        line = ll.chunk_line[ci]
+        near = np.full(ll.n, np.inf)
+        np.minimum.at(near, line, d)
+        done = (near[active] * (1.0 + idx.eps) <= radius[active]) | (radius[active] >= r_max)
+        # the pairs that may be the geodesically nearest of a line that is done
+        take = np.isin(line, active[done]) & (d <= near[line] * (1.0 + idx.eps))
+        found_c.append(ci[take])
+        found_b.append(bj[take])
+        active = active[~done]
+        radius[active] = np.maximum(radius[active] * 4.0, 1000.0)
+    ci, bj = np.concatenate(found_c), np.concatenate(found_b)
+    if len(ci):
+        g = _geodesic_of(eng, shapely.shortest_line(ll.chunks[ci], idx.chunks[bj]))
+        g = np.where(shapely.intersects(ll.chunks[ci], idx.chunks[bj]), 0.0, g)
+        np.minimum.at(best, ll.chunk_line[ci], g)
+    return best
+
+
+def pair_distances_m(eng: Engine, ll: LocalLines, max_m: float) -> pd.DataFrame:
+    """Planar distance (m, local projection) from each line to each border pair within ``max_m``.
+
+    Columns ``line``, ``border`` (label ``A–B``), ``distance_m``: the same figure as
+    ``shapely.distance`` between the projected line and the pair's whole border.
+    """
+    idx = eng.pair_index()
+    lines = np.unique(ll.chunk_line)
+    ci, bj, d = _chunk_pairs(ll, idx, lines, np.full(ll.n, float(max_m)), None)
+    df = pd.DataFrame({"line": ll.chunk_line[ci], "k": idx.label[bj], "distance_m": d})
+    df = df.groupby(["line", "k"], as_index=False)["distance_m"].min()
+    df = df[df["distance_m"] <= max_m]
+    labels = np.asarray(idx.labels, dtype=object)
+    return pd.DataFrame(
+        {"line": df["line"].to_numpy(), "border": labels[df["k"].to_numpy()], "distance_m": df["distance_m"].to_numpy()}
+    )
 
 
 def within_band(
@@ -620,6 +973,25 @@ def within_band(
     return inside, np.asarray(length_m(inside), dtype=float) / 1000.0
 
 
-def km_within(eng: Engine, lines_ll: np.ndarray, within_km: float, border: Any = None) -> np.ndarray:
-    """Geodesic km of each line within ``within_km`` of a border (default: any international border)."""
-    return within_band(eng, lines_ll, within_km, border)[1]
+def km_within(
+    eng: Engine, lines_ll: np.ndarray, within_km: float, border: Any = None, *, local: LocalLines | None = None
+) -> np.ndarray:
+    """Geodesic km of each line within ``within_km`` of a border (default: any international border).
+
+    The figure of :func:`within_band`, through an index of the band's tiles: each chunk of a
+    line meets only the few tiles near it, and a chunk inside a tile counts whole.
+    ``local`` (from :func:`local_lines`) saves projecting the lines again.
+    """
+    band = eng.band(within_km, border)
+    ll = local if local is not None else local_lines(eng, lines_ll)
+    out = np.zeros(ll.n)
+    if not len(ll.chunks) or not len(band.tiles):
+        return out
+    ci, ti = band.tree.query(ll.chunks, predicate="intersects")
+    if not len(ci):
+        return out
+    pieces = ll.chunks[ci]
+    cut = ~shapely.covers(band.tiles[ti], pieces)
+    pieces[cut] = shapely.intersection(pieces[cut], band.tiles[ti[cut]])
+    np.add.at(out, ll.chunk_line[ci], np.asarray(length_m(eng.to_ll(pieces)), dtype=float) / 1000.0)
+    return out

@@ -28,7 +28,15 @@ from ._compat import DeprecatedKeysDict, keyword_only_after, warn, warn_deprecat
 from ._engine import UNASSIGNED, Engine, engine_for
 from ._typing import MODES, STATUSES
 from ._validate import border_pair, check_lonlat, non_negative_number, one_of, positive_number
-from .crossings import USABLE_STATUSES, CrossingPolicy, border_regimes, match_crossings
+from .crossings import (
+    MATCH_COLUMNS,
+    MATCH_KM,
+    USABLE_STATUSES,
+    CrossingPolicy,
+    border_regimes,
+    crossing_points,
+    match_crossings,
+)
 from .errors import (
     BoundaryUncertaintyWarning,
     CRSError,
@@ -39,7 +47,7 @@ from .errors import (
     ParameterTypeError,
     UnknownTerritoryError,
 )
-from .geodesy import GEOD, distance_m, follow_geodesics, points_at_m, segment_lengths_m
+from .geodesy import GEOD, distance_m, segment_lengths_m
 from .places import resolve_point
 from .route import Route
 
@@ -426,19 +434,12 @@ def _headline(
     names = cx["crossing_point"].where(cx["crossing_point"].notna(), "-").astype(str)
     used = names.groupby(cx["line"]).agg("; ".join)
     table["crossing_points"] = used.reindex(range(n), fill_value="").to_numpy(dtype=object)
-    table["km_within_1km_border"] = _engine.km_within(eng, lines, 1.0)
-    table["km_within_5km_border"] = _engine.km_within(eng, lines, 5.0)
-    # clearance to the borders each line does not cross (crossing one makes the distance 0)
-    local = eng.to_local(follow_geodesics(lines))
-    crossed = set(zip(cx["line"].astype(int), cx["border"]))
-    best = np.full(n, np.inf)
-    for label, g in eng.pair_borders_local():
-        d = _engine.clearance_m(eng, local, g) / 1000.0
-        skip = np.array([(k, label) in crossed for k in range(n)], dtype=bool)
-        best = np.where(skip, best, np.minimum(best, d))
-    table["min_clearance_km"] = np.where(np.isfinite(best), best, np.nan)
+    local = _engine.local_lines(eng, lines)  # projected once for the bands and the clearance
+    table["km_within_1km_border"] = _engine.km_within(eng, lines, 1.0, local=local)
+    table["km_within_5km_border"] = _engine.km_within(eng, lines, 5.0, local=local)
+    table["min_clearance_km"] = _clearance_km(eng, local, cx)
     acc = eng.region.accuracy_m
-    table["uncertain_km"] = _engine.km_within(eng, lines, acc / 1000.0) if acc else np.full(n, np.nan)
+    table["uncertain_km"] = _engine.km_within(eng, lines, acc / 1000.0, local=local) if acc else np.full(n, np.nan)
     xy0 = shapely.get_coordinates(shapely.get_point(lines, 0))
     xy1 = shapely.get_coordinates(shapely.get_point(lines, -1))
     _, _, d = GEOD.inv(xy0[:, 0], xy0[:, 1], xy1[:, 0], xy1[:, 1])
@@ -446,6 +447,17 @@ def _headline(
     table["detour_index"] = np.where(d > 0, table["length_km"] / np.where(d > 0, d, 1), np.inf)
     table["travel_time_h"] = np.asarray(travel_h, dtype=float)
     return table
+
+
+def _clearance_km(eng: Engine, local: _engine.LocalLines, cx: pd.DataFrame) -> np.ndarray:
+    """Each line's clearance (km) to the borders it does not cross (crossing one makes the distance 0)."""
+    labels = eng.pair_index().labels
+    exclude = np.zeros((local.n, len(labels)), dtype=bool)
+    k = pd.Index(labels).get_indexer(cx["border"].astype(str))
+    known = k >= 0  # a crossing of territories with no shared border (a sea passage) excludes nothing
+    exclude[cx["line"].to_numpy(dtype=int)[known], k[known]] = True
+    best = _engine.min_clearance_m(eng, local, exclude) / 1000.0
+    return np.where(np.isfinite(best), best, np.nan)
 
 
 def _assumptions(
@@ -487,26 +499,16 @@ def _with_crossing_points(
     routes: Sequence[Route | None],
     policies: Sequence[CrossingPolicy] | None = None,
 ) -> pd.DataFrame:
-    """``cx`` (crossings with a ``line`` column) with the crossing points they meet (``crossings.MATCH_COLUMNS``)."""
-    import geopandas as gpd
+    """``cx`` (crossings with a ``line`` column) with the crossing points they meet (``crossings.MATCH_COLUMNS``).
 
+    The figures of :func:`corridor.crossings.match_crossings`, vectorised: crossings of a
+    land border are matched by border pair and policy in one array step (geodesic
+    distances to every crossing point of the pair); the few sea passages of routes (matched
+    to ports along the route) go through ``match_crossings`` itself.
+    """
     if "crossing_status" in cx.columns:
         return cx
-    out = []
-    land = _land_pairs(eng)
-    for k, part in cx.groupby("line", sort=True):
-        k = int(k)
-        xy = shapely.get_coordinates(lines[k])
-        cum = np.concatenate([[0.0], np.cumsum(segment_lengths_m(xy))])
-        pts = points_at_m(xy, cum, part["km"].to_numpy() * 1000.0)
-        g = gpd.GeoDataFrame(part, geometry=list(shapely.points(pts)), crs="EPSG:4326")
-        route = routes[k] if isinstance(routes[k], Route) else None
-        policy = policies[k] if policies is not None else None
-        matched = match_crossings(
-            g, _mode_at(route, part["km"].to_numpy()), land_pairs=land, route=route, policy=policy
-        )
-        out.append(pd.concat([part, matched], axis=1))
-    if not out:
+    if not len(cx):
         return cx.assign(
             **{
                 c: pd.Series(dtype=object)
@@ -516,7 +518,114 @@ def _with_crossing_points(
             mode_allowed=pd.Series(dtype=bool),
             dwell_point_h=pd.Series(dtype=float),
         )
-    return pd.concat(out).sort_index()
+    cx = cx.sort_index()
+    line = cx["line"].to_numpy(dtype=int)
+    km = cx["km"].to_numpy(dtype=float)
+    xy = _positions(lines, line, km)
+    modes = np.empty(len(cx), dtype=object)
+    for k in np.unique(line):
+        sel = line == k
+        modes[sel] = _mode_at(routes[k], km[sel])
+    pols = [policies[k] if policies is not None else CrossingPolicy() for k in range(len(routes))]
+    # one group per policy (the default one shared), then per border pair
+    group = np.array([-1 if pols[k].is_default else k for k in line])
+    land = _land_pairs(eng)
+    pair = [tuple(sorted((str(a), str(b)))) for a, b in zip(cx["from_iso3"], cx["to_iso3"])]
+    on_land = np.array([p in land for p in pair], dtype=bool)
+    out = pd.DataFrame(index=cx.index, columns=list(MATCH_COLUMNS), dtype=object)
+    table = crossing_points()
+    for g in np.unique(group):
+        policy = pols[line[group == g][0]]
+        status = policy.status_of(table)
+        for p in sorted({pair[i] for i in np.flatnonzero((group == g) & on_land)}):
+            rows = np.flatnonzero((group == g) & on_land & np.array([q == p for q in pair]))
+            out.iloc[rows] = _match_land_rows(table, status, policy, p, xy[rows], modes[rows])
+    for i in np.flatnonzero(~on_land):  # sea passages: ports along the route
+        route = routes[line[i]] if isinstance(routes[line[i]], Route) else None
+        one = _gpd_points(cx.iloc[[i]], xy[[i]])
+        out.iloc[[i]] = match_crossings(one, [modes[i]], land_pairs=land, route=route, policy=pols[line[i]]).to_numpy()
+    out["point_distance_km"] = out["point_distance_km"].astype(float)
+    out["mode_allowed"] = out["mode_allowed"].astype(bool)
+    out["dwell_point_h"] = out["dwell_point_h"].astype(float)
+    return pd.concat([cx, out], axis=1)
+
+
+def _positions(lines: np.ndarray, line: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """``(lon, lat)`` at ``km`` along ``lines[line]`` (as :func:`corridor.geodesy.points_at_m`, vectorised)."""
+    uniq = np.unique(line)
+    xy, li = shapely.get_coordinates(lines[uniq], return_index=True)
+    same = li[1:] == li[:-1]
+    seg = segment_lengths_m(xy)
+    starts = np.flatnonzero(np.r_[True, ~same])
+    ends = np.r_[starts[1:], len(xy)]
+    cum = np.empty(len(xy))
+    i = np.empty(len(line), dtype=int)
+    m = km * 1000.0
+    for j, (a, b) in enumerate(zip(starts, ends)):
+        cum[a:b] = np.concatenate([[0.0], np.cumsum(seg[a : b - 1])])
+        sel = line == uniq[j]
+        m[sel] = np.clip(m[sel], 0, cum[b - 1])
+        i[sel] = a + np.clip(np.searchsorted(cum[a:b], m[sel], side="right") - 1, 0, b - a - 2)
+    az, _, _ = GEOD.inv(xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1])
+    lon, lat, _ = GEOD.fwd(xy[i, 0], xy[i, 1], az, m - cum[i])
+    lon = xy[i, 0] + ((np.asarray(lon) - xy[i, 0] + 180) % 360 - 180)
+    out = np.column_stack([lon, np.asarray(lat)])
+    at_end = m >= cum[i + 1]
+    out[at_end] = xy[i + 1][at_end]
+    return out
+
+
+def _gpd_points(df: pd.DataFrame, xy: np.ndarray) -> Any:
+    """``df`` as a GeoDataFrame of points at ``xy`` (lon/lat)."""
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(df, geometry=list(shapely.points(xy)), crs="EPSG:4326")
+
+
+def _match_land_rows(
+    table: pd.DataFrame,
+    status: np.ndarray,
+    policy: CrossingPolicy,
+    pair: tuple[str, ...],
+    xy: np.ndarray,
+    modes: np.ndarray,
+) -> np.ndarray:
+    """:data:`MATCH_COLUMNS` of crossings of one land border (``match_crossings``' rule, in arrays).
+
+    The nearest crossing point of the pair within ``MATCH_KM``, preferring points open to
+    the crossing's mode; ``no crossing point`` when none is that near.
+    """
+    on = np.flatnonzero(((table["a"] == pair[0]) & (table["b"] == pair[1])).to_numpy())
+    n = len(xy)
+    rows = np.empty((n, len(MATCH_COLUMNS)), dtype=object)
+    rows[:] = [None, None, None, np.nan, None, False, "no crossing point", np.nan]
+    rows[:, 0] = modes
+    if not len(on):
+        return rows
+    lon = np.repeat(xy[:, 0], len(on))
+    lat = np.repeat(xy[:, 1], len(on))
+    _, _, d = GEOD.inv(lon, lat, np.tile(table["lon"].to_numpy()[on], n), np.tile(table["lat"].to_numpy()[on], n))
+    dist = np.asarray(d, dtype=float).reshape(n, len(on)) / 1000.0
+    near = dist <= MATCH_KM
+    point_modes = table["modes"].to_numpy()[on]
+    allows = np.array(
+        [[m is None or m in pm.split("|") or m == "other" for pm in point_modes] for m in modes], dtype=bool
+    ).reshape(n, len(on))
+    fits = near & allows
+    any_fit = fits.any(axis=1)
+    k = np.where(
+        any_fit, np.argmin(np.where(fits, dist, np.inf), axis=1), np.argmin(np.where(near, dist, np.inf), axis=1)
+    )
+    none = ~near.any(axis=1)
+    rows[none, 3] = dist.min(axis=1)[none]
+    for r in np.flatnonzero(~none):
+        i, ok = on[k[r]], bool(fits[r, k[r]])
+        st = str(status[i])
+        pid = table["id"].iat[i]
+        dwell = policy.dwell_h.get(pid, table["dwell_h"].iat[i]) if ok else np.nan
+        name = table["name"].iat[i]
+        rows[r, 1:] = [pid, name, float(dist[r, k[r]]), st, ok, st if ok else "no crossing point", dwell]
+    return rows
 
 
 def headline_table(analyses: Sequence[RouteAnalysis], *, names: Sequence[str] | None = None) -> pd.DataFrame:
@@ -788,15 +897,16 @@ class RouteAnalysis:
         """
         km = self.km_by_territory
         entered = {str(i) for i, v in km.items() if v > 0 and i != UNASSIGNED}
-        local = self._eng.to_local(follow_geodesics(np.array([self.route.geometry], dtype=object)))[0]
+        local = _engine.local_lines(self._eng, np.array([self.route.geometry], dtype=object))
+        near = _engine.pair_distances_m(self._eng, local, NEAR_MISS_KM * 1000.0)
         acc = self.region.accuracy_m
         best: dict[str, tuple[float, str]] = {}
-        for label, g in self._eng.pair_borders_local():
+        for label, d_m in zip(near["border"], near["distance_m"]):
             a, b = label.split("–")
             if (a in entered) == (b in entered):
                 continue
             other = b if a in entered else a
-            d = float(shapely.distance(local, g)) / 1000.0
+            d = float(d_m) / 1000.0
             if d <= NEAR_MISS_KM and d < best.get(other, (np.inf, ""))[0]:
                 best[other] = (d, label)
         rows = sorted((d, iso, label) for iso, (d, label) in best.items())
@@ -870,22 +980,13 @@ class RouteAnalysis:
         xy = self.route.points_at_km(km)
         pts = shapely.points(np.column_stack(self._eng.proj.xy_to_local(xy[:, 0], xy[:, 1])))
         if border is not None:
-            candidates = [self._eng.border_local(tuple(border))]
-        else:
-            candidates = self._eng.pair_borders_local()
-        if not candidates:
+            self._eng.border_local(tuple(border))  # refuses a pair with no border
+        elif not len(self.region.borders):
             raise ParameterError(f"Region {self.region.name!r} has no borders to measure a distance to.")
-        dist = np.vstack([shapely.distance(pts, g) for _, g in candidates])
-        best = np.argmin(dist, axis=0)
-        labels = np.array([lbl for lbl, _ in candidates])[best]
-        # geodesic distance to the nearest point found in the projection
-        geod = np.empty(len(pts))
-        for k, (_, g) in enumerate(candidates):
-            sel = best == k
-            if sel.any():
-                geod[sel] = _engine.clearance_m(self._eng, pts[sel], g)
+        # the nearest border chunk of each sample (one indexed query), measured geodesically
+        geod, labels = _engine.nearest_border(self._eng, pts, None if border is None else tuple(border))
         return pd.DataFrame(
-            {"km": km, "distance_km": geod / 1000.0, "border": labels, "lon": xy[:, 0], "lat": xy[:, 1]}
+            {"km": km, "distance_km": geod / 1000.0, "border": labels.astype(str), "lon": xy[:, 0], "lat": xy[:, 1]}
         )
 
     def km_near_border(self, within_km: float, *, border: Sequence[str] | None = None) -> float:

@@ -27,7 +27,7 @@ from ._coverage import clean_coverage, gap_width
 from ._store import read_layers
 from ._topology import derive_topology, shared_lines
 from ._validate import positive_number
-from .datasets import data_path, verify_checksum
+from .datasets import data_path, manifest, verify_checksum
 from .errors import (
     ColumnError,
     CRSError,
@@ -101,6 +101,11 @@ class Region:
         The same per border: ``a``, ``b``, ``samples``, ``median_m``, ``p90_m``, ``max_m``.
     accuracy_source : str
         What the borders were compared with.
+    data_key : str, optional
+        A stable identity of the data (the built-in file's checksum, or the cache key of a
+        region built from the world layers): data derived from the region, such as the
+        bands around its borders, are cached on disk under it.  ``None`` for your own
+        layers (derived data are then kept in memory only).
 
     Examples
     --------
@@ -126,6 +131,7 @@ class Region:
     accuracy_m: float | None = None
     border_accuracy: pd.DataFrame | None = None
     accuracy_source: str = ""
+    data_key: str | None = field(default=None, repr=False)
 
     @property
     def extent_polygon(self) -> Any:
@@ -559,6 +565,7 @@ def _region_from_layers(layers: dict[str, Any], meta: dict[str, Any], **override
         "gap_width_m": float(meta.get("gap_width_m", 0.0)),
         "accuracy_m": None if acc is None else float(acc),
         "accuracy_source": str(meta.get("accuracy_source", "")),
+        "data_key": meta.get("data_key"),
     }
     kwargs.update(overrides)
     return Region(
@@ -579,7 +586,8 @@ def _read_builtin() -> Region:
     path = data_path(BUILTIN_FILE)
     verify_checksum(path)
     layers, meta = read_layers(path)
-    return _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION)
+    key = manifest()[BUILTIN_FILE]["sha256"]
+    return _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION, data_key=key)
 
 
 _BUILTIN_REGION: Region | None = None
