@@ -91,6 +91,10 @@ HOP_TOLERANCE_KM = 0.05
 SLIVER_M = 1e-3
 #: Vertices per tile of a band around borders (see :class:`Band`).
 TILE_VERTICES = 256
+#: First search radius (m) around a line for the nearest border (then 4x, 16x, ... until found).
+CLEARANCE_START_M = 2000.0
+#: Vertices per chunk of a line in the search for its nearest border.
+CLEARANCE_CHUNK = 33
 #: Bump when the bands or their cache files change (old cache files are then ignored).
 BAND_SCHEMA = 1
 
@@ -277,6 +281,7 @@ class BorderIndex:
     chunks: np.ndarray
     label: np.ndarray
     bounds: np.ndarray
+    first: np.ndarray
     tree: shapely.STRtree
     eps: float
 
@@ -286,7 +291,9 @@ class BorderIndex:
         geoms = np.array([g for _, g in borders], dtype=object)
         chunks, label = chunk_lines(geoms, CHUNK, return_index=True)
         shapely.prepare(chunks)
-        return cls([lbl for lbl, _ in borders], chunks, label, shapely.bounds(chunks), shapely.STRtree(chunks), eps)
+        first = shapely.get_point(chunks, 0)
+        tree = shapely.STRtree(chunks)
+        return cls([lbl for lbl, _ in borders], chunks, label, shapely.bounds(chunks), first, tree, eps)
 
 
 def subdivide(polygon: Any, max_vertices: int) -> np.ndarray:
@@ -866,14 +873,21 @@ def nearest_border(eng: Engine, pts_local: np.ndarray, border: Any = None) -> tu
 
 
 def _chunk_pairs(
-    ll: LocalLines, idx: BorderIndex, lines: np.ndarray, radius: np.ndarray, exclude: np.ndarray | None
+    ll: LocalLines,
+    idx: BorderIndex,
+    lines: np.ndarray,
+    radius: np.ndarray,
+    exclude: np.ndarray | None,
+    nearest_only: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (line chunk, border chunk) within ``radius[line]`` of each other, with their planar distance.
+    """Pairs (line chunk, border chunk) near each other, with their planar distance.
 
-    Only for the chunks of ``lines``; pairs of a (line, label) in ``exclude`` are left out.
-    Returns the line chunk, the border chunk and the distance (m) of each pair, keeping per
-    (line, label) only the pairs that may be the nearest (bounding boxes no farther than
-    the label's best distance between vertices).
+    Only for the chunks of ``lines``, border chunks whose box lies within ``radius[line]``
+    of theirs; pairs of a (line, label) in ``exclude`` are left out.  Returns the line chunk,
+    the border chunk and the distance (m) of the pairs that may be the nearest of their
+    (line, label): every pair whose boxes are nearer than the best distance found.  With
+    ``nearest_only``, only the labels that may be within ``1 + idx.eps`` of the line's
+    nearest label.
     """
     c = np.flatnonzero(np.isin(ll.chunk_line, lines))
     r = radius[ll.chunk_line[c]]
@@ -886,17 +900,36 @@ def _chunk_pairs(
         ci, bj, line, lab = ci[ok], bj[ok], line[ok], lab[ok]
     if not len(ci):
         return ci, bj, np.zeros(0)
-    # prune with cheap bounds: an upper bound per (line, label) from the chunks' first
-    # vertices, a lower bound per pair from their bounding boxes
-    key = line * len(idx.labels) + lab
-    p, q = shapely.get_point(ll.chunks[ci], 0), shapely.get_point(idx.chunks[bj], 0)
-    upper = pd.Series(shapely.distance(p, q)).groupby(key).transform("min").to_numpy()
+    # cheap bounds: an upper bound per (line, label) from the distance of the line's chunk to the
+    # first vertex of the border's; a lower bound per pair from their bounding boxes
+    key = np.unique(line * len(idx.labels) + lab, return_inverse=True)[1]
+    best = np.full(int(key.max()) + 1, np.inf)
+    np.minimum.at(best, key, shapely.distance(ll.chunks[ci], idx.first[bj]))
     cb, bb = shapely.bounds(ll.chunks[ci]), idx.bounds[bj]
     gap_x = np.maximum(0.0, np.maximum(cb[:, 0] - bb[:, 2], bb[:, 0] - cb[:, 2]))
     gap_y = np.maximum(0.0, np.maximum(cb[:, 1] - bb[:, 3], bb[:, 1] - cb[:, 3]))
-    keep = np.hypot(gap_x, gap_y) <= upper
-    ci, bj = ci[keep], bj[keep]
-    return ci, bj, shapely.distance(ll.chunks[ci], idx.chunks[bj])
+    gap = np.hypot(gap_x, gap_y) * (1.0 - 1e-9) - 1e-6  # both bounds may be the same corner
+    # exact distances nearest box first, per (line, label), until no box is nearer than the best
+    d = np.full(len(ci), np.nan)
+    line_best = np.full(ll.n, np.inf)
+
+    def nearer() -> np.ndarray:
+        if not nearest_only:
+            return gap <= best[key]
+        np.minimum.at(line_best, line, best[key])
+        return (gap <= best[key]) & (gap <= line_best[line] * (1.0 + idx.eps))
+
+    pending = nearer()
+    while pending.any():
+        p = np.flatnonzero(pending)
+        order = p[np.lexsort((gap[p], key[p]))]
+        first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
+        d[first] = shapely.distance(ll.chunks[ci[first]], idx.chunks[bj[first]])
+        np.minimum.at(best, key[first], d[first])
+        pending[first] = False
+        pending &= nearer()
+    done = ~np.isnan(d)
+    return ci[done], bj[done], d[done]
 
 
 def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndarray:
@@ -913,16 +946,16 @@ def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndar
     best = np.full(ll.n, np.inf)
     if not len(ll.chunks) or not len(idx.chunks):
         return best
-    (qi, _), d0 = idx.tree.query_nearest(ll.chunks, return_distance=True)
-    radius = np.full(ll.n, np.inf)
-    np.minimum.at(radius, ll.chunk_line[qi], d0)
-    radius = radius * (1.0 + idx.eps) + 1.0
+    # short chunks: small boxes find few border chunks, and each distance is cheap
+    ll = LocalLines(ll.n, ll.local, *chunk_lines(ll.local, CLEARANCE_CHUNK, return_index=True))
+    radius = np.full(ll.n, CLEARANCE_START_M)
     bounds = np.vstack([shapely.bounds(ll.chunks), idx.bounds])
     r_max = float(np.hypot(*(bounds[:, 2:].max(axis=0) - bounds[:, :2].min(axis=0))))
     active = np.unique(ll.chunk_line)
     found_c, found_b = [], []
+    first_round = True
     while len(active):
-        ci, bj, d = _chunk_pairs(ll, idx, active, radius, exclude)
+        ci, bj, d = _chunk_pairs(ll, idx, active, radius, exclude, nearest_only=True)
         # per (line, pair): the nearest pair of chunks (the first along the line on a tie)
         key = ll.chunk_line[ci] * len(idx.labels) + idx.label[bj]
         order = np.lexsort((bj, ci, d, key))
@@ -937,7 +970,12 @@ def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndar
         found_c.append(ci[take])
         found_b.append(bj[take])
         active = active[~done]
-        radius[active] = np.maximum(radius[active] * 4.0, 1000.0)
+        if first_round and len(active):
+            # lines far from every border: search next as far as their first vertex's nearest border
+            (qi, _), u = idx.tree.query_nearest(shapely.get_point(ll.local[active], 0), return_distance=True)
+            radius[active[qi]] = np.maximum(radius[active[qi]], u * (1.0 + idx.eps) + 1.0) / 2.0
+        first_round = False
+        radius[active] *= 2.0
     ci, bj = np.concatenate(found_c), np.concatenate(found_b)
     if len(ci):
         g = _geodesic_of(eng, shapely.shortest_line(ll.chunks[ci], idx.chunks[bj]))

@@ -532,22 +532,20 @@ def _with_crossing_points(
     land = _land_pairs(eng)
     pair = [tuple(sorted((str(a), str(b)))) for a, b in zip(cx["from_iso3"], cx["to_iso3"])]
     on_land = np.array([p in land for p in pair], dtype=bool)
-    out = pd.DataFrame(index=cx.index, columns=list(MATCH_COLUMNS), dtype=object)
+    out = np.empty((len(cx), len(MATCH_COLUMNS)), dtype=object)
     table = crossing_points()
     for g in np.unique(group):
         policy = pols[line[group == g][0]]
         status = policy.status_of(table)
         for p in sorted({pair[i] for i in np.flatnonzero((group == g) & on_land)}):
             rows = np.flatnonzero((group == g) & on_land & np.array([q == p for q in pair]))
-            out.iloc[rows] = _match_land_rows(table, status, policy, p, xy[rows], modes[rows])
+            out[rows] = _match_land_rows(table, status, policy, p, xy[rows], modes[rows])
     for i in np.flatnonzero(~on_land):  # sea passages: ports along the route
         route = routes[line[i]] if isinstance(routes[line[i]], Route) else None
         one = _gpd_points(cx.iloc[[i]], xy[[i]])
-        out.iloc[[i]] = match_crossings(one, [modes[i]], land_pairs=land, route=route, policy=pols[line[i]]).to_numpy()
-    out["point_distance_km"] = out["point_distance_km"].astype(float)
-    out["mode_allowed"] = out["mode_allowed"].astype(bool)
-    out["dwell_point_h"] = out["dwell_point_h"].astype(float)
-    return pd.concat([cx, out], axis=1)
+        out[i] = match_crossings(one, [modes[i]], land_pairs=land, route=route, policy=pols[line[i]]).to_numpy()[0]
+    # built from rows as match_crossings builds it, so that each column gets the same dtype
+    return pd.concat([cx, pd.DataFrame(out.tolist(), columns=list(MATCH_COLUMNS), index=cx.index)], axis=1)
 
 
 def _positions(lines: np.ndarray, line: np.ndarray, km: np.ndarray) -> np.ndarray:
