@@ -36,6 +36,7 @@ Rules
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import weakref
 from dataclasses import dataclass
@@ -406,7 +407,8 @@ def read_band(path: Path) -> Band | None:
     try:
         if not path.is_file():
             return None
-        with np.load(path, allow_pickle=False) as z:
+        # read whole, then parsed in memory: a broken zip leaves no file open
+        with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as z:
             blob, offsets, digest = z["wkb"], z["offsets"], str(z["sha256"])
         data = blob.tobytes()
         if hashlib.sha256(data).hexdigest() != digest or offsets[0] != 0 or offsets[-1] != len(data):
