@@ -83,8 +83,8 @@ def test_agree_and_ratio(batch, region):
     )
 
 
-def test_million_vertex_route(region):
-    # a 10,000 km route with a million vertices (seeded random walk, 10 m steps)
+def million_vertex_coords() -> np.ndarray:
+    """A 10,000 km route with a million vertices (seeded random walk, 10 m steps) over the region."""
     rng = np.random.default_rng(1)
     steps = rng.normal(0, 1, size=(1_000_000, 2))
     steps /= np.linalg.norm(steps, axis=1)[:, None]
@@ -94,7 +94,11 @@ def test_million_vertex_route(region):
     xy[:, 0] = ((xy[:, 0] - 41.0) % 14.0) + 41.0  # wrap inside the region's longitudes (40–55.5°E)
     xy[:, 1] = 36.5 + np.abs(((xy[:, 1] - 36.5) % 20.0) - 10.0)  # and latitudes (36–47.5°N)
     jump = np.r_[False, np.abs(np.diff(xy[:, 0])) > 1]
-    xy = xy[~jump]
+    return xy[~jump]
+
+
+def test_million_vertex_route(region):
+    xy = million_vertex_coords()
     r = corridor.Route.from_coords(xy)
     t0 = time.perf_counter()
     a = corridor.analyze(r, region=region)

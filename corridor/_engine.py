@@ -350,27 +350,23 @@ def chunk_lines(geoms: np.ndarray, size: int, *, return_index: bool = False) -> 
     if len(xy) == 0:
         empty = np.array([], dtype=object)
         return (empty, np.zeros(0, dtype=np.int64)) if return_index else empty
-    # ordinal of each vertex within its line
     starts = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
     counts = np.diff(np.r_[starts, len(li)])
-    ordinal = np.arange(len(li)) - np.repeat(starts, counts)
-    nseg = np.repeat(counts - 1, counts)
-    # vertex v belongs to chunk ordinal // (size-1); chunk boundaries are duplicated
+    # chunk j of a line runs from its vertex j * step to (j + 1) * step (or its last vertex)
     step = size - 1
-    c_main = ordinal // step
-    is_boundary = (ordinal % step == 0) & (ordinal > 0) & (ordinal < nseg + 1)
     per_line = (counts - 2) // step + 1
-    line_chunk_base = np.repeat(np.r_[0, np.cumsum(per_line)[:-1]], counts)
-    ids_main = line_chunk_base + np.minimum(c_main, (nseg - 1) // step)
-    ids_dup = line_chunk_base + c_main - 1
-    all_xy = np.concatenate([xy, xy[is_boundary]])
-    all_id = np.concatenate([ids_main, ids_dup[is_boundary]])
-    all_ord = np.concatenate([ordinal, ordinal[is_boundary]])
-    order = np.lexsort((all_ord, all_id))
-    chunks = shapely.linestrings(all_xy[order], indices=all_id[order])
+    of_line = np.repeat(np.arange(len(starts)), per_line)
+    j = np.arange(len(of_line)) - np.repeat(np.cumsum(per_line) - per_line, per_line)
+    first = starts[of_line] + j * step
+    sizes = np.minimum((j + 1) * step, counts[of_line] - 1) - j * step + 1
+    # the source vertex of each output vertex (the ends shared by consecutive chunks twice)
+    src = np.arange(int(sizes.sum())) + np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+    line_part = li[starts]
+    del li
+    chunks = shapely.linestrings(xy[src], indices=np.repeat(np.arange(len(sizes)), sizes))
     if not return_index:
         return chunks
-    return chunks, np.repeat(p_of[li[starts]], per_line)
+    return chunks, np.repeat(p_of[line_part], per_line)
 
 
 # ---------------------------------------------------------------------------
@@ -549,15 +545,14 @@ def _query_chunks(seg: _Segments) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     brk = seg.first_of_line | np.r_[True, (bucket[1:] != bucket[:-1]) | long_seg[1:] | long_seg[:-1]]
     ord_in_grp = idx - np.maximum.accumulate(np.where(brk, idx, 0))
     new_chunk = brk | (ord_in_grp % (CHUNK - 1) == 0)
-    chunk_of_seg = np.cumsum(new_chunk) - 1
-    last_of_chunk = np.r_[chunk_of_seg[1:] != chunk_of_seg[:-1], True]
-    v_idx = np.concatenate([seg_idx, seg_idx[last_of_chunk] + 1])
-    v_chunk = np.concatenate([chunk_of_seg, chunk_of_seg[last_of_chunk]])
-    v_ord = np.concatenate([np.arange(len(seg_idx)), np.flatnonzero(last_of_chunk) + 0.5])
-    order = np.lexsort((v_ord, v_chunk))
-    chunks = shapely.linestrings(xy[v_idx[order]], indices=v_chunk[order])
+    del ord_in_grp, brk, bucket, line_p0
     first_seg = np.flatnonzero(new_chunk)
     last_seg = np.r_[first_seg[1:], len(seg_idx)] - 1
+    # each chunk's vertices: the starts of its segments, then the end of its last one
+    v_idx = np.insert(seg_idx, last_seg + 1, seg_idx[last_seg] + 1)
+    sizes = last_seg - first_seg + 2
+    chunks = shapely.linestrings(xy[v_idx], indices=np.repeat(np.arange(len(sizes)), sizes))
+    del v_idx
     g0 = pstart[first_seg]
     if not long_seg.any():
         return chunks, first_seg, last_seg, g0

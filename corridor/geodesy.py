@@ -515,11 +515,22 @@ def geodesic_vertices(
     same = line[1:] == line[:-1]
     xy = unwrap_lines(xy, line)
     a, b = xy[:-1], xy[1:]
-    az, _, d = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    az, back, d = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    del back
     d = np.where(same, np.asarray(d, dtype=float), 0.0)
-    phi = np.radians(np.minimum(np.maximum(np.abs(a[:, 1]), np.abs(b[:, 1])), 89.9))
-    bound = _DEVIATION_FACTOR * d**2 * np.tan(phi) / (8 * _POLAR_RADIUS_M)
-    n = np.maximum(1, np.ceil(np.sqrt(bound / max_deviation_m))).astype(np.int64)
+    # bound = 1.2 d² tan(φ) / (8 b), computed in place (a million-vertex line holds few arrays)
+    tan_phi = np.abs(a[:, 1])
+    np.maximum(tan_phi, np.abs(b[:, 1]), out=tan_phi)
+    np.minimum(tan_phi, 89.9, out=tan_phi)
+    np.tan(np.radians(tan_phi, out=tan_phi), out=tan_phi)
+    bound = d**2
+    bound *= _DEVIATION_FACTOR
+    bound *= tan_phi
+    bound /= 8 * _POLAR_RADIUS_M
+    del tan_phi
+    bound /= max_deviation_m
+    n = np.maximum(1, np.ceil(np.sqrt(bound, out=bound), out=bound)).astype(np.int64)
+    del bound
     if (n == 1).all():
         return xy, line, np.r_[d, 0.0]
     k = n - 1  # points to insert after each vertex's segment
