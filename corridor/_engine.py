@@ -8,15 +8,16 @@ Stages of :func:`split_lines`
 -----------------------------
 1. :func:`_segments` — the lines' segments with their geodesic lengths
    (pyproj) and chainage, longitudes continuous across the antimeridian.
-2. :func:`_query_chunks` — consecutive segments grouped into short chunks
-   (at most ``CHUNK`` vertices and about ``CHUNK_DEG`` long; long segments
-   cut into collinear pieces) so that their bounding boxes stay small.
-3. :func:`_cut_events` — an STRtree over chunks of the territory boundaries
-   finds chunk/boundary pairs; their intersections are the cuts, each located
-   as ``(segment, t)``.
-4. :func:`_ordered_events` — cuts sorted along each line with its ends,
+2. :func:`_grid_events` — the segments of the territory boundaries sit in
+   the cells of a regular grid (:class:`SegmentGrid`, built once per region);
+   each segment of a line meets the few boundary segments of its cells, and
+   the cuts are solved in arrays, each located as ``(segment, t)``.  Pairs
+   near a degenerate case (touching, through a vertex, collinear) go to GEOS,
+   and so do the rare segments spanning many cells (cut into collinear pieces
+   about ``CHUNK_DEG`` long, queried in an STRtree over boundary chunks).
+3. :func:`_ordered_events` — cuts sorted along each line with its ends,
    duplicates merged, and each given its chainage.
-5. :func:`_assign` — one point-in-polygon lookup per piece between two cuts
+4. :func:`_assign` — one point-in-polygon lookup per piece between two cuts
    (points indexed, queried with the prepared parts).
 
 Rules
@@ -92,6 +93,15 @@ HOP_TOLERANCE_KM = 0.05
 SLIVER_M = 1e-3
 #: Vertices per tile of a band around borders (see :class:`Band`).
 TILE_VERTICES = 256
+#: Most cells of the grid of boundary segments (see :class:`SegmentGrid`).
+GRID_MAX_CELLS = 4_000_000
+#: A segment of a line whose box spans more cells than this goes through the STRtree instead.
+GRID_MAX_SPAN = 16
+#: Segments of lines handled at once (bounds the memory of a million-vertex line).
+GRID_BLOCK = 262_144
+#: Relative rounding bound of an orientation in floating point (Shewchuk's 3.3e-16, with a margin):
+#: beyond it the sign is certain, and GEOS (exact orientation) agrees.
+ORIENT_ERR = 1e-15
 #: First search radius (m) around a line for the nearest border (then 4x, 16x, ... until found).
 CLEARANCE_START_M = 2000.0
 #: Vertices per chunk of a line in the search for its nearest border.
@@ -209,6 +219,12 @@ class Engine:
             return cache_dir() / f"band-{key}.npz"
         except CorridorError:  # a cache folder that cannot be made: keep the bands in memory
             return None
+
+    def segment_grid(self) -> SegmentGrid:
+        """The boundary segments (the edges of territories, water and the extent) on a grid."""
+        if "grid" not in self._border_cache:
+            self._border_cache["grid"] = SegmentGrid.of(self.bnd)
+        return self._border_cache["grid"]
 
     def pair_borders_local(self) -> list[tuple[str, Any]]:
         """``[(label "A–B", lines in the local projection)]`` for every border of the region."""
@@ -474,9 +490,6 @@ class _Segments:
     m: np.ndarray  # geodesic length
     start_m: np.ndarray  # chainage of the start vertex on its line
     first_of_line: np.ndarray
-    plen: np.ndarray  # planar length (degrees)
-    pcum: np.ndarray
-    pstart: np.ndarray
 
 
 def split_lines(lines: np.ndarray, eng: Engine) -> Pieces:
@@ -485,8 +498,7 @@ def split_lines(lines: np.ndarray, eng: Engine) -> Pieces:
     seg, length = _segments(lines, n, eng.lon0)
     if seg is None:
         return Pieces.empty(n, length)
-    chunks, first_seg, last_seg, g0 = _query_chunks(seg)
-    ev_seg, ev_t, ev_on = _cut_events(seg, chunks, first_seg, last_seg, g0, eng)
+    ev_seg, ev_t, ev_on = _grid_events(seg, eng)
     ev_line, ev_m, pos, on = _ordered_events(seg, ev_seg, ev_t, ev_on)
     ok = ev_line[1:] == ev_line[:-1]
     lo, hi = np.flatnonzero(ok), np.flatnonzero(ok) + 1
@@ -514,93 +526,212 @@ def _segments(lines: np.ndarray, n: int, lon0: float = 0.0) -> tuple[_Segments |
     seg_idx = np.flatnonzero(nonzero)  # segment k joins vertex k and k+1
     seg_line = li[seg_idx]
     seg_m = piece_m[seg_idx]
-    length = np.zeros(n)
-    np.add.at(length, seg_line, seg_m)
+    length = np.bincount(seg_line, weights=seg_m, minlength=n)
     if len(seg_idx) == 0:
         return None, length
     # chainage at each segment start
     cum = np.cumsum(seg_m)
     first_of_line = np.r_[True, seg_line[1:] != seg_line[:-1]]
     line_base = np.maximum.accumulate(np.where(first_of_line, cum - seg_m, 0.0))
-    # planar positions along segments, to turn a located point into (segment, t)
-    plen = np.hypot(xy[seg_idx + 1, 0] - xy[seg_idx, 0], xy[seg_idx + 1, 1] - xy[seg_idx, 1])
-    pcum = np.cumsum(plen)
-    seg = _Segments(xy, seg_idx, seg_line, seg_m, cum - seg_m - line_base, first_of_line, plen, pcum, pcum - plen)
-    return seg, length
+    return _Segments(xy, seg_idx, seg_line, seg_m, cum - seg_m - line_base, first_of_line), length
 
 
-def _query_chunks(seg: _Segments) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Chunks of consecutive segments of one line (``CHUNK - 1`` segments, about ``CHUNK_DEG`` long).
+@dataclass
+class SegmentGrid:
+    """The segments of the boundaries (``x0, y0, x1, y1``) registered in the cells of a regular grid.
 
-    A segment longer than ``CHUNK_DEG`` is cut into collinear pieces, each its
-    own chunk: planar positions along the segment are unchanged, so events map
-    back to ``(segment, t)`` exactly, and each piece has a small bounding box.
-    Returns the chunks, their first and last segment and their planar offset.
+    ``order`` lists segment ids by cell; the segments of cell ``c`` are
+    ``order[start[c]:start[c + 1]]``.  Cells are about as many as segments, so a
+    short segment of a line meets a handful of boundary segments in its few cells.
     """
-    xy, seg_idx, plen, pstart = seg.xy, seg.idx, seg.plen, seg.pstart
-    idx = np.arange(len(seg_idx))
-    line_p0 = np.maximum.accumulate(np.where(seg.first_of_line, pstart, 0.0))
-    bucket = np.floor((pstart - line_p0) / CHUNK_DEG)
-    long_seg = plen > CHUNK_DEG
-    brk = seg.first_of_line | np.r_[True, (bucket[1:] != bucket[:-1]) | long_seg[1:] | long_seg[:-1]]
-    ord_in_grp = idx - np.maximum.accumulate(np.where(brk, idx, 0))
-    new_chunk = brk | (ord_in_grp % (CHUNK - 1) == 0)
-    del ord_in_grp, brk, bucket, line_p0
-    first_seg = np.flatnonzero(new_chunk)
-    last_seg = np.r_[first_seg[1:], len(seg_idx)] - 1
-    # each chunk's vertices: the starts of its segments, then the end of its last one
-    v_idx = np.insert(seg_idx, last_seg + 1, seg_idx[last_seg] + 1)
-    sizes = last_seg - first_seg + 2
-    chunks = shapely.linestrings(xy[v_idx], indices=np.repeat(np.arange(len(sizes)), sizes))
-    del v_idx
-    g0 = pstart[first_seg]
-    if not long_seg.any():
-        return chunks, first_seg, last_seg, g0
-    ls = np.flatnonzero(long_seg)
-    n_pieces = np.ceil(plen[ls] / CHUNK_DEG).astype(int)
-    seg_of_piece = np.repeat(ls, n_pieces)
-    j = np.arange(len(seg_of_piece)) - np.repeat(np.cumsum(n_pieces) - n_pieces, n_pieces)
-    n_of_piece = np.repeat(n_pieces, n_pieces)
-    t0, t1 = j / n_of_piece, (j + 1) / n_of_piece
-    a_xy, b_xy = xy[seg_idx[seg_of_piece]], xy[seg_idx[seg_of_piece] + 1]
-    p0 = a_xy + (b_xy - a_xy) * t0[:, None]
-    p1 = a_xy + (b_xy - a_xy) * t1[:, None]
-    pieces = shapely.linestrings(np.stack([p0, p1], axis=1))
-    keep = ~long_seg[first_seg]  # the long segments' own chunks are replaced
-    return (
-        np.concatenate([chunks[keep], pieces]),
-        np.concatenate([first_seg[keep], seg_of_piece]),
-        np.concatenate([last_seg[keep], seg_of_piece]),
-        np.concatenate([g0[keep], pstart[seg_of_piece] + t0 * plen[seg_of_piece]]),
+
+    seg: np.ndarray
+    box: np.ndarray
+    x0: float
+    y0: float
+    cell: float
+    nx: int
+    ny: int
+    order: np.ndarray
+    start: np.ndarray
+
+    @classmethod
+    def of(cls, lines: np.ndarray) -> SegmentGrid:
+        """The grid of the segments of ``lines`` (lon/lat LineStrings)."""
+        xy, li = shapely.get_coordinates(lines, return_index=True)
+        k = np.flatnonzero(li[1:] == li[:-1])
+        seg = np.column_stack([xy[k], xy[k + 1]])
+        seg = seg[(seg[:, 0] != seg[:, 2]) | (seg[:, 1] != seg[:, 3])]
+        lo = np.minimum(seg[:, :2], seg[:, 2:]).min(axis=0) - 1e-9
+        hi = np.maximum(seg[:, :2], seg[:, 2:]).max(axis=0) + 1e-9
+        w, h = hi - lo
+        cell = max(float(np.sqrt(w * h / max(len(seg), 1))), float(np.sqrt(w * h / GRID_MAX_CELLS)), 1e-9)
+        while True:
+            nx, ny = int(w // cell) + 1, int(h // cell) + 1
+            ix0, iy0, ix1, iy1 = _cells(_boxes(seg[:, :2], seg[:, 2:]), lo, cell, nx, ny)
+            count = (ix1 - ix0 + 1) * (iy1 - iy0 + 1)
+            if count.sum() <= 16 * len(seg) + 1024:
+                break
+            cell *= 2.0  # long diagonal segments fill too many cells: coarser
+        ids, owner = _expand_cells(ix0, iy0, ix1, iy1, ny)
+        order = np.argsort(ids, kind="stable")
+        start = np.searchsorted(ids[order], np.arange(nx * ny + 1))
+        box = _boxes(seg[:, :2], seg[:, 2:])
+        return cls(seg, box, float(lo[0]), float(lo[1]), cell, nx, ny, owner[order], start)
+
+
+def _boxes(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``(min x, min y, max x, max y)`` of segments from ``p`` to ``q``: an array of 4 rows."""
+    return np.stack(
+        [
+            np.minimum(p[:, 0], q[:, 0]),
+            np.minimum(p[:, 1], q[:, 1]),
+            np.maximum(p[:, 0], q[:, 0]),
+            np.maximum(p[:, 1], q[:, 1]),
+        ]
     )
 
 
-def _cut_events(
-    seg: _Segments,
-    chunks: np.ndarray,
-    first_seg: np.ndarray,
-    last_seg: np.ndarray,
-    g0: np.ndarray,
-    eng: Engine,
+def _cells(box: np.ndarray, lo: np.ndarray, cell: float, nx: int, ny: int) -> tuple[np.ndarray, ...]:
+    """The range of grid cells ``(ix0, iy0, ix1, iy1)`` of each box (clipped to the grid)."""
+    ix = np.clip(np.floor((box[[0, 2]] - lo[0]) / cell), 0, nx - 1).astype(np.int64)
+    iy = np.clip(np.floor((box[[1, 3]] - lo[1]) / cell), 0, ny - 1).astype(np.int64)
+    return ix[0], iy[0], ix[1], iy[1]
+
+
+def _expand_cells(
+    ix0: np.ndarray, iy0: np.ndarray, ix1: np.ndarray, iy1: np.ndarray, ny: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (cell id, segment) of the segments' cell ranges (those in one cell first)."""
+    wx, wy = ix1 - ix0 + 1, iy1 - iy0 + 1
+    one = (wx == 1) & (wy == 1)
+    many = np.flatnonzero(~one)
+    count = wx[many] * wy[many]
+    owner = np.repeat(many, count)
+    k = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    ix = ix0[owner] + k // wy[owner]
+    iy = iy0[owner] + k % wy[owner]
+    single = np.flatnonzero(one)
+    return np.concatenate([ix0[single] * ny + iy0[single], ix * ny + iy]), np.concatenate([single, owner])
+
+
+def _grid_events(seg: _Segments, eng: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the lines' segments meet boundary segments: ``(segment, t, on a boundary stretch)``.
+
+    Candidate pairs come from the grid (:class:`SegmentGrid`); a pair whose four
+    orientations are certain in floating point crosses properly (or not at all) and
+    is solved in arrays; a pair near a degenerate case (touching, through a vertex,
+    collinear) is left to GEOS, as are the few segments of a line that span many cells.
+    """
+    grid = eng.segment_grid()
+    lo = np.array([grid.x0, grid.y0])
+    out = []
+    for first in range(0, len(seg.idx), GRID_BLOCK):
+        idx = seg.idx[first : first + GRID_BLOCK]
+        p, q = seg.xy[idx], seg.xy[idx + 1]
+        box = _boxes(p, q)
+        cells = _cells(box, lo, grid.cell, grid.nx, grid.ny)
+        long_seg = (cells[2] - cells[0] + 1) * (cells[3] - cells[1] + 1) > GRID_MAX_SPAN
+        if long_seg.any():
+            out.append(_long_events(seg, first + np.flatnonzero(long_seg), eng))
+            short = np.flatnonzero(~long_seg)
+            p, q, box, cells = p[short], q[short], box[:, short], tuple(c[short] for c in cells)
+        else:
+            short = None
+        ev_seg, ev_t, ev_on = _block_events(p, q, box, cells, grid)
+        out.append((first + (ev_seg if short is None else short[ev_seg]), ev_t, ev_on))
+    return tuple(np.concatenate([o[i] for o in out]) for i in range(3))  # type: ignore[return-value]
+
+
+def _block_events(
+    p: np.ndarray, q: np.ndarray, box: np.ndarray, cells: tuple[np.ndarray, ...], grid: SegmentGrid
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Where the chunks meet boundary chunks: ``(segment, t, on a boundary stretch)`` per point."""
-    ci, bi = eng.bnd_tree.query(chunks, predicate="intersects")
-    if not len(ci):
-        return np.zeros(0, dtype=int), np.zeros(0), np.zeros(0, dtype=bool)
-    inter = shapely.intersection(chunks[ci], eng.bnd[bi])
+    """The events ``(segment, t, on a boundary stretch)`` of segments ``p → q`` (see :func:`_grid_events`)."""
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool))
+    if not len(p):
+        return empty
+    ix0, iy0, ix1, iy1 = cells
+    ids, owner = _expand_cells(ix0, iy0, ix1, iy1, grid.ny)
+    n = grid.start[ids + 1] - grid.start[ids]
+    full = n > 0
+    ids, owner, n = ids[full], owner[full], n[full]
+    s = np.repeat(owner, n)
+    b = grid.order[np.arange(int(n.sum())) + np.repeat(grid.start[ids] - (np.cumsum(n) - n), n)]
+    # the pairs whose bounding boxes meet: in x, then in y
+    rb = np.repeat(box[:, owner], n, axis=1)
+    keep = (grid.box[2, b] >= rb[0]) & (grid.box[0, b] <= rb[2])
+    s, b, rb = s[keep], b[keep], rb[:, keep]
+    keep = (grid.box[3, b] >= rb[1]) & (grid.box[1, b] <= rb[3])
+    s, b = s[keep], b[keep]
+    if not len(s):
+        return empty
+    a0, a1, p0, p1 = grid.seg[b, :2], grid.seg[b, 2:], p[s], q[s]
+    r, w = p1 - p0, a1 - a0
+    o1, e1 = _orient(p0, r, a0)
+    o2, e2 = _orient(p0, r, a1)
+    o3, e3 = _orient(a0, w, p0)
+    o4, e4 = _orient(a0, w, p1)
+    sure = (np.abs(o1) > e1) & (np.abs(o2) > e2) & (np.abs(o3) > e3) & (np.abs(o4) > e4)
+    cross = sure & (np.sign(o1) != np.sign(o2)) & (np.sign(o3) != np.sign(o4))
+    # a proper crossing: t along the line's segment from the two areas
+    t = np.clip(o3[cross] / (o3[cross] - o4[cross]), 0.0, 1.0)
+    hard = np.flatnonzero(~sure)
+    hs, ht, hon = _exact_events(s[hard], p0[hard], p1[hard], a0[hard], a1[hard])
+    return (
+        np.concatenate([s[cross], hs]),
+        np.concatenate([t, ht]),
+        np.concatenate([np.zeros(len(t), dtype=bool), hon]),
+    )
+
+
+def _orient(o: np.ndarray, d: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Twice the signed area of (o, o + d, x), and a bound on its rounding error."""
+    ux, uy = x[:, 0] - o[:, 0], x[:, 1] - o[:, 1]
+    left, right = d[:, 0] * uy, d[:, 1] * ux
+    return left - right, ORIENT_ERR * (np.abs(left) + np.abs(right)) + 1e-300
+
+
+def _exact_events(
+    s: np.ndarray, p0: np.ndarray, p1: np.ndarray, a0: np.ndarray, a1: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Events of segment pairs near a degenerate case, from GEOS (points, or stretches along a boundary)."""
+    if not len(s):
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
+    inter = shapely.intersection(
+        shapely.linestrings(np.stack([p0, p1], axis=1)), shapely.linestrings(np.stack([a0, a1], axis=1))
+    )
     parts, part_of = shapely.get_parts(inter, return_index=True)
     pxy, pidx = shapely.get_coordinates(parts, return_index=True)
-    if not len(pxy):
-        return np.zeros(0, dtype=int), np.zeros(0), np.zeros(0, dtype=bool)
-    # points of a stretch that runs along a boundary (a linear intersection)
     on_line = np.isin(shapely.get_type_id(parts), (1, 2))[pidx]
-    pc = ci[part_of[pidx]]
-    d = shapely.line_locate_point(chunks[pc], shapely.points(pxy))
-    g = g0[pc] + d
-    s = np.searchsorted(seg.pcum, g, side="left")
-    s = np.clip(s, first_seg[pc], last_seg[pc])
-    t = np.clip((g - seg.pstart[s]) / np.where(seg.plen[s] > 0, seg.plen[s], 1.0), 0.0, 1.0)
-    return s, t, on_line
+    k = part_of[pidx]
+    r = p1[k] - p0[k]
+    t = np.clip(((pxy - p0[k]) * r).sum(axis=1) / (r * r).sum(axis=1), 0.0, 1.0)
+    return s[k], t, on_line
+
+
+def _long_events(seg: _Segments, long_idx: np.ndarray, eng: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Events of segments that span many grid cells: cut into pieces of about ``CHUNK_DEG``, through the STRtree."""
+    if not len(long_idx):
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
+    a, b = seg.xy[seg.idx[long_idx]], seg.xy[seg.idx[long_idx] + 1]
+    plen = np.hypot(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1])
+    n_pieces = np.maximum(np.ceil(plen / CHUNK_DEG), 1).astype(np.int64)
+    of = np.repeat(long_idx, n_pieces)
+    j = np.arange(len(of)) - np.repeat(np.cumsum(n_pieces) - n_pieces, n_pieces)
+    n_of = np.repeat(n_pieces, n_pieces)
+    t0, t1 = j / n_of, (j + 1) / n_of
+    a, b = seg.xy[seg.idx[of]], seg.xy[seg.idx[of] + 1]
+    pieces = shapely.linestrings(np.stack([a + (b - a) * t0[:, None], a + (b - a) * t1[:, None]], axis=1))
+    pi, bi = eng.bnd_tree.query(pieces, predicate="intersects")
+    if not len(pi):
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
+    parts, part_of = shapely.get_parts(shapely.intersection(pieces[pi], eng.bnd[bi]), return_index=True)
+    pxy, pidx = shapely.get_coordinates(parts, return_index=True)
+    on_line = np.isin(shapely.get_type_id(parts), (1, 2))[pidx]
+    k = pi[part_of[pidx]]
+    r = b[k] - a[k]
+    t = np.clip(((pxy - a[k]) * r).sum(axis=1) / (r * r).sum(axis=1), 0.0, 1.0)
+    return of[k], t, on_line
 
 
 def _ordered_events(
@@ -629,14 +760,15 @@ def _ordered_events(
     pos, ev_seg, ev_t = pos[new_pos], ev_seg[new_pos], ev_t[new_pos]
     # chainage of each event: its share of the (sub-)segment, from the geodesic distances to
     # both ends (d1 / (d1 + d2)), so that it reads the same forwards and backwards exactly
-    a = seg.xy[seg.idx[ev_seg]]
-    b = seg.xy[seg.idx[ev_seg] + 1]
-    p = a + (b - a) * ev_t[:, None]
+    share = np.where(ev_t >= 1.0, 1.0, 0.0)
+    inner = np.flatnonzero((ev_t > 0.0) & (ev_t < 1.0))  # the ends of lines and segments need none
+    a = seg.xy[seg.idx[ev_seg[inner]]]
+    b = seg.xy[seg.idx[ev_seg[inner]] + 1]
+    p = a + (b - a) * ev_t[inner, None]
     _, _, d1 = GEOD.inv(a[:, 0], a[:, 1], p[:, 0], p[:, 1])
     _, _, d2 = GEOD.inv(p[:, 0], p[:, 1], b[:, 0], b[:, 1])
     d1, d2 = np.asarray(d1), np.asarray(d2)
-    share = np.where(d1 + d2 > 0, d1 / np.where(d1 + d2 > 0, d1 + d2, 1.0), 0.0)
-    share = np.where(ev_t >= 1.0, 1.0, np.where(ev_t <= 0.0, 0.0, share))
+    share[inner] = np.where(d1 + d2 > 0, d1 / np.where(d1 + d2 > 0, d1 + d2, 1.0), 0.0)
     return seg.line[ev_seg], seg.start_m[ev_seg] + seg.m[ev_seg] * share, pos, on_any
 
 

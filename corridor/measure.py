@@ -1465,18 +1465,14 @@ def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3") 
     pc = _engine.split_lines(arr, eng)
     _check_outside(pc, eng, [str(i) for i in range(len(arr))], arr)
     cols = list(eng.ids) if by == "iso3" else list(np.sort(eng.part_ids))
-    key = np.where(
-        pc.part >= 0,
-        (eng.part_iso3 if by == "iso3" else eng.part_ids)[np.maximum(pc.part, 0)],
-        UNASSIGNED,
-    )
-    df = pd.DataFrame({"line": pc.line, "key": key, "km": (pc.to_m - pc.from_m) / 1000.0})
-    table = df.pivot_table(index="line", columns="key", values="km", aggfunc="sum", fill_value=0.0)
-    table = table.reindex(index=range(len(arr)), columns=[*cols, UNASSIGNED], fill_value=0.0)
-    table.columns.name = None
-    if isinstance(lines, (pd.Series, pd.DataFrame)) and len(lines.index) == len(arr):
-        table.index = lines.index
-    return table.astype(float)
+    # the column of each part (its territory or itself), and one more for unassigned
+    of_part = pd.Index(cols).get_indexer(eng.part_iso3 if by == "iso3" else eng.part_ids)
+    col = np.where(pc.part >= 0, of_part[np.maximum(pc.part, 0)], len(cols))
+    km = np.zeros((len(arr), len(cols) + 1))
+    np.add.at(km, (pc.line, col), (pc.to_m - pc.from_m) / 1000.0)
+    own = isinstance(lines, (pd.Series, pd.DataFrame)) and len(lines.index) == len(arr)
+    index = lines.index if own else pd.RangeIndex(len(arr), name="line")
+    return pd.DataFrame(km, index=index, columns=pd.Index([*cols, UNASSIGNED]))
 
 
 def distance_km(a: Any, b: Any) -> float:
