@@ -8,13 +8,12 @@ Stages of :func:`split_lines`
 -----------------------------
 1. :func:`_segments` — the lines' segments with their geodesic lengths
    (pyproj) and chainage, longitudes continuous across the antimeridian.
-2. :func:`_grid_events` — the segments of the territory boundaries sit in
+2. :func:`grid_events` — the segments of the territory boundaries sit in
    the cells of a regular grid (:class:`SegmentGrid`, built once per region);
    each segment of a line meets the few boundary segments of its cells, and
    the cuts are solved in arrays, each located as ``(segment, t)``.  Pairs
-   near a degenerate case (touching, through a vertex, collinear) go to GEOS,
-   and so do the rare segments spanning many cells (cut into collinear pieces
-   about ``CHUNK_DEG`` long, queried in an STRtree over boundary chunks).
+   near a degenerate case (touching, through a vertex, collinear) go to GEOS;
+   a segment spanning many cells is cut into collinear pieces first.
 3. :func:`_ordered_events` — cuts sorted along each line with its ends,
    duplicates merged, and each given its chainage.
 4. :func:`_assign` — one point-in-polygon lookup per piece between two cuts
@@ -59,7 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHUNK",
-    "CHUNK_DEG",
     "HOP_TOLERANCE_KM",
     "SURFACE_NAMES",
     "UNASSIGNED",
@@ -83,14 +81,14 @@ SURFACE_NAMES = ("land", "inland water", "sea", "outside", "unknown")
 LAND, INLAND, SEA, OUTSIDE, UNKNOWN = range(5)
 #: Vertices per chunk of route or boundary in the STRtree.
 CHUNK = 64
-#: Planar length (degrees) after which a route chunk is cut.
-CHUNK_DEG = 0.25
 #: Two opposite crossings closer than this (km) are a hop over a wiggle of the
 #: border line (for example 11 m into Armenia near the Aghband tripoint), not a
 #: visit: both are dropped from the crossings (the km stay in the sections).
 HOP_TOLERANCE_KM = 0.05
 #: Pieces shorter than this (metres) join a neighbouring section (see :func:`sections`).
 SLIVER_M = 1e-3
+#: Vertices per chunk of a line meeting the tiles of a band (see :func:`km_within`).
+BAND_CHUNK = 16
 #: Vertices per tile of a band around borders (see :class:`Band`).
 TILE_VERTICES = 256
 #: Most cells of the grid of boundary segments (see :class:`SegmentGrid`).
@@ -146,7 +144,6 @@ class Engine:
             ]
         )
         self.bnd = chunk_lines(rings, CHUNK)
-        self.bnd_tree = shapely.STRtree(self.bnd)
         self.ids = sorted(region.countries["iso3"].astype(str))
         minx, miny, maxx, maxy = self.extent.bounds
         #: lines are moved to within ±180° of this longitude (regions across the antimeridian)
@@ -276,6 +273,7 @@ class Band:
     polygon: Any
     tiles: np.ndarray
     tree: shapely.STRtree
+    _grid: SegmentGrid | None = None
 
     @classmethod
     def of(cls, polygon: Any, tiles: np.ndarray | None = None) -> Band:
@@ -284,6 +282,12 @@ class Band:
         shapely.prepare(polygon)
         shapely.prepare(tiles)
         return cls(polygon, tiles, shapely.STRtree(tiles))
+
+    def grid(self) -> SegmentGrid:
+        """The segments of the band's edge on a grid (built on first use)."""
+        if self._grid is None:
+            self._grid = SegmentGrid.of(shapely.get_parts(shapely.boundary(self.polygon)))
+        return self._grid
 
 
 @dataclass
@@ -298,8 +302,9 @@ class BorderIndex:
     chunks: np.ndarray
     label: np.ndarray
     bounds: np.ndarray
-    first: np.ndarray
+    first_xy: np.ndarray
     tree: shapely.STRtree
+    first_tree: shapely.STRtree
     eps: float
 
     @classmethod
@@ -308,9 +313,10 @@ class BorderIndex:
         geoms = np.array([g for _, g in borders], dtype=object)
         chunks, label = chunk_lines(geoms, CHUNK, return_index=True)
         shapely.prepare(chunks)
-        first = shapely.get_point(chunks, 0)
-        tree = shapely.STRtree(chunks)
-        return cls([lbl for lbl, _ in borders], chunks, label, shapely.bounds(chunks), first, tree, eps)
+        first = shapely.get_coordinates(shapely.get_point(chunks, 0))
+        tree, first_tree = shapely.STRtree(chunks), shapely.STRtree(shapely.points(first))
+        labels = [lbl for lbl, _ in borders]
+        return cls(labels, chunks, label, shapely.bounds(chunks), first, tree, first_tree, eps)
 
 
 def subdivide(polygon: Any, max_vertices: int) -> np.ndarray:
@@ -363,11 +369,20 @@ def chunk_lines(geoms: np.ndarray, size: int, *, return_index: bool = False) -> 
     keep = np.isin(shapely.get_type_id(parts), (1, 2))
     parts, p_of = parts[keep], p_of[keep]
     xy, li = shapely.get_coordinates(parts, return_index=True)
+    chunks, of_part, _ = chunk_coords(xy, li, size)
+    return (chunks, p_of[of_part]) if return_index else chunks
+
+
+def chunk_coords(xy: np.ndarray, line: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LineStrings of at most ``size`` vertices (shared ends) along the lines of a vertex array.
+
+    ``xy`` holds the vertices of all lines in order, ``line`` the line of each (every line
+    with two vertices or more).  Returns the chunks, the line of each and its first vertex.
+    """
     if len(xy) == 0:
-        empty = np.array([], dtype=object)
-        return (empty, np.zeros(0, dtype=np.int64)) if return_index else empty
-    starts = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
-    counts = np.diff(np.r_[starts, len(li)])
+        return np.array([], dtype=object), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+    counts = np.diff(np.r_[starts, len(line)])
     # chunk j of a line runs from its vertex j * step to (j + 1) * step (or its last vertex)
     step = size - 1
     per_line = (counts - 2) // step + 1
@@ -377,12 +392,8 @@ def chunk_lines(geoms: np.ndarray, size: int, *, return_index: bool = False) -> 
     sizes = np.minimum((j + 1) * step, counts[of_line] - 1) - j * step + 1
     # the source vertex of each output vertex (the ends shared by consecutive chunks twice)
     src = np.arange(int(sizes.sum())) + np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
-    line_part = li[starts]
-    del li
     chunks = shapely.linestrings(xy[src], indices=np.repeat(np.arange(len(sizes)), sizes))
-    if not return_index:
-        return chunks
-    return chunks, np.repeat(p_of[line_part], per_line)
+    return chunks, np.repeat(line[starts], per_line), first
 
 
 # ---------------------------------------------------------------------------
@@ -465,6 +476,8 @@ class Pieces:
     part: np.ndarray
     surface: np.ndarray
     length_m: np.ndarray
+    #: the lines' vertices with points on their geodesics (lon/lat) and the line of each
+    dense: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def empty(cls, n_lines: int, length: np.ndarray | None = None) -> Pieces:
@@ -495,26 +508,30 @@ class _Segments:
 def split_lines(lines: np.ndarray, eng: Engine) -> Pieces:
     """Cut lines (lon/lat LineStrings) at the territory boundaries of ``eng``'s region."""
     n = len(lines)
-    seg, length = _segments(lines, n, eng.lon0)
+    seg, length, dense = _segments(lines, n, eng.lon0)
     if seg is None:
         return Pieces.empty(n, length)
-    ev_seg, ev_t, ev_on = _grid_events(seg, eng)
+    ev_seg, ev_t, ev_on = grid_events(seg.xy, seg.idx, eng.segment_grid())
     ev_line, ev_m, pos, on = _ordered_events(seg, ev_seg, ev_t, ev_on)
     ok = ev_line[1:] == ev_line[:-1]
     lo, hi = np.flatnonzero(ok), np.flatnonzero(ok) + 1
     pts = _midpoints(seg, pos, lo, hi)
     part = _assign(pts, on, lo, hi, eng)
-    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, _surface(pts, part, eng), length)
+    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, _surface(pts, part, eng), length, dense)
 
 
-def _segments(lines: np.ndarray, n: int, lon0: float = 0.0) -> tuple[_Segments | None, np.ndarray]:
+def _segments(
+    lines: np.ndarray, n: int, lon0: float = 0.0
+) -> tuple[_Segments | None, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """The segments, the length (m) of each line and the vertices followed along the geodesics."""
     xy, li = shapely.get_coordinates(lines, return_index=True)
     if len(xy) < 2:
-        return None, np.zeros(n)
+        return None, np.zeros(n), None
     # keep longitudes continuous along each line (antimeridian), and follow each
     # segment's geodesic: long segments get points on it, so cuts are found on the
     # geodesic and chainage reads the same forwards and backwards
     xy, li, piece_m = geodesic_vertices(xy, li)
+    dense = (xy, li)
     # each line in the region's longitude frame (a whole number of turns away)
     first = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
     turns = np.round((xy[first, 0] - lon0) / 360.0)
@@ -528,12 +545,12 @@ def _segments(lines: np.ndarray, n: int, lon0: float = 0.0) -> tuple[_Segments |
     seg_m = piece_m[seg_idx]
     length = np.bincount(seg_line, weights=seg_m, minlength=n)
     if len(seg_idx) == 0:
-        return None, length
+        return None, length, dense
     # chainage at each segment start
     cum = np.cumsum(seg_m)
     first_of_line = np.r_[True, seg_line[1:] != seg_line[:-1]]
     line_base = np.maximum.accumulate(np.where(first_of_line, cum - seg_m, 0.0))
-    return _Segments(xy, seg_idx, seg_line, seg_m, cum - seg_m - line_base, first_of_line), length
+    return _Segments(xy, seg_idx, seg_line, seg_m, cum - seg_m - line_base, first_of_line), length, dense
 
 
 @dataclass
@@ -615,38 +632,55 @@ def _expand_cells(
     return np.concatenate([ix0[single] * ny + iy0[single], ix * ny + iy]), np.concatenate([single, owner])
 
 
-def _grid_events(seg: _Segments, eng: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Where the lines' segments meet boundary segments: ``(segment, t, on a boundary stretch)``.
+def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where segments ``xy[idx[k]] → xy[idx[k] + 1]`` meet the grid's segments: ``(k, t, on a stretch)``.
 
     Candidate pairs come from the grid (:class:`SegmentGrid`); a pair whose four
     orientations are certain in floating point crosses properly (or not at all) and
     is solved in arrays; a pair near a degenerate case (touching, through a vertex,
-    collinear) is left to GEOS, as are the few segments of a line that span many cells.
+    collinear) is left to GEOS.  A segment spanning many cells is cut into collinear
+    pieces about a cell long first.  ``t`` is the position along the segment (0 to 1);
+    the flag marks the points of a stretch running along a grid segment.
     """
-    grid = eng.segment_grid()
-    lo = np.array([grid.x0, grid.y0])
     out = []
-    for first in range(0, len(seg.idx), GRID_BLOCK):
-        idx = seg.idx[first : first + GRID_BLOCK]
-        p, q = seg.xy[idx], seg.xy[idx + 1]
-        box = _boxes(p, q)
-        cells = _cells(box, lo, grid.cell, grid.nx, grid.ny)
-        long_seg = (cells[2] - cells[0] + 1) * (cells[3] - cells[1] + 1) > GRID_MAX_SPAN
-        if long_seg.any():
-            out.append(_long_events(seg, first + np.flatnonzero(long_seg), eng))
-            short = np.flatnonzero(~long_seg)
-            p, q, box, cells = p[short], q[short], box[:, short], tuple(c[short] for c in cells)
-        else:
-            short = None
-        ev_seg, ev_t, ev_on = _block_events(p, q, box, cells, grid)
-        out.append((first + (ev_seg if short is None else short[ev_seg]), ev_t, ev_on))
+    for first in range(0, len(idx), GRID_BLOCK):
+        block = idx[first : first + GRID_BLOCK]
+        ev_seg, ev_t, ev_on = _segment_events(xy[block], xy[block + 1], grid)
+        out.append((first + ev_seg, ev_t, ev_on))
+    if not out:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
     return tuple(np.concatenate([o[i] for o in out]) for i in range(3))  # type: ignore[return-value]
+
+
+def _segment_events(p: np.ndarray, q: np.ndarray, grid: SegmentGrid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`grid_events` of segments ``p → q``."""
+    lo = np.array([grid.x0, grid.y0])
+    box = _boxes(p, q)
+    cells = _cells(box, lo, grid.cell, grid.nx, grid.ny)
+    long_seg = (cells[2] - cells[0] + 1) * (cells[3] - cells[1] + 1) > GRID_MAX_SPAN
+    if not long_seg.any():
+        return _block_events(p, q, box, cells, grid)
+    # long segments: collinear pieces about a cell long, each its own segment
+    ls = np.flatnonzero(long_seg)
+    n = np.ceil(np.hypot(*(q[ls] - p[ls]).T) / grid.cell).astype(np.int64)
+    of = np.repeat(ls, n)
+    j = np.arange(len(of)) - np.repeat(np.cumsum(n) - n, n)
+    t0, t1 = j / np.repeat(n, n), (j + 1) / np.repeat(n, n)
+    short = np.flatnonzero(~long_seg)
+    owner = np.concatenate([short, of])
+    t_lo = np.concatenate([np.zeros(len(short)), t0])
+    t_hi = np.concatenate([np.ones(len(short)), t1])
+    pp, qq = p[owner] + (q[owner] - p[owner]) * t_lo[:, None], p[owner] + (q[owner] - p[owner]) * t_hi[:, None]
+    pp[: len(short)], qq[: len(short)] = p[short], q[short]
+    box = _boxes(pp, qq)
+    ev_seg, ev_t, ev_on = _block_events(pp, qq, box, _cells(box, lo, grid.cell, grid.nx, grid.ny), grid)
+    return owner[ev_seg], t_lo[ev_seg] + (t_hi[ev_seg] - t_lo[ev_seg]) * ev_t, ev_on
 
 
 def _block_events(
     p: np.ndarray, q: np.ndarray, box: np.ndarray, cells: tuple[np.ndarray, ...], grid: SegmentGrid
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The events ``(segment, t, on a boundary stretch)`` of segments ``p → q`` (see :func:`_grid_events`)."""
+    """The events ``(segment, t, on a boundary stretch)`` of segments ``p → q`` (see :func:`grid_events`)."""
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool))
     if not len(p):
         return empty
@@ -705,33 +739,9 @@ def _exact_events(
     on_line = np.isin(shapely.get_type_id(parts), (1, 2))[pidx]
     k = part_of[pidx]
     r = p1[k] - p0[k]
-    t = np.clip(((pxy - p0[k]) * r).sum(axis=1) / (r * r).sum(axis=1), 0.0, 1.0)
+    rr = (r * r).sum(axis=1)
+    t = np.clip(((pxy - p0[k]) * r).sum(axis=1) / np.where(rr > 0, rr, 1.0), 0.0, 1.0)
     return s[k], t, on_line
-
-
-def _long_events(seg: _Segments, long_idx: np.ndarray, eng: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Events of segments that span many grid cells: cut into pieces of about ``CHUNK_DEG``, through the STRtree."""
-    if not len(long_idx):
-        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
-    a, b = seg.xy[seg.idx[long_idx]], seg.xy[seg.idx[long_idx] + 1]
-    plen = np.hypot(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1])
-    n_pieces = np.maximum(np.ceil(plen / CHUNK_DEG), 1).astype(np.int64)
-    of = np.repeat(long_idx, n_pieces)
-    j = np.arange(len(of)) - np.repeat(np.cumsum(n_pieces) - n_pieces, n_pieces)
-    n_of = np.repeat(n_pieces, n_pieces)
-    t0, t1 = j / n_of, (j + 1) / n_of
-    a, b = seg.xy[seg.idx[of]], seg.xy[seg.idx[of] + 1]
-    pieces = shapely.linestrings(np.stack([a + (b - a) * t0[:, None], a + (b - a) * t1[:, None]], axis=1))
-    pi, bi = eng.bnd_tree.query(pieces, predicate="intersects")
-    if not len(pi):
-        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
-    parts, part_of = shapely.get_parts(shapely.intersection(pieces[pi], eng.bnd[bi]), return_index=True)
-    pxy, pidx = shapely.get_coordinates(parts, return_index=True)
-    on_line = np.isin(shapely.get_type_id(parts), (1, 2))[pidx]
-    k = pi[part_of[pidx]]
-    r = b[k] - a[k]
-    t = np.clip(((pxy - a[k]) * r).sum(axis=1) / (r * r).sum(axis=1), 0.0, 1.0)
-    return of[k], t, on_line
 
 
 def _ordered_events(
@@ -828,51 +838,55 @@ def sections(pc: Pieces, eng: Engine, *, by: str = "part") -> pd.DataFrame:
 
     Columns: ``line``, ``iso3``, ``part_id``, ``surface``, ``from_km``, ``to_km``, ``length_km``.
     """
-    iso = np.where(pc.part >= 0, eng.part_iso3[np.maximum(pc.part, 0)], UNASSIGNED)
-    pid = np.where(pc.part >= 0, eng.part_ids[np.maximum(pc.part, 0)], UNASSIGNED)
-    key = pid if by == "part" else iso
-    surface = np.asarray(SURFACE_NAMES, dtype=object)[pc.surface]
-    df = pd.DataFrame(
+    if not len(pc.line):
+        return pd.DataFrame(columns=["line", "iso3", "part_id", "surface", "from_km", "to_km", "length_km"])
+    part, surface = _without_slivers(pc)
+    # a section starts where the line, the territory (or part) or the surface changes
+    iso_code = np.unique(eng.part_iso3, return_inverse=True)[1]
+    key = np.where(part >= 0, part if by == "part" else iso_code[np.maximum(part, 0)], -1)
+    line = pc.line
+    start = np.flatnonzero(np.r_[True, (line[1:] != line[:-1]) | (key[1:] != key[:-1]) | (surface[1:] != surface[:-1])])
+    end = np.r_[start[1:], len(line)] - 1
+    p = part[start]
+    out = pd.DataFrame(
         {
-            "line": pc.line,
-            "iso3": iso,
-            "part_id": pid,
-            "surface": surface,
-            "key": key,
-            "from_m": pc.from_m,
-            "to_m": pc.to_m,
+            "line": line[start],
+            "iso3": np.where(p >= 0, eng.part_iso3[np.maximum(p, 0)], UNASSIGNED).astype(object),
+            "part_id": np.where(p >= 0, eng.part_ids[np.maximum(p, 0)], UNASSIGNED).astype(object),
+            "surface": np.asarray(SURFACE_NAMES, dtype=object)[surface[start]],
         }
     )
-    if df.empty:
-        return pd.DataFrame(columns=["line", "iso3", "part_id", "surface", "from_km", "to_km", "length_km"])
-    # a sliver piece (under 1 mm, where two boundaries that coincide in the data are cut a
-    # hair apart) joins the longer of its neighbours on its line (the same read backwards)
-    length = (df["to_m"] - df["from_m"]).to_numpy()
-    tiny = pd.Series(length < SLIVER_M, index=df.index)
-    if tiny.any() and not tiny.all():
-        cols = ["iso3", "part_id", "surface", "key"]
-        masked = df[cols + ["from_m"]].assign(len_m=length).mask(tiny, None)
-        before = masked.groupby(df["line"]).ffill()
-        after = masked.groupby(df["line"]).bfill()
-        take_after = before["len_m"].isna() | (after["len_m"].fillna(-1.0) > before["len_m"].fillna(-1.0))
-        chosen = before[cols].where(~take_after, after[cols])
-        df[cols] = chosen.where(tiny, df[cols]).fillna(df[cols])
-    brk = (
-        (df["line"] != df["line"].shift()) | (df["key"] != df["key"].shift()) | (df["surface"] != df["surface"].shift())
-    )
-    grp = brk.cumsum()
-    out = df.groupby(grp, sort=False).agg(
-        line=("line", "first"),
-        iso3=("iso3", "first"),
-        part_id=("part_id", "first"),
-        surface=("surface", "first"),
-        from_m=("from_m", "first"),
-        to_m=("to_m", "last"),
-    )
-    out["from_km"] = out["from_m"] / 1000.0
-    out["to_km"] = out["to_m"] / 1000.0
+    out["from_km"] = pc.from_m[start] / 1000.0
+    out["to_km"] = pc.to_m[end] / 1000.0
     out["length_km"] = out["to_km"] - out["from_km"]
-    return out.drop(columns=["from_m", "to_m"]).reset_index(drop=True)
+    return out
+
+
+def _without_slivers(pc: Pieces) -> tuple[np.ndarray, np.ndarray]:
+    """The part and surface of each piece, a sliver taking those of a neighbour.
+
+    A sliver piece (under 1 mm, where two boundaries that coincide in the data are cut a
+    hair apart) joins the longer of its nearest pieces on its line that are not slivers
+    (the one before on a tie; the same read backwards).
+    """
+    part, surface = pc.part.copy(), pc.surface.copy()
+    length = pc.to_m - pc.from_m
+    tiny = length < SLIVER_M
+    if not tiny.any() or tiny.all():
+        return part, surface
+    n = len(length)
+    i = np.arange(n)
+    before = np.maximum.accumulate(np.where(tiny, -1, i))
+    after = np.minimum.accumulate(np.where(tiny, n, i)[::-1])[::-1]
+    ok_b = (before >= 0) & (pc.line[np.maximum(before, 0)] == pc.line)
+    ok_a = (after < n) & (pc.line[np.minimum(after, n - 1)] == pc.line)
+    len_b = np.where(ok_b, length[np.maximum(before, 0)], -1.0)
+    len_a = np.where(ok_a, length[np.minimum(after, n - 1)], -1.0)
+    take_after = ~ok_b | (len_a > len_b)
+    src = np.where(take_after, after, before)
+    use = tiny & np.where(take_after, ok_a, ok_b)
+    part[use], surface[use] = part[src[use]], surface[src[use]]
+    return part, surface
 
 
 def crossings_table(secs: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM) -> pd.DataFrame:
@@ -937,22 +951,47 @@ def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:
 class LocalLines:
     """Lines along their geodesics in the local projection, and their chunks for the indexes.
 
-    ``local`` has one LineString per line; ``chunks`` (at most ``CHUNK`` vertices each,
-    sharing their ends) and ``chunk_line`` (the line of each chunk) cut them up so that an
-    STRtree over borders or bands finds the few pieces near each stretch of a line.
+    ``xy`` holds the projected vertices of all lines in order and ``line`` the line of each;
+    ``chunks`` (at most ``size`` vertices each, sharing their ends) cut them up so that an
+    STRtree over borders or bands finds the few pieces near each stretch of a line:
+    ``chunk_line`` is the line of each, ``chunk_first`` and ``chunk_last`` its first and
+    last vertex.
     """
 
     n: int
-    local: np.ndarray
+    xy: np.ndarray
+    line: np.ndarray
     chunks: np.ndarray
     chunk_line: np.ndarray
+    chunk_first: np.ndarray
+    chunk_last: np.ndarray
+
+    @classmethod
+    def of(cls, n: int, xy: np.ndarray, line: np.ndarray, size: int) -> LocalLines:
+        """The lines of a vertex array in chunks of at most ``size`` vertices."""
+        chunks, chunk_line, first = chunk_coords(xy, line, size)
+        # a chunk ends where the next begins, or just before when the next is another line's
+        last = np.r_[first[1:], len(xy)] - np.r_[chunk_line[1:] != chunk_line[:-1], True]
+        return cls(n, xy, line, chunks, chunk_line, first, last)
+
+    def rechunked(self, size: int) -> LocalLines:
+        """The same lines in chunks of at most ``size`` vertices."""
+        return LocalLines.of(self.n, self.xy, self.line, size)
 
 
-def local_lines(eng: Engine, lines_ll: np.ndarray) -> LocalLines:
-    """Lon/lat lines followed along their geodesics, projected, and chunked (see :class:`LocalLines`)."""
-    local = eng.to_local(follow_geodesics(lines_ll))
-    chunks, chunk_line = chunk_lines(local, CHUNK, return_index=True)
-    return LocalLines(len(local), local, chunks, chunk_line)
+def local_lines(eng: Engine, lines_ll: np.ndarray, dense: tuple[np.ndarray, np.ndarray] | None = None) -> LocalLines:
+    """Lon/lat lines followed along their geodesics, projected, and chunked (see :class:`LocalLines`).
+
+    ``dense`` is the lines' vertices with points on their geodesics and the line of each
+    (:attr:`Pieces.dense`, from the split), when at hand.
+    """
+    if dense is None:
+        xy, li = shapely.get_coordinates(lines_ll, return_index=True)
+        xy, li, _ = geodesic_vertices(xy, li)
+    else:
+        xy, li = dense
+    x, y = eng.proj.xy_to_local(xy[:, 0], xy[:, 1])
+    return LocalLines.of(len(lines_ll), np.column_stack([x, y]), li, BAND_CHUNK)
 
 
 def clearance_m(eng: Engine, lines_local: np.ndarray, border_local: Any) -> np.ndarray:
@@ -1008,7 +1047,7 @@ def _chunk_pairs(
     radius: np.ndarray,
     exclude: np.ndarray | None,
     nearest_only: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (line chunk, border chunk) near each other, with their planar distance.
 
     Only for the chunks of ``lines``, border chunks whose box lies within ``radius[line]``
@@ -1016,7 +1055,7 @@ def _chunk_pairs(
     the border chunk and the distance (m) of the pairs that may be the nearest of their
     (line, label): every pair whose boxes are nearer than the best distance found.  With
     ``nearest_only``, only the labels that may be within ``1 + idx.eps`` of the line's
-    nearest label.
+    nearest label, and the shortest line between the chunks of each pair (else None).
     """
     c = np.flatnonzero(np.isin(ll.chunk_line, lines))
     r = radius[ll.chunk_line[c]]
@@ -1028,18 +1067,24 @@ def _chunk_pairs(
         ok = ~exclude[line, lab]
         ci, bj, line, lab = ci[ok], bj[ok], line[ok], lab[ok]
     if not len(ci):
-        return ci, bj, np.zeros(0)
-    # cheap bounds: an upper bound per (line, label) from the distance of the line's chunk to the
-    # first vertex of the border's; a lower bound per pair from their bounding boxes
+        return ci, bj, np.zeros(0), np.zeros(0, dtype=object)
+    # cheap bounds: an upper bound per (line, label) from the distances between the ends of
+    # the line's chunks and the first vertex of the border's; a lower bound per pair from
+    # their bounding boxes
     key = np.unique(line * len(idx.labels) + lab, return_inverse=True)[1]
     best = np.full(int(key.max()) + 1, np.inf)
-    np.minimum.at(best, key, shapely.distance(ll.chunks[ci], idx.first[bj]))
+    bx = idx.first_xy[bj]
+    a, b = ll.xy[ll.chunk_first[ci]], ll.xy[ll.chunk_last[ci]]
+    ends = np.minimum(np.hypot(*(a - bx).T), np.hypot(*(b - bx).T))
+    np.minimum.at(best, key, ends)
     cb, bb = shapely.bounds(ll.chunks[ci]), idx.bounds[bj]
     gap_x = np.maximum(0.0, np.maximum(cb[:, 0] - bb[:, 2], bb[:, 0] - cb[:, 2]))
     gap_y = np.maximum(0.0, np.maximum(cb[:, 1] - bb[:, 3], bb[:, 1] - cb[:, 3]))
     gap = np.hypot(gap_x, gap_y) * (1.0 - 1e-9) - 1e-6  # both bounds may be the same corner
-    # exact distances nearest box first, per (line, label), until no box is nearer than the best
+    # exact distances nearest box first (per line, then per (line, label)), until no box is
+    # nearer than the best found
     d = np.full(len(ci), np.nan)
+    sl = np.full(len(ci), None, dtype=object)
     line_best = np.full(ll.n, np.inf)
 
     def nearer() -> np.ndarray:
@@ -1049,16 +1094,35 @@ def _chunk_pairs(
         return (gap <= best[key]) & (gap <= line_best[line] * (1.0 + idx.eps))
 
     pending = nearer()
+    wave = 0
     while pending.any():
         p = np.flatnonzero(pending)
-        order = p[np.lexsort((gap[p], key[p]))]
-        first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
-        d[first] = shapely.distance(ll.chunks[ci[first]], idx.chunks[bj[first]])
-        np.minimum.at(best, key[first], d[first])
-        pending[first] = False
+        if wave < 2:  # the nearest box of each line, then of each (line, label)
+            group = line if wave == 0 and nearest_only else key
+            order = p[np.lexsort((gap[p], group[p]))]
+            p = order[np.r_[True, group[order][1:] != group[order][:-1]]]
+        # then every box still nearer than the best of its (line, label), at once
+        if nearest_only:  # the nearest points, for the geodesic distance between them
+            sl[p] = shapely.shortest_line(ll.chunks[ci[p]], idx.chunks[bj[p]])
+            xy = shapely.get_coordinates(sl[p]).reshape(-1, 2, 2)
+            d[p] = np.hypot(xy[:, 1, 0] - xy[:, 0, 0], xy[:, 1, 1] - xy[:, 0, 1])
+        else:
+            d[p] = shapely.distance(ll.chunks[ci[p]], idx.chunks[bj[p]])
+        np.minimum.at(best, key[p], d[p])
+        pending[p] = False
         pending &= nearer()
+        wave += 1
     done = ~np.isnan(d)
-    return ci[done], bj[done], d[done]
+    return ci[done], bj[done], d[done], sl[done]
+
+
+def _seed_m(ll: LocalLines, idx: BorderIndex, lines: np.ndarray) -> np.ndarray:
+    """For each of ``lines``: from the starts of its chunks to the nearest first vertex of a border chunk (m)."""
+    c = np.flatnonzero(np.isin(ll.chunk_line, lines))
+    (qi, _), d = idx.first_tree.query_nearest(shapely.points(ll.xy[ll.chunk_first[c]]), return_distance=True)
+    near = np.full(ll.n, np.inf)
+    np.minimum.at(near, ll.chunk_line[c[qi]], d)
+    return near[lines]
 
 
 def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndarray:
@@ -1076,20 +1140,20 @@ def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndar
     if not len(ll.chunks) or not len(idx.chunks):
         return best
     # short chunks: small boxes find few border chunks, and each distance is cheap
-    ll = LocalLines(ll.n, ll.local, *chunk_lines(ll.local, CLEARANCE_CHUNK, return_index=True))
+    ll = ll.rechunked(CLEARANCE_CHUNK)
     radius = np.full(ll.n, CLEARANCE_START_M)
     bounds = np.vstack([shapely.bounds(ll.chunks), idx.bounds])
     r_max = float(np.hypot(*(bounds[:, 2:].max(axis=0) - bounds[:, :2].min(axis=0))))
     active = np.unique(ll.chunk_line)
-    found_c, found_b = [], []
+    found_c, found_s = [], []
     first_round = True
     while len(active):
-        ci, bj, d = _chunk_pairs(ll, idx, active, radius, exclude, nearest_only=True)
+        ci, bj, d, sl = _chunk_pairs(ll, idx, active, radius, exclude, nearest_only=True)
         # per (line, pair): the nearest pair of chunks (the first along the line on a tie)
         key = ll.chunk_line[ci] * len(idx.labels) + idx.label[bj]
         order = np.lexsort((bj, ci, d, key))
         first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
-        ci, bj, d = ci[first], bj[first], d[first]
+        ci, bj, d, sl = ci[first], bj[first], d[first], sl[first]
         line = ll.chunk_line[ci]
         near = np.full(ll.n, np.inf)
         np.minimum.at(near, line, d)
@@ -1097,19 +1161,17 @@ def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndar
         # the pairs that may be the geodesically nearest of a line that is done
         take = np.isin(line, active[done]) & (d <= near[line] * (1.0 + idx.eps))
         found_c.append(ci[take])
-        found_b.append(bj[take])
+        found_s.append(sl[take])
         active = active[~done]
         if first_round and len(active):
-            # lines far from every border: search next as far as their first vertex's nearest border
-            (qi, _), u = idx.tree.query_nearest(shapely.get_point(ll.local[active], 0), return_distance=True)
-            radius[active[qi]] = np.maximum(radius[active[qi]], u * (1.0 + idx.eps) + 1.0) / 2.0
+            # lines far from every border: search next as far as the nearest first vertex of a
+            # border chunk from the starts of their chunks
+            radius[active] = np.maximum(radius[active], _seed_m(ll, idx, active) * (1.0 + idx.eps) + 1.0) / 2.0
         first_round = False
         radius[active] *= 2.0
-    ci, bj = np.concatenate(found_c), np.concatenate(found_b)
-    if len(ci):
-        g = _geodesic_of(eng, shapely.shortest_line(ll.chunks[ci], idx.chunks[bj]))
-        g = np.where(shapely.intersects(ll.chunks[ci], idx.chunks[bj]), 0.0, g)
-        np.minimum.at(best, ll.chunk_line[ci], g)
+    ci, sl = np.concatenate(found_c), np.concatenate(found_s)
+    if len(ci):  # (a line that meets a border has a shortest line of length 0)
+        np.minimum.at(best, ll.chunk_line[ci], _geodesic_of(eng, sl))
     return best
 
 
@@ -1121,7 +1183,7 @@ def pair_distances_m(eng: Engine, ll: LocalLines, max_m: float) -> pd.DataFrame:
     """
     idx = eng.pair_index()
     lines = np.unique(ll.chunk_line)
-    ci, bj, d = _chunk_pairs(ll, idx, lines, np.full(ll.n, float(max_m)), None)
+    ci, bj, d, _ = _chunk_pairs(ll, idx, lines, np.full(ll.n, float(max_m)), None)
     df = pd.DataFrame({"line": ll.chunk_line[ci], "k": idx.label[bj], "distance_m": d})
     df = df.groupby(["line", "k"], as_index=False)["distance_m"].min()
     df = df[df["distance_m"] <= max_m]
@@ -1145,8 +1207,10 @@ def km_within(
 ) -> np.ndarray:
     """Geodesic km of each line within ``within_km`` of a border (default: any international border).
 
-    The figure of :func:`within_band`, through an index of the band's tiles: each chunk of a
-    line meets only the few tiles near it, and a chunk inside a tile counts whole.
+    The figure of :func:`within_band` (the geodesic length of the lines' parts inside the
+    band, in the local projection), through the band's index: a chunk of a line inside one
+    tile counts whole; a chunk meeting the band's edge is cut where its segments cross the
+    edge (:func:`grid_events` on the band's edge) and its pieces inside are measured.
     ``local`` (from :func:`local_lines`) saves projecting the lines again.
     """
     band = eng.band(within_km, border)
@@ -1157,8 +1221,64 @@ def km_within(
     ci, ti = band.tree.query(ll.chunks, predicate="intersects")
     if not len(ci):
         return out
-    pieces = ll.chunks[ci]
-    cut = ~shapely.covers(band.tiles[ti], pieces)
-    pieces[cut] = shapely.intersection(pieces[cut], band.tiles[ti[cut]])
-    np.add.at(out, ll.chunk_line[ci], np.asarray(length_m(eng.to_ll(pieces)), dtype=float) / 1000.0)
+    whole = np.zeros(len(ll.chunks), dtype=bool)
+    whole[ci[shapely.covers(band.tiles[ti], ll.chunks[ci])]] = True
+    near = np.zeros(len(ll.chunks), dtype=bool)
+    near[ci] = True
+    w = np.flatnonzero(whole)
+    c, u0, u1 = _inside(ll, np.flatnonzero(near & ~whole), band)
+    c, u0, u1 = np.concatenate([w, c]), np.concatenate([ll.chunk_first[w], u0]), np.concatenate([ll.chunk_last[w], u1])
+    np.add.at(out, ll.chunk_line[c], _length_between(eng, ll, u0.astype(float), u1.astype(float)) / 1000.0)
     return out
+
+
+def _inside(ll: LocalLines, chunks: np.ndarray, band: Band) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pieces of some chunks of lines inside a band: the chunk, start and end of each.
+
+    Positions along the lines are vertex indices plus the share of the segment (``u``).
+    """
+    if not len(chunks):
+        return chunks, np.zeros(0), np.zeros(0)
+    first, last = ll.chunk_first[chunks], ll.chunk_last[chunks]
+    n = last - first
+    seg_chunk = np.repeat(np.arange(len(chunks)), n)
+    idx = np.arange(int(n.sum())) + np.repeat(first - (np.cumsum(n) - n), n)
+    moves = (ll.xy[idx] != ll.xy[idx + 1]).any(axis=1)
+    idx, seg_chunk = idx[moves], seg_chunk[moves]
+    ev_k, ev_t, _ = grid_events(ll.xy, idx, band.grid())
+    u = np.concatenate([idx[ev_k] + ev_t, first, last]).astype(float)
+    c = np.concatenate([seg_chunk[ev_k], np.arange(len(chunks)), np.arange(len(chunks))])
+    order = np.lexsort((u, c))
+    u, c = u[order], c[order]
+    pair = np.flatnonzero((c[1:] == c[:-1]) & (u[1:] > u[:-1]))
+    u0, u1 = u[pair], u[pair + 1]
+    inside = shapely.intersects(band.polygon, shapely.points(_local_at(ll, (u0 + u1) / 2)))
+    return chunks[c[pair][inside]], u0[inside], u1[inside]
+
+
+def _local_at(ll: LocalLines, u: np.ndarray) -> np.ndarray:
+    """Projected points at positions ``u`` (vertex index plus share of the segment)."""
+    i = np.minimum(np.floor(u).astype(np.int64), len(ll.xy) - 2)
+    f = (u - i)[:, None]
+    return ll.xy[i] + (ll.xy[i + 1] - ll.xy[i]) * f
+
+
+def _length_between(eng: Engine, ll: LocalLines, u0: np.ndarray, u1: np.ndarray) -> np.ndarray:
+    """Geodesic length (m) from ``u0`` to ``u1`` along the lines (``u0 < u1`` on one line).
+
+    Measured as :func:`within_band` measures its parts: the projected points at both ends
+    and the projected vertices between, unprojected, with the geodesic between each two.
+    """
+    i0, i1 = np.ceil(u0).astype(np.int64), np.floor(u1).astype(np.int64)
+    count = np.maximum(i1 - i0 + 1, 0) + 2  # the two ends and the vertices between
+    piece = np.repeat(np.arange(len(u0)), count)
+    k = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    vertex = np.minimum(np.repeat(i0, count) + k - 1, len(ll.xy) - 1)
+    xy = ll.xy[vertex]
+    start, end = k == 0, k == np.repeat(count, count) - 1
+    xy[start] = _local_at(ll, u0)
+    xy[end] = _local_at(ll, u1)
+    lon, lat = eng.proj.xy_to_lonlat(xy[:, 0], xy[:, 1])
+    _, _, d = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    same = piece[1:] == piece[:-1]
+    return np.bincount(piece[:-1][same], weights=np.asarray(d)[same], minlength=len(u0))

@@ -401,40 +401,42 @@ def _headline(
     secs: pd.DataFrame,
     cx: pd.DataFrame,
     travel_h: np.ndarray,
+    dense: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """The headline figures of N lines (:data:`HEADLINE_COLUMNS`), vectorised.
 
     ``secs`` and ``cx`` are the lines' sections and crossings with a ``line``
-    column (0..N-1); ``travel_h`` is each line's travel time (NaN if unknown).
+    column (0..N-1); ``travel_h`` is each line's travel time (NaN if unknown);
+    ``dense`` the lines' vertices along their geodesics, if the split gave them.
     """
     n = len(lines)
     table = pd.DataFrame({"length_km": np.asarray(length_km, dtype=float)})
     pub = np.array([_published(r) for r in routes], dtype=float).reshape(n, 3)
     table["published_km"], table["ratio_to_published"], table["km_without_published"] = pub.T
-    km = secs.pivot_table(index="line", columns="iso3", values="length_km", aggfunc="sum", fill_value=0.0)
+    line, length = secs["line"].to_numpy(dtype=int), secs["length_km"].to_numpy(dtype=float)
+    cols = [*eng.ids, UNASSIGNED]
+    km = np.zeros((n, len(cols)))
+    np.add.at(km, (line, pd.Index(cols).get_indexer(secs["iso3"])), length)
     # one column per territory some line passes through (a Caspian-wide region would
     # otherwise give every table a column of zeros per state), and always km_unassigned
-    touched = [iso for iso in eng.ids if iso in km.columns and bool((km[iso] > 0).any())]
-    for iso in [*touched, UNASSIGNED]:
-        col = km[iso] if iso in km.columns else pd.Series(0.0, index=km.index)
-        table[f"km_{iso}"] = col.reindex(range(n), fill_value=0.0).to_numpy(dtype=float)
-    for surface, name in (("inland water", "km_inland_water"), ("sea", "km_sea")):
-        on = secs[secs["surface"] == surface].groupby("line")["length_km"].sum()
-        table[name] = on.reindex(range(n), fill_value=0.0).to_numpy(dtype=float)
+    for j, iso in enumerate(cols):
+        if iso == UNASSIGNED or (km[:, j] > 0).any():
+            table[f"km_{iso}"] = km[:, j]
+    surface = secs["surface"].to_numpy()
+    for name, on in (("km_inland_water", surface == "inland water"), ("km_sea", surface == "sea")):
+        table[name] = np.bincount(line[on], weights=length[on], minlength=n)
     assigned = secs[secs["iso3"] != UNASSIGNED]
-    first = assigned.groupby("line")["iso3"].first()
-    entered = cx.groupby("line")["to_iso3"].agg(list)
-    table["transit"] = [
-        "-".join(([first[k]] if k in first.index else []) + (entered[k] if k in entered.index else []))
-        for k in range(n)
-    ]
-    table["crossings"] = cx.groupby("line").size().reindex(range(n), fill_value=0).to_numpy(dtype=int)
-    closed = ~cx["crossing_status"].isin(USABLE_STATUSES)
-    table["closed_crossings"] = closed.groupby(cx["line"]).sum().reindex(range(n), fill_value=0).to_numpy(dtype=int)
+    first = assigned.groupby("line")["iso3"].first().to_dict()
+    entered = cx.groupby("line")["to_iso3"].agg(list).to_dict()
+    table["transit"] = ["-".join(([first[k]] if k in first else []) + entered.get(k, [])) for k in range(n)]
+    cx_line = cx["line"].to_numpy(dtype=int)
+    table["crossings"] = np.bincount(cx_line, minlength=n)
+    closed = ~cx["crossing_status"].isin(USABLE_STATUSES).to_numpy(dtype=bool)
+    table["closed_crossings"] = np.bincount(cx_line[closed], minlength=n)
     names = cx["crossing_point"].where(cx["crossing_point"].notna(), "-").astype(str)
-    used = names.groupby(cx["line"]).agg("; ".join)
-    table["crossing_points"] = used.reindex(range(n), fill_value="").to_numpy(dtype=object)
-    local = _engine.local_lines(eng, lines)  # projected once for the bands and the clearance
+    used = names.groupby(cx["line"]).agg("; ".join).to_dict()
+    table["crossing_points"] = np.array([used.get(k, "") for k in range(n)], dtype=object)
+    local = _engine.local_lines(eng, lines, dense)  # projected once for the bands and the clearance
     table["km_within_1km_border"] = _engine.km_within(eng, lines, 1.0, local=local)
     table["km_within_5km_border"] = _engine.km_within(eng, lines, 5.0, local=local)
     table["min_clearance_km"] = _clearance_km(eng, local, cx)
@@ -526,7 +528,8 @@ def _with_crossing_points(
     for k in np.unique(line):
         sel = line == k
         modes[sel] = _mode_at(routes[k], km[sel])
-    pols = [policies[k] if policies is not None else CrossingPolicy() for k in range(len(routes))]
+    default = CrossingPolicy()
+    pols = list(policies) if policies is not None else [default] * len(routes)
     # one group per policy (the default one shared), then per border pair
     group = np.array([-1 if pols[k].is_default else k for k in line])
     land = _land_pairs(eng)
@@ -593,7 +596,8 @@ def _match_land_rows(
     The nearest crossing point of the pair within ``MATCH_KM``, preferring points open to
     the crossing's mode; ``no crossing point`` when none is that near.
     """
-    on = np.flatnonzero(((table["a"] == pair[0]) & (table["b"] == pair[1])).to_numpy())
+    a, b = table["a"].to_numpy(dtype=object), table["b"].to_numpy(dtype=object)
+    on = np.flatnonzero((a == pair[0]) & (b == pair[1]))
     n = len(xy)
     rows = np.empty((n, len(MATCH_COLUMNS)), dtype=object)
     rows[:] = [None, None, None, np.nan, None, False, "no crossing point", np.nan]
@@ -605,24 +609,22 @@ def _match_land_rows(
     _, _, d = GEOD.inv(lon, lat, np.tile(table["lon"].to_numpy()[on], n), np.tile(table["lat"].to_numpy()[on], n))
     dist = np.asarray(d, dtype=float).reshape(n, len(on)) / 1000.0
     near = dist <= MATCH_KM
-    point_modes = table["modes"].to_numpy()[on]
-    allows = np.array(
-        [[m is None or m in pm.split("|") or m == "other" for pm in point_modes] for m in modes], dtype=bool
-    ).reshape(n, len(on))
-    fits = near & allows
-    any_fit = fits.any(axis=1)
+    point_modes = [str(m).split("|") for m in table["modes"].to_numpy()[on]]
+    allows = np.array([[m is None or m in pm or m == "other" for pm in point_modes] for m in modes], dtype=bool)
+    fits = near & allows.reshape(n, len(on))
     k = np.where(
-        any_fit, np.argmin(np.where(fits, dist, np.inf), axis=1), np.argmin(np.where(near, dist, np.inf), axis=1)
+        fits.any(axis=1),
+        np.argmin(np.where(fits, dist, np.inf), axis=1),
+        np.argmin(np.where(near, dist, np.inf), axis=1),
     )
     none = ~near.any(axis=1)
     rows[none, 3] = dist.min(axis=1)[none]
+    ids, names, dwell_h = (table[c].to_numpy(dtype=object) for c in ("id", "name", "dwell_h"))
     for r in np.flatnonzero(~none):
         i, ok = on[k[r]], bool(fits[r, k[r]])
         st = str(status[i])
-        pid = table["id"].iat[i]
-        dwell = policy.dwell_h.get(pid, table["dwell_h"].iat[i]) if ok else np.nan
-        name = table["name"].iat[i]
-        rows[r, 1:] = [pid, name, float(dist[r, k[r]]), st, ok, st if ok else "no crossing point", dwell]
+        dwell = policy.dwell_h.get(ids[i], dwell_h[i]) if ok else np.nan
+        rows[r, 1:] = [ids[i], names[i], float(dist[r, k[r]]), st, ok, st if ok else "no crossing point", dwell]
     return rows
 
 
@@ -1413,18 +1415,20 @@ def analyze_many(
     pc = _engine.split_lines(lines, eng)
     _check_outside(pc, eng, names, lines)
     secs = _engine.sections(pc, eng, by="iso3")
-    own = [_assumptions(r, None, None) for r in rs]
+    default = _assumptions(None, None, None)  # plain lines share the package defaults
+    own = [_assumptions(r, None, None) if isinstance(r, Route) else default for r in rs]
     cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, rs, [p for _, p in own])
     known = set(eng.ids)
+    by_line = dict(iter(cx.groupby("line", sort=False))) if len(cx) else {}
+    none = cx.iloc[:0]
     travel = np.array(
         [
-            _travel_time(r, cx[cx["line"] == k], own[k][0], known).total_h if isinstance(r, Route) else np.nan
+            _travel_time(r, by_line.get(k, none), own[k][0], known).total_h if isinstance(r, Route) else np.nan
             for k, r in enumerate(rs)
         ]
     )
-    table = _headline(
-        eng, [r if isinstance(r, Route) else None for r in rs], lines, pc.length_m / 1000.0, secs, cx, travel
-    )
+    routes = [r if isinstance(r, Route) else None for r in rs]
+    table = _headline(eng, routes, lines, pc.length_m / 1000.0, secs, cx, travel, pc.dense)
     table.insert(0, "name", names)
     return table
 
