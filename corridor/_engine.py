@@ -104,6 +104,8 @@ ORIENT_ERR = 1e-15
 CLEARANCE_START_M = 2000.0
 #: Vertices per chunk of a line in the search for its nearest border.
 CLEARANCE_CHUNK = 33
+#: Vertices per chunk of a border in the index of nearest borders (see :class:`BorderIndex`).
+BORDER_CHUNK = 32
 #: Bump when the bands or their cache files change (old cache files are then ignored).
 BAND_SCHEMA = 1
 
@@ -311,7 +313,7 @@ class BorderIndex:
     def of(cls, borders: list[tuple[str, Any]], eps: float) -> BorderIndex:
         """The index of ``[(label, lines)]``."""
         geoms = np.array([g for _, g in borders], dtype=object)
-        chunks, label = chunk_lines(geoms, CHUNK, return_index=True)
+        chunks, label = chunk_lines(geoms, BORDER_CHUNK, return_index=True)
         shapely.prepare(chunks)
         first = shapely.get_coordinates(shapely.get_point(chunks, 0))
         tree, first_tree = shapely.STRtree(chunks), shapely.STRtree(shapely.points(first))
@@ -908,10 +910,18 @@ def crossings_table(secs: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM) -> 
             "water_km": (s["from_km"][hit] - prev_to[hit]).astype(float),
         }
     ).reset_index(drop=True)
-    if hop_km > 0 and len(out) > 1:
+    if hop_km > 0 and len(out) > 1 and _any_hop(out, hop_km):
         out = _drop_hops(out, hop_km)
     out["border"] = ["–".join(sorted(p)) for p in zip(out["from_iso3"], out["to_iso3"])]
     return out.reset_index(drop=True)
+
+
+def _any_hop(cx: pd.DataFrame, hop_km: float) -> bool:
+    """Whether two consecutive crossings are a hop (see :func:`_drop_hops`; without one it changes nothing)."""
+    line, km = cx["line"].to_numpy(), cx["km"].to_numpy()
+    a, b = cx["from_iso3"].to_numpy(dtype=object), cx["to_iso3"].to_numpy(dtype=object)
+    back = (line[1:] == line[:-1]) & (a[:-1] == b[1:]) & (b[:-1] == a[1:])
+    return bool((back & (km[1:] - km[:-1] < hop_km)).any())
 
 
 def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:

@@ -537,12 +537,14 @@ def _with_crossing_points(
     on_land = np.array([p in land for p in pair], dtype=bool)
     out = np.empty((len(cx), len(MATCH_COLUMNS)), dtype=object)
     table = crossing_points()
+    points = {c: table[c].to_numpy(dtype=object) for c in ("id", "name", "a", "b", "modes", "dwell_h")}
+    points["lon"], points["lat"] = table["lon"].to_numpy(dtype=float), table["lat"].to_numpy(dtype=float)
     for g in np.unique(group):
         policy = pols[line[group == g][0]]
         status = policy.status_of(table)
         for p in sorted({pair[i] for i in np.flatnonzero((group == g) & on_land)}):
             rows = np.flatnonzero((group == g) & on_land & np.array([q == p for q in pair]))
-            out[rows] = _match_land_rows(table, status, policy, p, xy[rows], modes[rows])
+            out[rows] = _match_land_rows(points, status, policy, p, xy[rows], modes[rows])
     for i in np.flatnonzero(~on_land):  # sea passages: ports along the route
         route = routes[line[i]] if isinstance(routes[line[i]], Route) else None
         one = _gpd_points(cx.iloc[[i]], xy[[i]])
@@ -584,7 +586,7 @@ def _gpd_points(df: pd.DataFrame, xy: np.ndarray) -> Any:
 
 
 def _match_land_rows(
-    table: pd.DataFrame,
+    points: dict[str, np.ndarray],
     status: np.ndarray,
     policy: CrossingPolicy,
     pair: tuple[str, ...],
@@ -594,10 +596,10 @@ def _match_land_rows(
     """:data:`MATCH_COLUMNS` of crossings of one land border (``match_crossings``' rule, in arrays).
 
     The nearest crossing point of the pair within ``MATCH_KM``, preferring points open to
-    the crossing's mode; ``no crossing point`` when none is that near.
+    the crossing's mode; ``no crossing point`` when none is that near.  ``points`` holds
+    the columns of :func:`corridor.crossings.crossing_points` as arrays.
     """
-    a, b = table["a"].to_numpy(dtype=object), table["b"].to_numpy(dtype=object)
-    on = np.flatnonzero((a == pair[0]) & (b == pair[1]))
+    on = np.flatnonzero((points["a"] == pair[0]) & (points["b"] == pair[1]))
     n = len(xy)
     rows = np.empty((n, len(MATCH_COLUMNS)), dtype=object)
     rows[:] = [None, None, None, np.nan, None, False, "no crossing point", np.nan]
@@ -606,10 +608,10 @@ def _match_land_rows(
         return rows
     lon = np.repeat(xy[:, 0], len(on))
     lat = np.repeat(xy[:, 1], len(on))
-    _, _, d = GEOD.inv(lon, lat, np.tile(table["lon"].to_numpy()[on], n), np.tile(table["lat"].to_numpy()[on], n))
+    _, _, d = GEOD.inv(lon, lat, np.tile(points["lon"][on], n), np.tile(points["lat"][on], n))
     dist = np.asarray(d, dtype=float).reshape(n, len(on)) / 1000.0
     near = dist <= MATCH_KM
-    point_modes = [str(m).split("|") for m in table["modes"].to_numpy()[on]]
+    point_modes = [str(m).split("|") for m in points["modes"][on]]
     allows = np.array([[m is None or m in pm or m == "other" for pm in point_modes] for m in modes], dtype=bool)
     fits = near & allows.reshape(n, len(on))
     k = np.where(
@@ -619,7 +621,7 @@ def _match_land_rows(
     )
     none = ~near.any(axis=1)
     rows[none, 3] = dist.min(axis=1)[none]
-    ids, names, dwell_h = (table[c].to_numpy(dtype=object) for c in ("id", "name", "dwell_h"))
+    ids, names, dwell_h = points["id"], points["name"], points["dwell_h"]
     for r in np.flatnonzero(~none):
         i, ok = on[k[r]], bool(fits[r, k[r]])
         st = str(status[i])
