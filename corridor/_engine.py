@@ -51,7 +51,7 @@ from ._files import atomic_write
 from ._validate import border_pair
 from .datasets import cache_dir
 from .errors import CorridorError, GeometryError
-from .geodesy import GEOD, LocalProjection, follow_geodesics, geodesic_vertices, length_m
+from .geodesy import GEOD, LocalProjection, follow_geodesics, geodesic_vertices, length_m, may_stray, unwrap_lines
 
 if TYPE_CHECKING:
     from .region import Region
@@ -88,7 +88,7 @@ HOP_TOLERANCE_KM = 0.05
 #: Pieces shorter than this (metres) join a neighbouring section (see :func:`sections`).
 SLIVER_M = 1e-3
 #: Vertices per chunk of a line meeting the tiles of a band (see :func:`km_within`).
-BAND_CHUNK = 16
+BAND_CHUNK = 33
 #: Vertices per tile of a band around borders (see :class:`Band`).
 TILE_VERTICES = 256
 #: Most cells of the grid of boundary segments (see :class:`SegmentGrid`).
@@ -997,7 +997,10 @@ def local_lines(eng: Engine, lines_ll: np.ndarray, dense: tuple[np.ndarray, np.n
     """
     if dense is None:
         xy, li = shapely.get_coordinates(lines_ll, return_index=True)
-        xy, li, _ = geodesic_vertices(xy, li)
+        if may_stray(xy, li):
+            xy, li, _ = geodesic_vertices(xy, li)
+        else:  # no point to add: the vertices as they are, longitudes continuous
+            xy = unwrap_lines(xy, li)
     else:
         xy, li = dense
     x, y = eng.proj.xy_to_local(xy[:, 0], xy[:, 1])
@@ -1150,7 +1153,8 @@ def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndar
     if not len(ll.chunks) or not len(idx.chunks):
         return best
     # short chunks: small boxes find few border chunks, and each distance is cheap
-    ll = ll.rechunked(CLEARANCE_CHUNK)
+    if CLEARANCE_CHUNK != BAND_CHUNK:
+        ll = ll.rechunked(CLEARANCE_CHUNK)
     radius = np.full(ll.n, CLEARANCE_START_M)
     bounds = np.vstack([shapely.bounds(ll.chunks), idx.bounds])
     r_max = float(np.hypot(*(bounds[:, 2:].max(axis=0) - bounds[:, :2].min(axis=0))))

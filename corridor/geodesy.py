@@ -22,6 +22,7 @@ __all__ = [
     "GEOD",
     "GEODESIC_TOLERANCE_M",
     "follow_geodesics",
+    "may_stray",
     "geodesic_vertices",
     "LocalProjection",
     "area_km2",
@@ -550,6 +551,46 @@ def geodesic_vertices(
     return out, np.repeat(line, counts), piece
 
 
+def may_stray(xy: np.ndarray, line: np.ndarray, *, max_deviation_m: float = GEODESIC_TOLERANCE_M) -> bool:
+    """Whether a segment of the lines may stray more than ``max_deviation_m`` from its geodesic.
+
+    A cheap screen for :func:`geodesic_vertices`: the bound of its docstring with an upper
+    bound of each segment's geodesic length (the central angle on a sphere of the largest
+    radius of curvature of WGS84, 6,399,594 m) instead of the length itself.  ``False``
+    means that :func:`geodesic_vertices` adds no point.
+
+    Parameters
+    ----------
+    xy, line : numpy.ndarray
+        As :func:`geodesic_vertices`.
+    max_deviation_m : float, default :data:`GEODESIC_TOLERANCE_M`
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> may_stray(np.array([(40.0, 40.0), (50.0, 40.0)]), np.zeros(2, dtype=int))
+    True
+    >>> may_stray(np.array([(45.0, 40.0), (45.001, 40.0)]), np.zeros(2, dtype=int))
+    False
+    """
+    if len(xy) < 2:
+        return False
+    xy = unwrap_lines(np.asarray(xy, dtype=float), np.asarray(line))
+    same = line[1:] == line[:-1]
+    lat1, lat2 = np.radians(xy[:-1, 1]), np.radians(xy[1:, 1])
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin(np.radians(xy[1:, 0] - xy[:-1, 0]) / 2) ** 2
+    )
+    d = 2 * np.arcsin(np.minimum(1.0, np.sqrt(h))) * 6_399_594.0 * (1 + 1e-6)
+    phi = np.radians(np.minimum(np.maximum(np.abs(xy[:-1, 1]), np.abs(xy[1:, 1])), 89.9))
+    bound = _DEVIATION_FACTOR * d**2 * np.tan(phi) / (8 * _POLAR_RADIUS_M)
+    return bool((same & (bound > max_deviation_m * (1 - 1e-6))).any())
+
+
 def unwrap_lines(xy: np.ndarray, line: np.ndarray) -> np.ndarray:
     """Longitudes made continuous within each line of a vertex array (see :func:`unwrap_lon`).
 
@@ -603,7 +644,7 @@ def follow_geodesics(lines: Any, *, max_deviation_m: float = GEODESIC_TOLERANCE_
     """
     arr = np.asarray(lines, dtype=object)
     xy, li = shapely.get_coordinates(arr, return_index=True)
-    if len(xy) == 0:
+    if len(xy) == 0 or not may_stray(xy, li, max_deviation_m=max_deviation_m):
         return arr
     dense, dli, _ = geodesic_vertices(xy, li, max_deviation_m=max_deviation_m)
     if len(dense) == len(xy):

@@ -523,7 +523,7 @@ def _with_crossing_points(
     cx = cx.sort_index()
     line = cx["line"].to_numpy(dtype=int)
     km = cx["km"].to_numpy(dtype=float)
-    xy = _positions(lines, line, km)
+    xy = _positions(lines, routes, line, km)
     modes = np.empty(len(cx), dtype=object)
     for k in np.unique(line):
         sel = line == k
@@ -553,8 +553,23 @@ def _with_crossing_points(
     return pd.concat([cx, pd.DataFrame(out.tolist(), columns=list(MATCH_COLUMNS), index=cx.index)], axis=1)
 
 
-def _positions(lines: np.ndarray, line: np.ndarray, km: np.ndarray) -> np.ndarray:
-    """``(lon, lat)`` at ``km`` along ``lines[line]`` (as :func:`corridor.geodesy.points_at_m`, vectorised)."""
+def _positions(lines: np.ndarray, routes: Sequence[Route | None], line: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """``(lon, lat)`` at ``km`` along ``lines[line]`` (as :func:`corridor.geodesy.points_at_m`, vectorised).
+
+    A Route's own chainage serves its line (:meth:`Route.points_at_km`, the same figures).
+    """
+    out = np.empty((len(line), 2))
+    own = np.array([isinstance(routes[k], Route) for k in line], dtype=bool)
+    for k in np.unique(line[own]):
+        sel = line == k
+        out[sel] = routes[k].points_at_km(km[sel])  # type: ignore[union-attr]
+    if not own.all():
+        out[~own] = _positions_of_lines(lines, line[~own], km[~own])
+    return out
+
+
+def _positions_of_lines(lines: np.ndarray, line: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """``(lon, lat)`` at ``km`` along ``lines[line]``, from the lines' vertices."""
     uniq = np.unique(line)
     xy, li = shapely.get_coordinates(lines[uniq], return_index=True)
     same = li[1:] == li[:-1]
