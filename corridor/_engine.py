@@ -51,7 +51,7 @@ from ._files import atomic_write
 from ._validate import border_pair
 from .datasets import cache_dir
 from .errors import CorridorError, GeometryError
-from .geodesy import GEOD, LocalProjection, follow_geodesics, geodesic_vertices, length_m, may_stray, unwrap_lines
+from .geodesy import GEOD, LocalProjection, follow_geodesics, follow_vertices, geodesic_vertices, length_m
 
 if TYPE_CHECKING:
     from .region import Region
@@ -996,11 +996,7 @@ def local_lines(eng: Engine, lines_ll: np.ndarray, dense: tuple[np.ndarray, np.n
     (:attr:`Pieces.dense`, from the split), when at hand.
     """
     if dense is None:
-        xy, li = shapely.get_coordinates(lines_ll, return_index=True)
-        if may_stray(xy, li):
-            xy, li, _ = geodesic_vertices(xy, li)
-        else:  # no point to add: the vertices as they are, longitudes continuous
-            xy = unwrap_lines(xy, li)
+        xy, li = follow_vertices(*shapely.get_coordinates(lines_ll, return_index=True))
     else:
         xy, li = dense
     x, y = eng.proj.xy_to_local(xy[:, 0], xy[:, 1])

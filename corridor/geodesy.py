@@ -22,6 +22,7 @@ __all__ = [
     "GEOD",
     "GEODESIC_TOLERANCE_M",
     "follow_geodesics",
+    "follow_vertices",
     "may_stray",
     "geodesic_vertices",
     "LocalProjection",
@@ -578,17 +579,68 @@ def may_stray(xy: np.ndarray, line: np.ndarray, *, max_deviation_m: float = GEOD
     """
     if len(xy) < 2:
         return False
-    xy = unwrap_lines(np.asarray(xy, dtype=float), np.asarray(line))
+    line = np.asarray(line)
+    return bool(_stray(unwrap_lines(np.asarray(xy, dtype=float), line), line, max_deviation_m).any())
+
+
+def _stray(xy: np.ndarray, line: np.ndarray, max_deviation_m: float) -> np.ndarray:
+    """Per segment of (unwrapped) lines: whether it may stray (see :func:`may_stray`)."""
     same = line[1:] == line[:-1]
     lat1, lat2 = np.radians(xy[:-1, 1]), np.radians(xy[1:, 1])
-    h = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin(np.radians(xy[1:, 0] - xy[:-1, 0]) / 2) ** 2
-    )
+    dlon = np.radians(xy[1:, 0] - xy[:-1, 0])
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
     d = 2 * np.arcsin(np.minimum(1.0, np.sqrt(h))) * 6_399_594.0 * (1 + 1e-6)
     phi = np.radians(np.minimum(np.maximum(np.abs(xy[:-1, 1]), np.abs(xy[1:, 1])), 89.9))
     bound = _DEVIATION_FACTOR * d**2 * np.tan(phi) / (8 * _POLAR_RADIUS_M)
-    return bool((same & (bound > max_deviation_m * (1 - 1e-6))).any())
+    return same & (bound > max_deviation_m * (1 - 1e-6))
+
+
+def follow_vertices(
+    xy: np.ndarray, line: np.ndarray, *, max_deviation_m: float = GEODESIC_TOLERANCE_M
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vertices and line of :func:`geodesic_vertices`, without the lengths.
+
+    The same points, at the cost of a geodesic inverse only for the segments that
+    :func:`may_stray` cannot rule out.
+
+    Parameters
+    ----------
+    xy, line : numpy.ndarray
+        As :func:`geodesic_vertices`.
+    max_deviation_m : float, default :data:`GEODESIC_TOLERANCE_M`
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The new ``xy`` and ``line``.
+
+    Examples
+    --------
+    >>> xy = np.array([(40.0, 40.0), (50.0, 40.0), (50.001, 40.0)])
+    >>> dense, li = follow_vertices(xy, np.zeros(3, dtype=int))
+    >>> np.array_equal(dense, geodesic_vertices(xy, np.zeros(3, dtype=int))[0]), len(dense)
+    (True, 172)
+    """
+    xy, line = np.asarray(xy, dtype=float), np.asarray(line)
+    if len(xy) < 2:
+        return xy, line
+    xy = unwrap_lines(xy, line)
+    check = np.flatnonzero(_stray(xy, line, max_deviation_m))
+    if not len(check):
+        return xy, line
+    # each segment that may stray, alone: the points geodesic_vertices adds to it
+    pairs = np.stack([xy[check], xy[check + 1]], axis=1).reshape(-1, 2)
+    dense, pair, _ = geodesic_vertices(pairs, np.repeat(np.arange(len(check)), 2), max_deviation_m=max_deviation_m)
+    ends = np.r_[True, pair[1:] != pair[:-1]] | np.r_[pair[1:] != pair[:-1], True]
+    counts = np.ones(len(xy), dtype=np.int64)
+    counts[check] += np.bincount(pair[~ends], minlength=len(check))
+    out = np.empty((int(counts.sum()), 2))
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    out[first] = xy
+    mask = np.ones(len(out), dtype=bool)
+    mask[first] = False
+    out[mask] = dense[~ends]
+    return out, np.repeat(line, counts)
 
 
 def unwrap_lines(xy: np.ndarray, line: np.ndarray) -> np.ndarray:
@@ -646,7 +698,7 @@ def follow_geodesics(lines: Any, *, max_deviation_m: float = GEODESIC_TOLERANCE_
     xy, li = shapely.get_coordinates(arr, return_index=True)
     if len(xy) == 0 or not may_stray(xy, li, max_deviation_m=max_deviation_m):
         return arr
-    dense, dli, _ = geodesic_vertices(xy, li, max_deviation_m=max_deviation_m)
+    dense, dli = follow_vertices(xy, li, max_deviation_m=max_deviation_m)
     if len(dense) == len(xy):
         return arr
     out = arr.copy()
