@@ -335,8 +335,8 @@ class TravelTime:
         return f"<TravelTime {self.total_h:.2f} h: {self.running_h:.2f} h running + {self.dwell_h:.2f} h at borders>"
 
 
-def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, known: set[str]) -> TravelTime:
-    """Running time by leg plus dwell per crossing, with ``params``."""
+def _check_dwell_ids(params: TravelParams, known: set[str]) -> None:
+    """Refuse dwell times for territories the region does not have."""
     unknown = sorted({x for pair in params.dwell_h for x in pair} - known)
     if unknown:
         msg = (
@@ -344,17 +344,22 @@ def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, kn
             f"territories are {', '.join(sorted(known))}."
         )
         raise UnknownTerritoryError(msg)
+
+
+def _leg_rows(route: Route, params: TravelParams) -> list[tuple[Any, ...]]:
+    """``(leg, mode, status, length_km, speed_kmh, hours)`` of each leg."""
     rows = []
     for lg in route.legs:
         v = lg.speed_kmh if lg.speed_kmh is not None else speed_for(lg.mode, lg.status, params.speeds_kmh)
         rows.append((lg.name, lg.mode, lg.status, lg.length_km, v, lg.length_km / v))
-    legs = pd.DataFrame(rows, columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"])
-    at_point = (
-        crossings["dwell_point_h"].to_numpy(dtype=float)
-        if "dwell_point_h" in crossings.columns
-        else np.full(len(crossings), np.nan)
-    )
-    pair_h = [params.dwell_h.get(border_pair((a, b))) for a, b in zip(crossings["from_iso3"], crossings["to_iso3"])]
+    return rows
+
+
+def _dwell_rows(
+    at_point: np.ndarray, pairs: Iterable[tuple[Any, Any]], params: TravelParams
+) -> tuple[list[float], list[str]]:
+    """Hours of dwell at each crossing and where they come from (crossing point, border pair, default)."""
+    pair_h = [params.dwell_h.get(border_pair((a, b))) for a, b in pairs]
     dwell = [
         p if np.isfinite(p) else (h if h is not None else params.default_dwell_h) for p, h in zip(at_point, pair_h)
     ]
@@ -362,6 +367,29 @@ def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, kn
         "crossing point" if np.isfinite(p) else ("border pair" if h is not None else "default")
         for p, h in zip(at_point, pair_h)
     ]
+    return dwell, source
+
+
+def _travel_total_h(
+    route: Route, at_point: np.ndarray, pairs: Iterable[tuple[Any, Any]], params: TravelParams, known: set[str]
+) -> float:
+    """``_travel_time(...).total_h`` without its tables (the same sums)."""
+    _check_dwell_ids(params, known)
+    running = float(np.asarray([row[-1] for row in _leg_rows(route, params)], dtype=float).sum())
+    dwell, _ = _dwell_rows(at_point, pairs, params)
+    return running + (float(np.asarray(dwell, dtype=float).sum()) if len(dwell) else 0.0)
+
+
+def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, known: set[str]) -> TravelTime:
+    """Running time by leg plus dwell per crossing, with ``params``."""
+    _check_dwell_ids(params, known)
+    legs = pd.DataFrame(_leg_rows(route, params), columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"])
+    at_point = (
+        crossings["dwell_point_h"].to_numpy(dtype=float)
+        if "dwell_point_h" in crossings.columns
+        else np.full(len(crossings), np.nan)
+    )
+    dwell, source = _dwell_rows(at_point, zip(crossings["from_iso3"], crossings["to_iso3"]), params)
     cx = pd.DataFrame(
         {
             "km": crossings["km"].to_numpy(),
@@ -1435,19 +1463,29 @@ def analyze_many(
     default = _assumptions(None, None, None)  # plain lines share the package defaults
     own = [_assumptions(r, None, None) if isinstance(r, Route) else default for r in rs]
     cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, rs, [p for _, p in own])
-    known = set(eng.ids)
-    by_line = dict(iter(cx.groupby("line", sort=False))) if len(cx) else {}
-    none = cx.iloc[:0]
-    travel = np.array(
-        [
-            _travel_time(r, by_line.get(k, none), own[k][0], known).total_h if isinstance(r, Route) else np.nan
-            for k, r in enumerate(rs)
-        ]
-    )
+    travel = _travel_totals(eng, rs, own, cx)
     routes = [r if isinstance(r, Route) else None for r in rs]
     table = _headline(eng, routes, lines, pc.length_m / 1000.0, secs, cx, travel, pc.dense)
     table.insert(0, "name", names)
     return table
+
+
+def _travel_totals(
+    eng: Engine, rs: Sequence[Any], own: Sequence[tuple[TravelParams, CrossingPolicy]], cx: pd.DataFrame
+) -> np.ndarray:
+    """Each line's travel time (hours; NaN for plain lines): the routes' own assumptions."""
+    known = set(eng.ids)
+    line = cx["line"].to_numpy(dtype=int)
+    order = np.argsort(line, kind="stable")
+    bounds = np.searchsorted(line[order], np.arange(len(rs) + 1))
+    at_point = cx["dwell_point_h"].to_numpy(dtype=float)
+    pairs = list(zip(cx["from_iso3"], cx["to_iso3"]))
+    out = np.full(len(rs), np.nan)
+    for k, r in enumerate(rs):
+        if isinstance(r, Route):
+            rows = order[bounds[k] : bounds[k + 1]]
+            out[k] = _travel_total_h(r, at_point[rows], [pairs[i] for i in rows], own[k][0], known)
+    return out
 
 
 @keyword_only_after(1, "region")
