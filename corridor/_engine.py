@@ -57,20 +57,36 @@ if TYPE_CHECKING:
     from .region import Region
 
 __all__ = [
+    "BAND_SCHEMA",
     "CHUNK",
     "HOP_TOLERANCE_KM",
     "SURFACE_NAMES",
+    "TILE_VERTICES",
     "UNASSIGNED",
+    "Band",
+    "BorderIndex",
     "Engine",
+    "LocalLines",
     "Pieces",
+    "SegmentGrid",
+    "chunk_coords",
     "chunk_lines",
     "clearance_m",
     "crossings_table",
     "engine_for",
+    "engine_key",
+    "grid_events",
     "km_within",
+    "local_lines",
+    "min_clearance_m",
+    "nearest_border",
+    "pair_distances_m",
+    "read_band",
     "sections",
     "split_lines",
+    "subdivide",
     "within_band",
+    "write_band",
 ]
 
 UNASSIGNED = "unassigned"
@@ -93,14 +109,14 @@ BAND_CHUNK = 33
 TILE_VERTICES = 256
 #: Most cells of the grid of boundary segments (see :class:`SegmentGrid`).
 GRID_MAX_CELLS = 4_000_000
-#: A segment of a line whose box spans more cells than this goes through the STRtree instead.
+#: A segment of a line whose box spans more cells than this is cut into pieces about a cell long.
 GRID_MAX_SPAN = 16
 #: Segments of lines handled at once (bounds the memory of a million-vertex line).
 GRID_BLOCK = 262_144
 #: Relative rounding bound of an orientation in floating point (Shewchuk's 3.3e-16, with a margin):
 #: beyond it the sign is certain, and GEOS (exact orientation) agrees.
 ORIENT_ERR = 1e-15
-#: First search radius (m) around a line for the nearest border (then 4x, 16x, ... until found).
+#: First search radius (m) around a line for the nearest border (then as far as a seed, doubled until found).
 CLEARANCE_START_M = 2000.0
 #: Vertices per chunk of a line in the search for its nearest border.
 CLEARANCE_CHUNK = 33
