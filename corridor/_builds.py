@@ -54,12 +54,10 @@ def built_layers(
     names = country_names()
     ids = check_countries(countries, names) if countries is not None else None
     gap = gap_width(gap_width_m)
-    key = _key(source, box, ids, gap)
-    path = cache_dir() / f"region-{key}.gpkg"
+    path = cache_dir() / f"region-{_key(source, box, ids, gap)}.gpkg"
     if cache and path.exists():
         try:
-            layers, meta = read_layers(path)
-            return layers, {**meta, "data_key": key}
+            return read_layers(path)
         except DataError:
             path.unlink(missing_ok=True)  # a broken cache entry is rebuilt
     build = {"world": _world_layers, "naturalearth": _naturalearth_layers}
@@ -79,7 +77,7 @@ def built_layers(
     }
     if cache:
         write_layers(path, layers, meta)
-    return layers, {**meta, "data_key": key}
+    return layers, meta
 
 
 def accuracy_of(borders: Any, reference: Any, water: Any = None) -> tuple[float | None, Any]:
@@ -180,3 +178,15 @@ def _naturalearth_layers(
 
 def _union(layers: dict[str, Any]) -> Any:
     return shapely.union_all(np.asarray(layers["countries"].geometry.values, dtype=object))
+
+
+def built_key(
+    bbox: Sequence[float] | None, countries: Sequence[str] | None, *, source: str = "world", gap_width_m: float = 1000.0
+) -> str:
+    """The identity of a region built on request: its cache key (the data checksums, the request, the version).
+
+    Data derived from the region (the bands around its borders) are cached under it.
+    """
+    box = check_bbox(bbox) if bbox is not None else None
+    ids = check_countries(countries, country_names()) if countries is not None else None
+    return _key(source, box, ids, gap_width(gap_width_m))

@@ -565,7 +565,6 @@ def _region_from_layers(layers: dict[str, Any], meta: dict[str, Any], **override
         "gap_width_m": float(meta.get("gap_width_m", 0.0)),
         "accuracy_m": None if acc is None else float(acc),
         "accuracy_source": str(meta.get("accuracy_source", "")),
-        "data_key": meta.get("data_key"),
     }
     kwargs.update(overrides)
     return Region(
@@ -699,8 +698,11 @@ def _built(source: str, bbox: Any, countries: Any, *, gap_width_m: float, cache:
     """A region built on request from the world layers or Natural Earth."""
     if source == "naturalearth" and bbox is None and countries is None:
         bbox = BUILTIN_WINDOW  # the built-in region's window, from the other source
+    from ._builds import built_key
+
     layers, meta = built_layers(bbox, countries, source=source, gap_width_m=gap_width_m, cache=cache)
-    return _region_from_layers(layers, meta)
+    key = built_key(bbox, countries, source=source, gap_width_m=gap_width_m)
+    return _region_from_layers(layers, meta, data_key=key)
 
 
 def _from_layer(
