@@ -168,3 +168,15 @@ def _naturalearth_layers(
 
 def _union(layers: dict[str, Any]) -> Any:
     return shapely.union_all(np.asarray(layers["countries"].geometry.values, dtype=object))
+
+
+def built_key(
+    bbox: Sequence[float] | None, countries: Sequence[str] | None, *, source: str = "world", gap_width_m: float = 1000.0
+) -> str:
+    """The identity of a region built on request: its cache key (the data checksums, the request, the version).
+
+    Data derived from the region (the bands around its borders) are cached under it.
+    """
+    box = check_bbox(bbox) if bbox is not None else None
+    ids = check_countries(countries, country_names()) if countries is not None else None
+    return _key(source, box, ids, gap_width(gap_width_m))

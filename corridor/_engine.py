@@ -8,15 +8,15 @@ Stages of :func:`split_lines`
 -----------------------------
 1. :func:`_segments` — the lines' segments with their geodesic lengths
    (pyproj) and chainage, longitudes continuous across the antimeridian.
-2. :func:`_query_chunks` — consecutive segments grouped into short chunks
-   (at most ``CHUNK`` vertices and about ``CHUNK_DEG`` long; long segments
-   cut into collinear pieces) so that their bounding boxes stay small.
-3. :func:`_cut_events` — an STRtree over chunks of the territory boundaries
-   finds chunk/boundary pairs; their intersections are the cuts, each located
-   as ``(segment, t)``.
-4. :func:`_ordered_events` — cuts sorted along each line with its ends,
+2. :func:`grid_events` — the segments of the territory boundaries sit in
+   the cells of a regular grid (:class:`SegmentGrid`, built once per region);
+   each segment of a line meets the few boundary segments of its cells, and
+   the cuts are solved in arrays, each located as ``(segment, t)``.  Pairs
+   near a degenerate case (touching, through a vertex, collinear) go to GEOS;
+   a segment spanning many cells is cut into collinear pieces first.
+3. :func:`_ordered_events` — cuts sorted along each line with its ends,
    duplicates merged, and each given its chainage.
-5. :func:`_assign` — one point-in-polygon lookup per piece between two cuts
+4. :func:`_assign` — one point-in-polygon lookup per piece between two cuts
    (points indexed, queried with the prepared parts).
 
 Rules
@@ -35,37 +35,58 @@ Rules
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
+from ._files import atomic_write
 from ._validate import border_pair
-from .errors import GeometryError
-from .geodesy import GEOD, LocalProjection, follow_geodesics, geodesic_vertices, length_m
+from .datasets import cache_dir
+from .errors import CorridorError, GeometryError
+from .geodesy import GEOD, LocalProjection, follow_geodesics, follow_vertices, geodesic_vertices, length_m
 
 if TYPE_CHECKING:
     from .region import Region
 
 __all__ = [
+    "BAND_SCHEMA",
     "CHUNK",
-    "CHUNK_DEG",
     "HOP_TOLERANCE_KM",
     "SURFACE_NAMES",
+    "TILE_VERTICES",
     "UNASSIGNED",
+    "Band",
+    "BorderIndex",
     "Engine",
+    "LocalLines",
     "Pieces",
+    "SegmentGrid",
+    "chunk_coords",
     "chunk_lines",
     "clearance_m",
     "crossings_table",
     "engine_for",
+    "engine_key",
+    "grid_events",
     "km_within",
+    "local_lines",
+    "min_clearance_m",
+    "nearest_border",
+    "pair_distances_m",
+    "read_band",
     "sections",
     "split_lines",
+    "subdivide",
     "within_band",
+    "write_band",
 ]
 
 UNASSIGNED = "unassigned"
@@ -76,14 +97,33 @@ SURFACE_NAMES = ("land", "inland water", "sea", "outside", "unknown")
 LAND, INLAND, SEA, OUTSIDE, UNKNOWN = range(5)
 #: Vertices per chunk of route or boundary in the STRtree.
 CHUNK = 64
-#: Planar length (degrees) after which a route chunk is cut.
-CHUNK_DEG = 0.25
 #: Two opposite crossings closer than this (km) are a hop over a wiggle of the
 #: border line (for example 11 m into Armenia near the Aghband tripoint), not a
 #: visit: both are dropped from the crossings (the km stay in the sections).
 HOP_TOLERANCE_KM = 0.05
 #: Pieces shorter than this (metres) join a neighbouring section (see :func:`sections`).
 SLIVER_M = 1e-3
+#: Vertices per chunk of a line meeting the tiles of a band (see :func:`km_within`).
+BAND_CHUNK = 33
+#: Vertices per tile of a band around borders (see :class:`Band`).
+TILE_VERTICES = 256
+#: Most cells of the grid of boundary segments (see :class:`SegmentGrid`).
+GRID_MAX_CELLS = 4_000_000
+#: A segment of a line whose box spans more cells than this is cut into pieces about a cell long.
+GRID_MAX_SPAN = 16
+#: Segments of lines handled at once (bounds the memory of a million-vertex line).
+GRID_BLOCK = 262_144
+#: Relative rounding bound of an orientation in floating point (Shewchuk's 3.3e-16, with a margin):
+#: beyond it the sign is certain, and GEOS (exact orientation) agrees.
+ORIENT_ERR = 1e-15
+#: First search radius (m) around a line for the nearest border (then as far as a seed, doubled until found).
+CLEARANCE_START_M = 2000.0
+#: Vertices per chunk of a line in the search for its nearest border.
+CLEARANCE_CHUNK = 33
+#: Vertices per chunk of a border in the index of nearest borders (see :class:`BorderIndex`).
+BORDER_CHUNK = 32
+#: Bump when the bands or their cache files change (old cache files are then ignored).
+BAND_SCHEMA = 1
 
 
 # ---------------------------------------------------------------------------
@@ -122,7 +162,6 @@ class Engine:
             ]
         )
         self.bnd = chunk_lines(rings, CHUNK)
-        self.bnd_tree = shapely.STRtree(self.bnd)
         self.ids = sorted(region.countries["iso3"].astype(str))
         minx, miny, maxx, maxy = self.extent.bounds
         #: lines are moved to within ±180° of this longitude (regions across the antimeridian)
@@ -132,6 +171,11 @@ class Engine:
         self.to_ll = self.proj.to_lonlat
         self.region = region
         self._border_cache: dict[Any, Any] = {}
+        #: key of the cache files of this region's bands (None: a region without a stable identity)
+        self.cache_key = engine_key(self) if getattr(region, "data_key", None) else None
+        acc = region.accuracy_m
+        #: widths (km) of the bands of all borders kept on disk: those every analysis needs
+        self.disk_band_km = (1.0, 5.0) + ((float(acc) / 1000.0,) if acc else ())
 
     def border_lines(self, border: Any = None) -> tuple[str, Any]:
         """(label, lon/lat lines) of one border (a pair) or of all international borders."""
@@ -156,16 +200,46 @@ class Engine:
 
     def border_buffer(self, within_km: float, border: Any = None) -> Any:
         """The band within ``within_km`` of a border (local projection, prepared)."""
+        return self.band(within_km, border).polygon
+
+    def band(self, within_km: float, border: Any = None) -> Band:
+        """The band within ``within_km`` of a border, with its index of tiles (see :class:`Band`).
+
+        The bands of all borders that every analysis needs (1 km, 5 km and the region's
+        accuracy) are kept on disk for regions with a stable identity (:func:`read_band`).
+        """
         key = ("buffer", None if border is None else border_pair(border), float(within_km))
         if key not in self._border_cache:
-            _, local = self.border_local(border)
-            # simplify first (to 1 % of the distance): the buffer's edge moves by at
-            # most that much, and building it is 4-10x faster on detailed borders
-            simple = shapely.simplify(local, within_km * 1000.0 / 100.0)
-            buf = shapely.buffer(simple, within_km * 1000.0, quad_segs=8)
-            shapely.prepare(buf)
-            self._border_cache[key] = buf
+            disk = border is None and self.cache_key is not None and float(within_km) in self.disk_band_km
+            path = self.band_path(within_km) if disk else None
+            band = read_band(path) if path is not None else None
+            if band is None:
+                _, local = self.border_local(border)
+                # simplify first (to 1 % of the distance): the buffer's edge moves by at
+                # most that much, and building it is 4-10x faster on detailed borders
+                simple = shapely.simplify(local, within_km * 1000.0 / 100.0)
+                band = Band.of(shapely.buffer(simple, within_km * 1000.0, quad_segs=8))
+                if path is not None:
+                    write_band(path, band)
+            self._border_cache[key] = band
         return self._border_cache[key]
+
+    def band_path(self, within_km: float) -> Path | None:
+        """The cache file of the band within ``within_km`` of all borders (None: no cache folder).
+
+        Named by :func:`engine_key` and the width.
+        """
+        key = hashlib.sha256(f"{self.cache_key}|{float(within_km)!r}".encode()).hexdigest()[:24]
+        try:
+            return cache_dir() / f"band-{key}.npz"
+        except CorridorError:  # a cache folder that cannot be made: keep the bands in memory
+            return None
+
+    def segment_grid(self) -> SegmentGrid:
+        """The boundary segments (the edges of territories, water and the extent) on a grid."""
+        if "grid" not in self._border_cache:
+            self._border_cache["grid"] = SegmentGrid.of(self.bnd)
+        return self._border_cache["grid"]
 
     def pair_borders_local(self) -> list[tuple[str, Any]]:
         """``[(label "A–B", lines in the local projection)]`` for every border of the region."""
@@ -178,6 +252,112 @@ class Engine:
                 out.append((f"{a}–{b}", local))
             self._border_cache[key] = out
         return self._border_cache[key]
+
+    def pair_index(self) -> BorderIndex:
+        """An STRtree over chunks of every pair's border, each chunk labelled with its pair."""
+        if "pair_index" not in self._border_cache:
+            self._border_cache["pair_index"] = BorderIndex.of(self.pair_borders_local(), self._eps())
+        return self._border_cache["pair_index"]
+
+    def border_index(self, border: Any) -> BorderIndex:
+        """The same as :meth:`pair_index` for one border (a pair of territory or part ids)."""
+        key = ("index", border_pair(border))
+        if key not in self._border_cache:
+            self._border_cache[key] = BorderIndex.of([self.border_local(border)], self._eps())
+        return self._border_cache[key]
+
+    def _eps(self) -> float:
+        """A bound on how much the projection may reorder distances (relative), with a margin.
+
+        At angular distance θ from the centre the scales are ``cos(θ/2)`` and ``1/cos(θ/2)``
+        (:func:`corridor.geodesy.local_crs`), so two distances measured in the projection
+        compare as their geodesic lengths do unless they differ by less than ``1/cos²(θ/2) - 1``.
+        """
+        minx, miny, maxx, maxy = self.extent.bounds
+        lon0, lat0 = (minx + maxx) / 2, (miny + maxy) / 2
+        _, _, d = GEOD.inv(np.full(4, lon0), np.full(4, lat0), [minx, minx, maxx, maxx], [miny, maxy, miny, maxy])
+        theta = min(float(np.max(d)) / 6_356_752.3, 3.0)
+        return 2.0 * (1.0 / np.cos(theta / 2) ** 2 - 1.0) + 0.01
+
+
+@dataclass
+class Band:
+    """A band around borders (local projection): the polygon, and its tiles in an STRtree.
+
+    The tiles (at most :data:`TILE_VERTICES` vertices each) cover the polygon exactly, so a
+    line meets the band's few tiles near it instead of the whole band.
+    """
+
+    polygon: Any
+    tiles: np.ndarray
+    tree: shapely.STRtree
+    _grid: SegmentGrid | None = None
+
+    @classmethod
+    def of(cls, polygon: Any, tiles: np.ndarray | None = None) -> Band:
+        """The band of a polygon, tiled (unless ``tiles`` are given), prepared and indexed."""
+        tiles = subdivide(polygon, TILE_VERTICES) if tiles is None else tiles
+        shapely.prepare(polygon)
+        shapely.prepare(tiles)
+        return cls(polygon, tiles, shapely.STRtree(tiles))
+
+    def grid(self) -> SegmentGrid:
+        """The segments of the band's edge on a grid (built on first use)."""
+        if self._grid is None:
+            self._grid = SegmentGrid.of(shapely.get_parts(shapely.boundary(self.polygon)))
+        return self._grid
+
+
+@dataclass
+class BorderIndex:
+    """Chunks of borders (local projection) labelled with their border, in an STRtree.
+
+    ``eps`` bounds how far distances in the projection may differ from the geodesic
+    ones (relative), so that the candidates for the nearest border are never missed.
+    """
+
+    labels: list[str]
+    chunks: np.ndarray
+    label: np.ndarray
+    bounds: np.ndarray
+    first_xy: np.ndarray
+    tree: shapely.STRtree
+    first_tree: shapely.STRtree
+    eps: float
+
+    @classmethod
+    def of(cls, borders: list[tuple[str, Any]], eps: float) -> BorderIndex:
+        """The index of ``[(label, lines)]``."""
+        geoms = np.array([g for _, g in borders], dtype=object)
+        chunks, label = chunk_lines(geoms, BORDER_CHUNK, return_index=True)
+        shapely.prepare(chunks)
+        first = shapely.get_coordinates(shapely.get_point(chunks, 0))
+        tree, first_tree = shapely.STRtree(chunks), shapely.STRtree(shapely.points(first))
+        labels = [lbl for lbl, _ in borders]
+        return cls(labels, chunks, label, shapely.bounds(chunks), first, tree, first_tree, eps)
+
+
+def subdivide(polygon: Any, max_vertices: int) -> np.ndarray:
+    """Polygons of at most ``max_vertices`` vertices that cover ``polygon`` exactly (halving boxes)."""
+    todo = shapely.get_parts(np.array([polygon], dtype=object))
+    done = []
+    for _ in range(64):
+        todo = todo[(shapely.get_type_id(todo) == 3) & ~shapely.is_empty(todo)]
+        small = shapely.get_num_coordinates(todo) <= max_vertices
+        done.append(todo[small])
+        big = todo[~small]
+        if not len(big):
+            break
+        b = shapely.bounds(big)
+        wide = (b[:, 2] - b[:, 0]) >= (b[:, 3] - b[:, 1])
+        mx, my = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+        lo = shapely.box(b[:, 0], b[:, 1], np.where(wide, mx, b[:, 2]), np.where(wide, b[:, 3], my))
+        hi = shapely.box(np.where(wide, mx, b[:, 0]), np.where(wide, b[:, 1], my), b[:, 2], b[:, 3])
+        halves = shapely.intersection(np.concatenate([big, big]), np.concatenate([lo, hi]))
+        todo = shapely.get_parts(shapely.get_parts(halves))
+    else:
+        done.append(todo[shapely.get_type_id(todo) == 3])
+    return np.concatenate(done)
 
 
 _ENGINES: weakref.WeakKeyDictionary[Any, Engine] = weakref.WeakKeyDictionary()
@@ -195,30 +375,103 @@ def engine_for(region: Region | None) -> Engine:
     return eng
 
 
-def chunk_lines(geoms: np.ndarray, size: int) -> np.ndarray:
-    """Cut (multi)lines into LineStrings of at most ``size`` vertices (shared ends)."""
-    parts = shapely.get_parts(shapely.get_parts(geoms))
-    parts = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
+def chunk_lines(geoms: np.ndarray, size: int, *, return_index: bool = False) -> Any:
+    """Cut (multi)lines into LineStrings of at most ``size`` vertices (shared ends).
+
+    With ``return_index``, also the index of the input geometry of each chunk.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    parts, p_of = shapely.get_parts(geoms, return_index=True)
+    parts, p2 = shapely.get_parts(parts, return_index=True)
+    p_of = p_of[p2]
+    keep = np.isin(shapely.get_type_id(parts), (1, 2))
+    parts, p_of = parts[keep], p_of[keep]
     xy, li = shapely.get_coordinates(parts, return_index=True)
+    chunks, of_part, _ = chunk_coords(xy, li, size)
+    return (chunks, p_of[of_part]) if return_index else chunks
+
+
+def chunk_coords(xy: np.ndarray, line: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LineStrings of at most ``size`` vertices (shared ends) along the lines of a vertex array.
+
+    ``xy`` holds the vertices of all lines in order, ``line`` the line of each (every line
+    with two vertices or more).  Returns the chunks, the line of each and its first vertex.
+    """
     if len(xy) == 0:
-        return np.array([], dtype=object)
-    # ordinal of each vertex within its line
-    starts = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
-    counts = np.diff(np.r_[starts, len(li)])
-    ordinal = np.arange(len(li)) - np.repeat(starts, counts)
-    nseg = np.repeat(counts - 1, counts)
-    # vertex v belongs to chunk ordinal // (size-1); chunk boundaries are duplicated
+        return np.array([], dtype=object), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+    counts = np.diff(np.r_[starts, len(line)])
+    # chunk j of a line runs from its vertex j * step to (j + 1) * step (or its last vertex)
     step = size - 1
-    c_main = ordinal // step
-    is_boundary = (ordinal % step == 0) & (ordinal > 0) & (ordinal < nseg + 1)
-    line_chunk_base = np.repeat(np.r_[0, np.cumsum((counts - 2) // step + 1)[:-1]], counts)
-    ids_main = line_chunk_base + np.minimum(c_main, (nseg - 1) // step)
-    ids_dup = line_chunk_base + c_main - 1
-    all_xy = np.concatenate([xy, xy[is_boundary]])
-    all_id = np.concatenate([ids_main, ids_dup[is_boundary]])
-    all_ord = np.concatenate([ordinal, ordinal[is_boundary]])
-    order = np.lexsort((all_ord, all_id))
-    return shapely.linestrings(all_xy[order], indices=all_id[order])
+    per_line = (counts - 2) // step + 1
+    of_line = np.repeat(np.arange(len(starts)), per_line)
+    j = np.arange(len(of_line)) - np.repeat(np.cumsum(per_line) - per_line, per_line)
+    first = starts[of_line] + j * step
+    sizes = np.minimum((j + 1) * step, counts[of_line] - 1) - j * step + 1
+    # the source vertex of each output vertex (the ends shared by consecutive chunks twice)
+    src = np.arange(int(sizes.sum())) + np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+    chunks = shapely.linestrings(xy[src], indices=np.repeat(np.arange(len(sizes)), sizes))
+    return chunks, np.repeat(line[starts], per_line), first
+
+
+# ---------------------------------------------------------------------------
+# bands on disk
+
+
+def engine_key(eng: Engine) -> str:
+    """The key of a region's cache files: its data, the borders and projection used, corridor's version.
+
+    The region's ``data_key`` (the built-in file's checksum, or the key of a region built
+    from the world layers) names its data; the borders' WKB and the projection are hashed
+    too, so a region changed after loading never reads another's bands.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ver = version("corridor")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        ver = "0+unknown"
+    borders = np.asarray(eng.region.borders.geometry.values, dtype=object)
+    src = {
+        "schema": BAND_SCHEMA,
+        "version": ver,
+        "data": str(eng.region.data_key),
+        "borders": hashlib.sha256(b"".join(shapely.to_wkb(borders))).hexdigest(),
+        "projection": eng.proj.crs.to_wkt(),
+        "tile_vertices": TILE_VERTICES,
+    }
+    return hashlib.sha256(json.dumps(src, sort_keys=True).encode()).hexdigest()
+
+
+def read_band(path: Path) -> Band | None:
+    """The band stored in a cache file, or ``None`` if it is missing, truncated or not a band file."""
+    try:
+        if not path.is_file():
+            return None
+        # read whole, then parsed in memory: a broken zip leaves no file open
+        with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as z:
+            blob, offsets, digest = z["wkb"], z["offsets"], str(z["sha256"])
+        data = blob.tobytes()
+        if hashlib.sha256(data).hexdigest() != digest or offsets[0] != 0 or offsets[-1] != len(data):
+            return None
+        geoms = shapely.from_wkb([data[a:b] for a, b in zip(offsets[:-1], offsets[1:])])
+        if len(geoms) < 1 or not np.isin(shapely.get_type_id(geoms), (3, 6)).all():
+            return None
+        return Band.of(geoms[0], geoms[1:])
+    except Exception:  # a broken cache file is a miss: numpy, zipfile and GEOS fail in many ways
+        return None
+
+
+def write_band(path: Path, band: Band) -> None:
+    """Store a band in a cache file, atomically; a cache that cannot be written is skipped."""
+    wkb = shapely.to_wkb(np.concatenate([np.array([band.polygon], dtype=object), band.tiles]))
+    offsets = np.cumsum([0, *map(len, wkb)]).astype(np.int64)
+    blob = np.frombuffer(b"".join(wkb), dtype=np.uint8)
+    digest = np.array(hashlib.sha256(blob.tobytes()).hexdigest())
+    try:
+        atomic_write(path, lambda tmp: np.savez(tmp, wkb=blob, offsets=offsets, sha256=digest))
+    except (OSError, CorridorError):
+        pass
 
 
 # ---------------------------------------------------------------------------
@@ -241,6 +494,8 @@ class Pieces:
     part: np.ndarray
     surface: np.ndarray
     length_m: np.ndarray
+    #: the lines' vertices with points on their geodesics (lon/lat) and the line of each
+    dense: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def empty(cls, n_lines: int, length: np.ndarray | None = None) -> Pieces:
@@ -266,35 +521,35 @@ class _Segments:
     m: np.ndarray  # geodesic length
     start_m: np.ndarray  # chainage of the start vertex on its line
     first_of_line: np.ndarray
-    plen: np.ndarray  # planar length (degrees)
-    pcum: np.ndarray
-    pstart: np.ndarray
 
 
 def split_lines(lines: np.ndarray, eng: Engine) -> Pieces:
     """Cut lines (lon/lat LineStrings) at the territory boundaries of ``eng``'s region."""
     n = len(lines)
-    seg, length = _segments(lines, n, eng.lon0)
+    seg, length, dense = _segments(lines, n, eng.lon0)
     if seg is None:
         return Pieces.empty(n, length)
-    chunks, first_seg, last_seg, g0 = _query_chunks(seg)
-    ev_seg, ev_t, ev_on = _cut_events(seg, chunks, first_seg, last_seg, g0, eng)
+    ev_seg, ev_t, ev_on = grid_events(seg.xy, seg.idx, eng.segment_grid())
     ev_line, ev_m, pos, on = _ordered_events(seg, ev_seg, ev_t, ev_on)
     ok = ev_line[1:] == ev_line[:-1]
     lo, hi = np.flatnonzero(ok), np.flatnonzero(ok) + 1
     pts = _midpoints(seg, pos, lo, hi)
     part = _assign(pts, on, lo, hi, eng)
-    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, _surface(pts, part, eng), length)
+    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, _surface(pts, part, eng), length, dense)
 
 
-def _segments(lines: np.ndarray, n: int, lon0: float = 0.0) -> tuple[_Segments | None, np.ndarray]:
+def _segments(
+    lines: np.ndarray, n: int, lon0: float = 0.0
+) -> tuple[_Segments | None, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """The segments, the length (m) of each line and the vertices followed along the geodesics."""
     xy, li = shapely.get_coordinates(lines, return_index=True)
     if len(xy) < 2:
-        return None, np.zeros(n)
+        return None, np.zeros(n), None
     # keep longitudes continuous along each line (antimeridian), and follow each
     # segment's geodesic: long segments get points on it, so cuts are found on the
     # geodesic and chainage reads the same forwards and backwards
     xy, li, piece_m = geodesic_vertices(xy, li)
+    dense = (xy, li)
     # each line in the region's longitude frame (a whole number of turns away)
     first = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
     turns = np.round((xy[first, 0] - lon0) / 360.0)
@@ -306,94 +561,205 @@ def _segments(lines: np.ndarray, n: int, lon0: float = 0.0) -> tuple[_Segments |
     seg_idx = np.flatnonzero(nonzero)  # segment k joins vertex k and k+1
     seg_line = li[seg_idx]
     seg_m = piece_m[seg_idx]
-    length = np.zeros(n)
-    np.add.at(length, seg_line, seg_m)
+    length = np.bincount(seg_line, weights=seg_m, minlength=n)
     if len(seg_idx) == 0:
-        return None, length
+        return None, length, dense
     # chainage at each segment start
     cum = np.cumsum(seg_m)
     first_of_line = np.r_[True, seg_line[1:] != seg_line[:-1]]
     line_base = np.maximum.accumulate(np.where(first_of_line, cum - seg_m, 0.0))
-    # planar positions along segments, to turn a located point into (segment, t)
-    plen = np.hypot(xy[seg_idx + 1, 0] - xy[seg_idx, 0], xy[seg_idx + 1, 1] - xy[seg_idx, 1])
-    pcum = np.cumsum(plen)
-    seg = _Segments(xy, seg_idx, seg_line, seg_m, cum - seg_m - line_base, first_of_line, plen, pcum, pcum - plen)
-    return seg, length
+    return _Segments(xy, seg_idx, seg_line, seg_m, cum - seg_m - line_base, first_of_line), length, dense
 
 
-def _query_chunks(seg: _Segments) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Chunks of consecutive segments of one line (``CHUNK - 1`` segments, about ``CHUNK_DEG`` long).
+@dataclass
+class SegmentGrid:
+    """The segments of the boundaries (``x0, y0, x1, y1``) registered in the cells of a regular grid.
 
-    A segment longer than ``CHUNK_DEG`` is cut into collinear pieces, each its
-    own chunk: planar positions along the segment are unchanged, so events map
-    back to ``(segment, t)`` exactly, and each piece has a small bounding box.
-    Returns the chunks, their first and last segment and their planar offset.
+    ``order`` lists segment ids by cell; the segments of cell ``c`` are
+    ``order[start[c]:start[c + 1]]``.  Cells are about as many as segments, so a
+    short segment of a line meets a handful of boundary segments in its few cells.
     """
-    xy, seg_idx, plen, pstart = seg.xy, seg.idx, seg.plen, seg.pstart
-    idx = np.arange(len(seg_idx))
-    line_p0 = np.maximum.accumulate(np.where(seg.first_of_line, pstart, 0.0))
-    bucket = np.floor((pstart - line_p0) / CHUNK_DEG)
-    long_seg = plen > CHUNK_DEG
-    brk = seg.first_of_line | np.r_[True, (bucket[1:] != bucket[:-1]) | long_seg[1:] | long_seg[:-1]]
-    ord_in_grp = idx - np.maximum.accumulate(np.where(brk, idx, 0))
-    new_chunk = brk | (ord_in_grp % (CHUNK - 1) == 0)
-    chunk_of_seg = np.cumsum(new_chunk) - 1
-    last_of_chunk = np.r_[chunk_of_seg[1:] != chunk_of_seg[:-1], True]
-    v_idx = np.concatenate([seg_idx, seg_idx[last_of_chunk] + 1])
-    v_chunk = np.concatenate([chunk_of_seg, chunk_of_seg[last_of_chunk]])
-    v_ord = np.concatenate([np.arange(len(seg_idx)), np.flatnonzero(last_of_chunk) + 0.5])
-    order = np.lexsort((v_ord, v_chunk))
-    chunks = shapely.linestrings(xy[v_idx[order]], indices=v_chunk[order])
-    first_seg = np.flatnonzero(new_chunk)
-    last_seg = np.r_[first_seg[1:], len(seg_idx)] - 1
-    g0 = pstart[first_seg]
-    if not long_seg.any():
-        return chunks, first_seg, last_seg, g0
-    ls = np.flatnonzero(long_seg)
-    n_pieces = np.ceil(plen[ls] / CHUNK_DEG).astype(int)
-    seg_of_piece = np.repeat(ls, n_pieces)
-    j = np.arange(len(seg_of_piece)) - np.repeat(np.cumsum(n_pieces) - n_pieces, n_pieces)
-    n_of_piece = np.repeat(n_pieces, n_pieces)
-    t0, t1 = j / n_of_piece, (j + 1) / n_of_piece
-    a_xy, b_xy = xy[seg_idx[seg_of_piece]], xy[seg_idx[seg_of_piece] + 1]
-    p0 = a_xy + (b_xy - a_xy) * t0[:, None]
-    p1 = a_xy + (b_xy - a_xy) * t1[:, None]
-    pieces = shapely.linestrings(np.stack([p0, p1], axis=1))
-    keep = ~long_seg[first_seg]  # the long segments' own chunks are replaced
-    return (
-        np.concatenate([chunks[keep], pieces]),
-        np.concatenate([first_seg[keep], seg_of_piece]),
-        np.concatenate([last_seg[keep], seg_of_piece]),
-        np.concatenate([g0[keep], pstart[seg_of_piece] + t0 * plen[seg_of_piece]]),
+
+    seg: np.ndarray
+    box: np.ndarray
+    x0: float
+    y0: float
+    cell: float
+    nx: int
+    ny: int
+    order: np.ndarray
+    start: np.ndarray
+
+    @classmethod
+    def of(cls, lines: np.ndarray) -> SegmentGrid:
+        """The grid of the segments of ``lines`` (lon/lat LineStrings)."""
+        xy, li = shapely.get_coordinates(lines, return_index=True)
+        k = np.flatnonzero(li[1:] == li[:-1])
+        seg = np.column_stack([xy[k], xy[k + 1]])
+        seg = seg[(seg[:, 0] != seg[:, 2]) | (seg[:, 1] != seg[:, 3])]
+        lo = np.minimum(seg[:, :2], seg[:, 2:]).min(axis=0) - 1e-9
+        hi = np.maximum(seg[:, :2], seg[:, 2:]).max(axis=0) + 1e-9
+        w, h = hi - lo
+        cell = max(float(np.sqrt(w * h / max(len(seg), 1))), float(np.sqrt(w * h / GRID_MAX_CELLS)), 1e-9)
+        while True:
+            nx, ny = int(w // cell) + 1, int(h // cell) + 1
+            ix0, iy0, ix1, iy1 = _cells(_boxes(seg[:, :2], seg[:, 2:]), lo, cell, nx, ny)
+            count = (ix1 - ix0 + 1) * (iy1 - iy0 + 1)
+            if count.sum() <= 16 * len(seg) + 1024:
+                break
+            cell *= 2.0  # long diagonal segments fill too many cells: coarser
+        ids, owner = _expand_cells(ix0, iy0, ix1, iy1, ny)
+        order = np.argsort(ids, kind="stable")
+        start = np.searchsorted(ids[order], np.arange(nx * ny + 1))
+        box = _boxes(seg[:, :2], seg[:, 2:])
+        return cls(seg, box, float(lo[0]), float(lo[1]), cell, nx, ny, owner[order], start)
+
+
+def _boxes(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``(min x, min y, max x, max y)`` of segments from ``p`` to ``q``: an array of 4 rows."""
+    return np.stack(
+        [
+            np.minimum(p[:, 0], q[:, 0]),
+            np.minimum(p[:, 1], q[:, 1]),
+            np.maximum(p[:, 0], q[:, 0]),
+            np.maximum(p[:, 1], q[:, 1]),
+        ]
     )
 
 
-def _cut_events(
-    seg: _Segments,
-    chunks: np.ndarray,
-    first_seg: np.ndarray,
-    last_seg: np.ndarray,
-    g0: np.ndarray,
-    eng: Engine,
+def _cells(box: np.ndarray, lo: np.ndarray, cell: float, nx: int, ny: int) -> tuple[np.ndarray, ...]:
+    """The range of grid cells ``(ix0, iy0, ix1, iy1)`` of each box (clipped to the grid)."""
+    ix = np.clip(np.floor((box[[0, 2]] - lo[0]) / cell), 0, nx - 1).astype(np.int64)
+    iy = np.clip(np.floor((box[[1, 3]] - lo[1]) / cell), 0, ny - 1).astype(np.int64)
+    return ix[0], iy[0], ix[1], iy[1]
+
+
+def _expand_cells(
+    ix0: np.ndarray, iy0: np.ndarray, ix1: np.ndarray, iy1: np.ndarray, ny: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (cell id, segment) of the segments' cell ranges (those in one cell first)."""
+    wx, wy = ix1 - ix0 + 1, iy1 - iy0 + 1
+    one = (wx == 1) & (wy == 1)
+    many = np.flatnonzero(~one)
+    count = wx[many] * wy[many]
+    owner = np.repeat(many, count)
+    k = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    ix = ix0[owner] + k // wy[owner]
+    iy = iy0[owner] + k % wy[owner]
+    single = np.flatnonzero(one)
+    return np.concatenate([ix0[single] * ny + iy0[single], ix * ny + iy]), np.concatenate([single, owner])
+
+
+def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where segments ``xy[idx[k]] → xy[idx[k] + 1]`` meet the grid's segments: ``(k, t, on a stretch)``.
+
+    Candidate pairs come from the grid (:class:`SegmentGrid`); a pair whose four
+    orientations are certain in floating point crosses properly (or not at all) and
+    is solved in arrays; a pair near a degenerate case (touching, through a vertex,
+    collinear) is left to GEOS.  A segment spanning many cells is cut into collinear
+    pieces about a cell long first.  ``t`` is the position along the segment (0 to 1);
+    the flag marks the points of a stretch running along a grid segment.
+    """
+    out = []
+    for first in range(0, len(idx), GRID_BLOCK):
+        block = idx[first : first + GRID_BLOCK]
+        ev_seg, ev_t, ev_on = _segment_events(xy[block], xy[block + 1], grid)
+        out.append((first + ev_seg, ev_t, ev_on))
+    if not out:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
+    return tuple(np.concatenate([o[i] for o in out]) for i in range(3))  # type: ignore[return-value]
+
+
+def _segment_events(p: np.ndarray, q: np.ndarray, grid: SegmentGrid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`grid_events` of segments ``p → q``."""
+    lo = np.array([grid.x0, grid.y0])
+    box = _boxes(p, q)
+    cells = _cells(box, lo, grid.cell, grid.nx, grid.ny)
+    long_seg = (cells[2] - cells[0] + 1) * (cells[3] - cells[1] + 1) > GRID_MAX_SPAN
+    if not long_seg.any():
+        return _block_events(p, q, box, cells, grid)
+    # long segments: collinear pieces about a cell long, each its own segment
+    ls = np.flatnonzero(long_seg)
+    n = np.ceil(np.hypot(*(q[ls] - p[ls]).T) / grid.cell).astype(np.int64)
+    of = np.repeat(ls, n)
+    j = np.arange(len(of)) - np.repeat(np.cumsum(n) - n, n)
+    t0, t1 = j / np.repeat(n, n), (j + 1) / np.repeat(n, n)
+    short = np.flatnonzero(~long_seg)
+    owner = np.concatenate([short, of])
+    t_lo = np.concatenate([np.zeros(len(short)), t0])
+    t_hi = np.concatenate([np.ones(len(short)), t1])
+    pp, qq = p[owner] + (q[owner] - p[owner]) * t_lo[:, None], p[owner] + (q[owner] - p[owner]) * t_hi[:, None]
+    pp[: len(short)], qq[: len(short)] = p[short], q[short]
+    box = _boxes(pp, qq)
+    ev_seg, ev_t, ev_on = _block_events(pp, qq, box, _cells(box, lo, grid.cell, grid.nx, grid.ny), grid)
+    return owner[ev_seg], t_lo[ev_seg] + (t_hi[ev_seg] - t_lo[ev_seg]) * ev_t, ev_on
+
+
+def _block_events(
+    p: np.ndarray, q: np.ndarray, box: np.ndarray, cells: tuple[np.ndarray, ...], grid: SegmentGrid
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Where the chunks meet boundary chunks: ``(segment, t, on a boundary stretch)`` per point."""
-    ci, bi = eng.bnd_tree.query(chunks, predicate="intersects")
-    if not len(ci):
-        return np.zeros(0, dtype=int), np.zeros(0), np.zeros(0, dtype=bool)
-    inter = shapely.intersection(chunks[ci], eng.bnd[bi])
+    """The events ``(segment, t, on a boundary stretch)`` of segments ``p → q`` (see :func:`grid_events`)."""
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool))
+    if not len(p):
+        return empty
+    ix0, iy0, ix1, iy1 = cells
+    ids, owner = _expand_cells(ix0, iy0, ix1, iy1, grid.ny)
+    n = grid.start[ids + 1] - grid.start[ids]
+    full = n > 0
+    ids, owner, n = ids[full], owner[full], n[full]
+    s = np.repeat(owner, n)
+    b = grid.order[np.arange(int(n.sum())) + np.repeat(grid.start[ids] - (np.cumsum(n) - n), n)]
+    # the pairs whose bounding boxes meet: in x, then in y
+    rb = np.repeat(box[:, owner], n, axis=1)
+    keep = (grid.box[2, b] >= rb[0]) & (grid.box[0, b] <= rb[2])
+    s, b, rb = s[keep], b[keep], rb[:, keep]
+    keep = (grid.box[3, b] >= rb[1]) & (grid.box[1, b] <= rb[3])
+    s, b = s[keep], b[keep]
+    if not len(s):
+        return empty
+    a0, a1, p0, p1 = grid.seg[b, :2], grid.seg[b, 2:], p[s], q[s]
+    r, w = p1 - p0, a1 - a0
+    o1, e1 = _orient(p0, r, a0)
+    o2, e2 = _orient(p0, r, a1)
+    o3, e3 = _orient(a0, w, p0)
+    o4, e4 = _orient(a0, w, p1)
+    sure = (np.abs(o1) > e1) & (np.abs(o2) > e2) & (np.abs(o3) > e3) & (np.abs(o4) > e4)
+    cross = sure & (np.sign(o1) != np.sign(o2)) & (np.sign(o3) != np.sign(o4))
+    # a proper crossing: t along the line's segment from the two areas
+    t = np.clip(o3[cross] / (o3[cross] - o4[cross]), 0.0, 1.0)
+    hard = np.flatnonzero(~sure)
+    hs, ht, hon = _exact_events(s[hard], p0[hard], p1[hard], a0[hard], a1[hard])
+    return (
+        np.concatenate([s[cross], hs]),
+        np.concatenate([t, ht]),
+        np.concatenate([np.zeros(len(t), dtype=bool), hon]),
+    )
+
+
+def _orient(o: np.ndarray, d: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Twice the signed area of (o, o + d, x), and a bound on its rounding error."""
+    ux, uy = x[:, 0] - o[:, 0], x[:, 1] - o[:, 1]
+    left, right = d[:, 0] * uy, d[:, 1] * ux
+    return left - right, ORIENT_ERR * (np.abs(left) + np.abs(right)) + 1e-300
+
+
+def _exact_events(
+    s: np.ndarray, p0: np.ndarray, p1: np.ndarray, a0: np.ndarray, a1: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Events of segment pairs near a degenerate case, from GEOS (points, or stretches along a boundary)."""
+    if not len(s):
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
+    inter = shapely.intersection(
+        shapely.linestrings(np.stack([p0, p1], axis=1)), shapely.linestrings(np.stack([a0, a1], axis=1))
+    )
     parts, part_of = shapely.get_parts(inter, return_index=True)
     pxy, pidx = shapely.get_coordinates(parts, return_index=True)
-    if not len(pxy):
-        return np.zeros(0, dtype=int), np.zeros(0), np.zeros(0, dtype=bool)
-    # points of a stretch that runs along a boundary (a linear intersection)
     on_line = np.isin(shapely.get_type_id(parts), (1, 2))[pidx]
-    pc = ci[part_of[pidx]]
-    d = shapely.line_locate_point(chunks[pc], shapely.points(pxy))
-    g = g0[pc] + d
-    s = np.searchsorted(seg.pcum, g, side="left")
-    s = np.clip(s, first_seg[pc], last_seg[pc])
-    t = np.clip((g - seg.pstart[s]) / np.where(seg.plen[s] > 0, seg.plen[s], 1.0), 0.0, 1.0)
-    return s, t, on_line
+    k = part_of[pidx]
+    r = p1[k] - p0[k]
+    rr = (r * r).sum(axis=1)
+    t = np.clip(((pxy - p0[k]) * r).sum(axis=1) / np.where(rr > 0, rr, 1.0), 0.0, 1.0)
+    return s[k], t, on_line
 
 
 def _ordered_events(
@@ -422,14 +788,15 @@ def _ordered_events(
     pos, ev_seg, ev_t = pos[new_pos], ev_seg[new_pos], ev_t[new_pos]
     # chainage of each event: its share of the (sub-)segment, from the geodesic distances to
     # both ends (d1 / (d1 + d2)), so that it reads the same forwards and backwards exactly
-    a = seg.xy[seg.idx[ev_seg]]
-    b = seg.xy[seg.idx[ev_seg] + 1]
-    p = a + (b - a) * ev_t[:, None]
+    share = np.where(ev_t >= 1.0, 1.0, 0.0)
+    inner = np.flatnonzero((ev_t > 0.0) & (ev_t < 1.0))  # the ends of lines and segments need none
+    a = seg.xy[seg.idx[ev_seg[inner]]]
+    b = seg.xy[seg.idx[ev_seg[inner]] + 1]
+    p = a + (b - a) * ev_t[inner, None]
     _, _, d1 = GEOD.inv(a[:, 0], a[:, 1], p[:, 0], p[:, 1])
     _, _, d2 = GEOD.inv(p[:, 0], p[:, 1], b[:, 0], b[:, 1])
     d1, d2 = np.asarray(d1), np.asarray(d2)
-    share = np.where(d1 + d2 > 0, d1 / np.where(d1 + d2 > 0, d1 + d2, 1.0), 0.0)
-    share = np.where(ev_t >= 1.0, 1.0, np.where(ev_t <= 0.0, 0.0, share))
+    share[inner] = np.where(d1 + d2 > 0, d1 / np.where(d1 + d2 > 0, d1 + d2, 1.0), 0.0)
     return seg.line[ev_seg], seg.start_m[ev_seg] + seg.m[ev_seg] * share, pos, on_any
 
 
@@ -489,51 +856,55 @@ def sections(pc: Pieces, eng: Engine, *, by: str = "part") -> pd.DataFrame:
 
     Columns: ``line``, ``iso3``, ``part_id``, ``surface``, ``from_km``, ``to_km``, ``length_km``.
     """
-    iso = np.where(pc.part >= 0, eng.part_iso3[np.maximum(pc.part, 0)], UNASSIGNED)
-    pid = np.where(pc.part >= 0, eng.part_ids[np.maximum(pc.part, 0)], UNASSIGNED)
-    key = pid if by == "part" else iso
-    surface = np.asarray(SURFACE_NAMES, dtype=object)[pc.surface]
-    df = pd.DataFrame(
+    if not len(pc.line):
+        return pd.DataFrame(columns=["line", "iso3", "part_id", "surface", "from_km", "to_km", "length_km"])
+    part, surface = _without_slivers(pc)
+    # a section starts where the line, the territory (or part) or the surface changes
+    iso_code = np.unique(eng.part_iso3, return_inverse=True)[1]
+    key = np.where(part >= 0, part if by == "part" else iso_code[np.maximum(part, 0)], -1)
+    line = pc.line
+    start = np.flatnonzero(np.r_[True, (line[1:] != line[:-1]) | (key[1:] != key[:-1]) | (surface[1:] != surface[:-1])])
+    end = np.r_[start[1:], len(line)] - 1
+    p = part[start]
+    out = pd.DataFrame(
         {
-            "line": pc.line,
-            "iso3": iso,
-            "part_id": pid,
-            "surface": surface,
-            "key": key,
-            "from_m": pc.from_m,
-            "to_m": pc.to_m,
+            "line": line[start],
+            "iso3": np.where(p >= 0, eng.part_iso3[np.maximum(p, 0)], UNASSIGNED).astype(object),
+            "part_id": np.where(p >= 0, eng.part_ids[np.maximum(p, 0)], UNASSIGNED).astype(object),
+            "surface": np.asarray(SURFACE_NAMES, dtype=object)[surface[start]],
         }
     )
-    if df.empty:
-        return pd.DataFrame(columns=["line", "iso3", "part_id", "surface", "from_km", "to_km", "length_km"])
-    # a sliver piece (under 1 mm, where two boundaries that coincide in the data are cut a
-    # hair apart) joins the longer of its neighbours on its line (the same read backwards)
-    length = (df["to_m"] - df["from_m"]).to_numpy()
-    tiny = pd.Series(length < SLIVER_M, index=df.index)
-    if tiny.any() and not tiny.all():
-        cols = ["iso3", "part_id", "surface", "key"]
-        masked = df[cols + ["from_m"]].assign(len_m=length).mask(tiny, None)
-        before = masked.groupby(df["line"]).ffill()
-        after = masked.groupby(df["line"]).bfill()
-        take_after = before["len_m"].isna() | (after["len_m"].fillna(-1.0) > before["len_m"].fillna(-1.0))
-        chosen = before[cols].where(~take_after, after[cols])
-        df[cols] = chosen.where(tiny, df[cols]).fillna(df[cols])
-    brk = (
-        (df["line"] != df["line"].shift()) | (df["key"] != df["key"].shift()) | (df["surface"] != df["surface"].shift())
-    )
-    grp = brk.cumsum()
-    out = df.groupby(grp, sort=False).agg(
-        line=("line", "first"),
-        iso3=("iso3", "first"),
-        part_id=("part_id", "first"),
-        surface=("surface", "first"),
-        from_m=("from_m", "first"),
-        to_m=("to_m", "last"),
-    )
-    out["from_km"] = out["from_m"] / 1000.0
-    out["to_km"] = out["to_m"] / 1000.0
+    out["from_km"] = pc.from_m[start] / 1000.0
+    out["to_km"] = pc.to_m[end] / 1000.0
     out["length_km"] = out["to_km"] - out["from_km"]
-    return out.drop(columns=["from_m", "to_m"]).reset_index(drop=True)
+    return out
+
+
+def _without_slivers(pc: Pieces) -> tuple[np.ndarray, np.ndarray]:
+    """The part and surface of each piece, a sliver taking those of a neighbour.
+
+    A sliver piece (under 1 mm, where two boundaries that coincide in the data are cut a
+    hair apart) joins the longer of its nearest pieces on its line that are not slivers
+    (the one before on a tie; the same read backwards).
+    """
+    part, surface = pc.part.copy(), pc.surface.copy()
+    length = pc.to_m - pc.from_m
+    tiny = length < SLIVER_M
+    if not tiny.any() or tiny.all():
+        return part, surface
+    n = len(length)
+    i = np.arange(n)
+    before = np.maximum.accumulate(np.where(tiny, -1, i))
+    after = np.minimum.accumulate(np.where(tiny, n, i)[::-1])[::-1]
+    ok_b = (before >= 0) & (pc.line[np.maximum(before, 0)] == pc.line)
+    ok_a = (after < n) & (pc.line[np.minimum(after, n - 1)] == pc.line)
+    len_b = np.where(ok_b, length[np.maximum(before, 0)], -1.0)
+    len_a = np.where(ok_a, length[np.minimum(after, n - 1)], -1.0)
+    take_after = ~ok_b | (len_a > len_b)
+    src = np.where(take_after, after, before)
+    use = tiny & np.where(take_after, ok_a, ok_b)
+    part[use], surface[use] = part[src[use]], surface[src[use]]
+    return part, surface
 
 
 def crossings_table(secs: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM) -> pd.DataFrame:
@@ -555,10 +926,18 @@ def crossings_table(secs: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM) -> 
             "water_km": (s["from_km"][hit] - prev_to[hit]).astype(float),
         }
     ).reset_index(drop=True)
-    if hop_km > 0 and len(out) > 1:
+    if hop_km > 0 and len(out) > 1 and _any_hop(out, hop_km):
         out = _drop_hops(out, hop_km)
     out["border"] = ["–".join(sorted(p)) for p in zip(out["from_iso3"], out["to_iso3"])]
     return out.reset_index(drop=True)
+
+
+def _any_hop(cx: pd.DataFrame, hop_km: float) -> bool:
+    """Whether two consecutive crossings are a hop (see :func:`_drop_hops`; without one it changes nothing)."""
+    line, km = cx["line"].to_numpy(), cx["km"].to_numpy()
+    a, b = cx["from_iso3"].to_numpy(dtype=object), cx["to_iso3"].to_numpy(dtype=object)
+    back = (line[1:] == line[:-1]) & (a[:-1] == b[1:]) & (b[:-1] == a[1:])
+    return bool((back & (km[1:] - km[:-1] < hop_km)).any())
 
 
 def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:
@@ -591,7 +970,53 @@ def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
-# proximity
+# proximity: lines near borders, through indexes of small pieces
+
+
+@dataclass
+class LocalLines:
+    """Lines along their geodesics in the local projection, and their chunks for the indexes.
+
+    ``xy`` holds the projected vertices of all lines in order and ``line`` the line of each;
+    ``chunks`` (at most ``size`` vertices each, sharing their ends) cut them up so that an
+    STRtree over borders or bands finds the few pieces near each stretch of a line:
+    ``chunk_line`` is the line of each, ``chunk_first`` and ``chunk_last`` its first and
+    last vertex.
+    """
+
+    n: int
+    xy: np.ndarray
+    line: np.ndarray
+    chunks: np.ndarray
+    chunk_line: np.ndarray
+    chunk_first: np.ndarray
+    chunk_last: np.ndarray
+
+    @classmethod
+    def of(cls, n: int, xy: np.ndarray, line: np.ndarray, size: int) -> LocalLines:
+        """The lines of a vertex array in chunks of at most ``size`` vertices."""
+        chunks, chunk_line, first = chunk_coords(xy, line, size)
+        # a chunk ends where the next begins, or just before when the next is another line's
+        last = np.r_[first[1:], len(xy)] - np.r_[chunk_line[1:] != chunk_line[:-1], True]
+        return cls(n, xy, line, chunks, chunk_line, first, last)
+
+    def rechunked(self, size: int) -> LocalLines:
+        """The same lines in chunks of at most ``size`` vertices."""
+        return LocalLines.of(self.n, self.xy, self.line, size)
+
+
+def local_lines(eng: Engine, lines_ll: np.ndarray, dense: tuple[np.ndarray, np.ndarray] | None = None) -> LocalLines:
+    """Lon/lat lines followed along their geodesics, projected, and chunked (see :class:`LocalLines`).
+
+    ``dense`` is the lines' vertices with points on their geodesics and the line of each
+    (:attr:`Pieces.dense`, from the split), when at hand.
+    """
+    if dense is None:
+        xy, li = follow_vertices(*shapely.get_coordinates(lines_ll, return_index=True))
+    else:
+        xy, li = dense
+    x, y = eng.proj.xy_to_local(xy[:, 0], xy[:, 1])
+    return LocalLines.of(len(lines_ll), np.column_stack([x, y]), li, BAND_CHUNK)
 
 
 def clearance_m(eng: Engine, lines_local: np.ndarray, border_local: Any) -> np.ndarray:
@@ -601,14 +1026,197 @@ def clearance_m(eng: Engine, lines_local: np.ndarray, border_local: Any) -> np.n
     measured geodesically; 0 where they intersect.
     """
     sl = shapely.shortest_line(lines_local, border_local)
-    ends = shapely.get_coordinates(sl).reshape(-1, 2, 2)
+    d = _geodesic_of(eng, sl)
+    inter = shapely.intersects(lines_local, border_local)
+    return np.where(inter, 0.0, d)
+
+
+def _geodesic_of(eng: Engine, segments: np.ndarray) -> np.ndarray:
+    """Geodesic length (m) of two-point lines in the local projection (their ends, unprojected)."""
+    ends = shapely.get_coordinates(segments).reshape(-1, 2, 2)
     lon, lat = eng.proj.xy_to_lonlat(ends[:, :, 0].ravel(), ends[:, :, 1].ravel())
     lon = np.asarray(lon).reshape(-1, 2)
     lat = np.asarray(lat).reshape(-1, 2)
     _, _, d = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
-    d = np.asarray(d, dtype=float)
-    inter = shapely.intersects(lines_local, border_local)
-    return np.where(inter, 0.0, d)
+    return np.asarray(d, dtype=float)
+
+
+def nearest_border(eng: Engine, pts_local: np.ndarray, border: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic distance (m) from each projected point to the nearest border, and that border's label.
+
+    ``border`` is one pair, or ``None`` for every border of the region (each point gets the
+    nearest pair, the first in the region's order on a tie).  One nearest-neighbour query
+    over the chunks of the borders finds the nearest point in the local projection, which
+    is then measured geodesically (as :func:`clearance_m` against the whole border).
+    """
+    idx = eng.pair_index() if border is None else eng.border_index(border)
+    if not len(idx.chunks):
+        return np.full(len(pts_local), np.nan), np.full(len(pts_local), "", dtype=object)
+    (qi, bj), _ = idx.tree.query_nearest(pts_local, return_distance=True, all_matches=True)
+    # on a tie the first border of the region's order, then the first chunk along it
+    order = np.lexsort((bj, idx.label[bj], qi))
+    first = order[np.r_[True, qi[order][1:] != qi[order][:-1]]]
+    qi, bj = qi[first], bj[first]
+    d = np.full(len(pts_local), np.nan)
+    d[qi] = _geodesic_of(eng, shapely.shortest_line(pts_local[qi], idx.chunks[bj]))
+    d[qi] = np.where(shapely.intersects(pts_local[qi], idx.chunks[bj]), 0.0, d[qi])
+    labels = np.full(len(pts_local), "", dtype=object)
+    labels[qi] = np.asarray(idx.labels, dtype=object)[idx.label[bj]]
+    return d, labels
+
+
+def _chunk_pairs(
+    ll: LocalLines,
+    idx: BorderIndex,
+    lines: np.ndarray,
+    radius: np.ndarray,
+    exclude: np.ndarray | None,
+    nearest_only: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (line chunk, border chunk) near each other, with their planar distance.
+
+    Only for the chunks of ``lines``, border chunks whose box lies within ``radius[line]``
+    of theirs; pairs of a (line, label) in ``exclude`` are left out.  Returns the line chunk,
+    the border chunk and the distance (m) of the pairs that may be the nearest of their
+    (line, label): every pair whose boxes are nearer than the best distance found.  With
+    ``nearest_only``, only the labels that may be within ``1 + idx.eps`` of the line's
+    nearest label, and the shortest line between the chunks of each pair (else None).
+    """
+    c = np.flatnonzero(np.isin(ll.chunk_line, lines))
+    r = radius[ll.chunk_line[c]]
+    b = shapely.bounds(ll.chunks[c])
+    qi, bj = idx.tree.query(shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r))
+    ci = c[qi]
+    line, lab = ll.chunk_line[ci], idx.label[bj]
+    if exclude is not None and len(ci):
+        ok = ~exclude[line, lab]
+        ci, bj, line, lab = ci[ok], bj[ok], line[ok], lab[ok]
+    if not len(ci):
+        return ci, bj, np.zeros(0), np.zeros(0, dtype=object)
+    # cheap bounds: an upper bound per (line, label) from the distances between the ends of
+    # the line's chunks and the first vertex of the border's; a lower bound per pair from
+    # their bounding boxes
+    key = np.unique(line * len(idx.labels) + lab, return_inverse=True)[1]
+    best = np.full(int(key.max()) + 1, np.inf)
+    bx = idx.first_xy[bj]
+    a, b = ll.xy[ll.chunk_first[ci]], ll.xy[ll.chunk_last[ci]]
+    ends = np.minimum(np.hypot(*(a - bx).T), np.hypot(*(b - bx).T))
+    np.minimum.at(best, key, ends)
+    cb, bb = shapely.bounds(ll.chunks[ci]), idx.bounds[bj]
+    gap_x = np.maximum(0.0, np.maximum(cb[:, 0] - bb[:, 2], bb[:, 0] - cb[:, 2]))
+    gap_y = np.maximum(0.0, np.maximum(cb[:, 1] - bb[:, 3], bb[:, 1] - cb[:, 3]))
+    gap = np.hypot(gap_x, gap_y) * (1.0 - 1e-9) - 1e-6  # both bounds may be the same corner
+    # exact distances nearest box first (per line, then per (line, label)), until no box is
+    # nearer than the best found
+    d = np.full(len(ci), np.nan)
+    sl = np.full(len(ci), None, dtype=object)
+    line_best = np.full(ll.n, np.inf)
+
+    def nearer() -> np.ndarray:
+        if not nearest_only:
+            return gap <= best[key]
+        np.minimum.at(line_best, line, best[key])
+        return (gap <= best[key]) & (gap <= line_best[line] * (1.0 + idx.eps))
+
+    pending = nearer()
+    wave = 0
+    while pending.any():
+        p = np.flatnonzero(pending)
+        if wave < 2:  # the nearest box of each line, then of each (line, label)
+            group = line if wave == 0 and nearest_only else key
+            order = p[np.lexsort((gap[p], group[p]))]
+            p = order[np.r_[True, group[order][1:] != group[order][:-1]]]
+        # then every box still nearer than the best of its (line, label), at once
+        if nearest_only:  # the nearest points, for the geodesic distance between them
+            sl[p] = shapely.shortest_line(ll.chunks[ci[p]], idx.chunks[bj[p]])
+            xy = shapely.get_coordinates(sl[p]).reshape(-1, 2, 2)
+            d[p] = np.hypot(xy[:, 1, 0] - xy[:, 0, 0], xy[:, 1, 1] - xy[:, 0, 1])
+        else:
+            d[p] = shapely.distance(ll.chunks[ci[p]], idx.chunks[bj[p]])
+        np.minimum.at(best, key[p], d[p])
+        pending[p] = False
+        pending &= nearer()
+        wave += 1
+    done = ~np.isnan(d)
+    return ci[done], bj[done], d[done], sl[done]
+
+
+def _seed_m(ll: LocalLines, idx: BorderIndex, lines: np.ndarray) -> np.ndarray:
+    """For each of ``lines``: from the starts of its chunks to the nearest first vertex of a border chunk (m)."""
+    c = np.flatnonzero(np.isin(ll.chunk_line, lines))
+    (qi, _), d = idx.first_tree.query_nearest(shapely.points(ll.xy[ll.chunk_first[c]]), return_distance=True)
+    near = np.full(ll.n, np.inf)
+    np.minimum.at(near, ll.chunk_line[c[qi]], d)
+    return near[lines]
+
+
+def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndarray:
+    """Geodesic distance (m) from each line to the nearest border pair it does not cross (inf: none).
+
+    ``exclude[line, k]`` leaves out pair ``k`` of :meth:`Engine.pair_index` for that line.
+    The same figure as :func:`clearance_m` against each pair's whole border, the smallest
+    over the pairs left: the pairs whose nearest point in the local projection may be the
+    geodesically nearest (within the projection's distortion) are found through an index
+    of border chunks, searching out from each line until one is found, and only those are
+    measured geodesically.
+    """
+    idx = eng.pair_index()
+    best = np.full(ll.n, np.inf)
+    if not len(ll.chunks) or not len(idx.chunks):
+        return best
+    # short chunks: small boxes find few border chunks, and each distance is cheap
+    if CLEARANCE_CHUNK != BAND_CHUNK:
+        ll = ll.rechunked(CLEARANCE_CHUNK)
+    radius = np.full(ll.n, CLEARANCE_START_M)
+    bounds = np.vstack([shapely.bounds(ll.chunks), idx.bounds])
+    r_max = float(np.hypot(*(bounds[:, 2:].max(axis=0) - bounds[:, :2].min(axis=0))))
+    active = np.unique(ll.chunk_line)
+    found_c, found_s = [], []
+    first_round = True
+    while len(active):
+        ci, bj, d, sl = _chunk_pairs(ll, idx, active, radius, exclude, nearest_only=True)
+        # per (line, pair): the nearest pair of chunks (the first along the line on a tie)
+        key = ll.chunk_line[ci] * len(idx.labels) + idx.label[bj]
+        order = np.lexsort((bj, ci, d, key))
+        first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
+        ci, bj, d, sl = ci[first], bj[first], d[first], sl[first]
+        line = ll.chunk_line[ci]
+        near = np.full(ll.n, np.inf)
+        np.minimum.at(near, line, d)
+        done = (near[active] * (1.0 + idx.eps) <= radius[active]) | (radius[active] >= r_max)
+        # the pairs that may be the geodesically nearest of a line that is done
+        take = np.isin(line, active[done]) & (d <= near[line] * (1.0 + idx.eps))
+        found_c.append(ci[take])
+        found_s.append(sl[take])
+        active = active[~done]
+        if first_round and len(active):
+            # lines far from every border: search next as far as the nearest first vertex of a
+            # border chunk from the starts of their chunks
+            radius[active] = np.maximum(radius[active], _seed_m(ll, idx, active) * (1.0 + idx.eps) + 1.0) / 2.0
+        first_round = False
+        radius[active] *= 2.0
+    ci, sl = np.concatenate(found_c), np.concatenate(found_s)
+    if len(ci):  # (a line that meets a border has a shortest line of length 0)
+        np.minimum.at(best, ll.chunk_line[ci], _geodesic_of(eng, sl))
+    return best
+
+
+def pair_distances_m(eng: Engine, ll: LocalLines, max_m: float) -> pd.DataFrame:
+    """Planar distance (m, local projection) from each line to each border pair within ``max_m``.
+
+    Columns ``line``, ``border`` (label ``A–B``), ``distance_m``: the same figure as
+    ``shapely.distance`` between the projected line and the pair's whole border.
+    """
+    idx = eng.pair_index()
+    lines = np.unique(ll.chunk_line)
+    ci, bj, d, _ = _chunk_pairs(ll, idx, lines, np.full(ll.n, float(max_m)), None)
+    df = pd.DataFrame({"line": ll.chunk_line[ci], "k": idx.label[bj], "distance_m": d})
+    df = df.groupby(["line", "k"], as_index=False)["distance_m"].min()
+    df = df[df["distance_m"] <= max_m]
+    labels = np.asarray(idx.labels, dtype=object)
+    return pd.DataFrame(
+        {"line": df["line"].to_numpy(), "border": labels[df["k"].to_numpy()], "distance_m": df["distance_m"].to_numpy()}
+    )
 
 
 def within_band(
@@ -620,6 +1228,83 @@ def within_band(
     return inside, np.asarray(length_m(inside), dtype=float) / 1000.0
 
 
-def km_within(eng: Engine, lines_ll: np.ndarray, within_km: float, border: Any = None) -> np.ndarray:
-    """Geodesic km of each line within ``within_km`` of a border (default: any international border)."""
-    return within_band(eng, lines_ll, within_km, border)[1]
+def km_within(
+    eng: Engine, lines_ll: np.ndarray, within_km: float, border: Any = None, *, local: LocalLines | None = None
+) -> np.ndarray:
+    """Geodesic km of each line within ``within_km`` of a border (default: any international border).
+
+    The figure of :func:`within_band` (the geodesic length of the lines' parts inside the
+    band, in the local projection), through the band's index: a chunk of a line inside one
+    tile counts whole; a chunk meeting the band's edge is cut where its segments cross the
+    edge (:func:`grid_events` on the band's edge) and its pieces inside are measured.
+    ``local`` (from :func:`local_lines`) saves projecting the lines again.
+    """
+    band = eng.band(within_km, border)
+    ll = local if local is not None else local_lines(eng, lines_ll)
+    out = np.zeros(ll.n)
+    if not len(ll.chunks) or not len(band.tiles):
+        return out
+    ci, ti = band.tree.query(ll.chunks, predicate="intersects")
+    if not len(ci):
+        return out
+    whole = np.zeros(len(ll.chunks), dtype=bool)
+    whole[ci[shapely.covers(band.tiles[ti], ll.chunks[ci])]] = True
+    near = np.zeros(len(ll.chunks), dtype=bool)
+    near[ci] = True
+    w = np.flatnonzero(whole)
+    c, u0, u1 = _inside(ll, np.flatnonzero(near & ~whole), band)
+    c, u0, u1 = np.concatenate([w, c]), np.concatenate([ll.chunk_first[w], u0]), np.concatenate([ll.chunk_last[w], u1])
+    np.add.at(out, ll.chunk_line[c], _length_between(eng, ll, u0.astype(float), u1.astype(float)) / 1000.0)
+    return out
+
+
+def _inside(ll: LocalLines, chunks: np.ndarray, band: Band) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pieces of some chunks of lines inside a band: the chunk, start and end of each.
+
+    Positions along the lines are vertex indices plus the share of the segment (``u``).
+    """
+    if not len(chunks):
+        return chunks, np.zeros(0), np.zeros(0)
+    first, last = ll.chunk_first[chunks], ll.chunk_last[chunks]
+    n = last - first
+    seg_chunk = np.repeat(np.arange(len(chunks)), n)
+    idx = np.arange(int(n.sum())) + np.repeat(first - (np.cumsum(n) - n), n)
+    moves = (ll.xy[idx] != ll.xy[idx + 1]).any(axis=1)
+    idx, seg_chunk = idx[moves], seg_chunk[moves]
+    ev_k, ev_t, _ = grid_events(ll.xy, idx, band.grid())
+    u = np.concatenate([idx[ev_k] + ev_t, first, last]).astype(float)
+    c = np.concatenate([seg_chunk[ev_k], np.arange(len(chunks)), np.arange(len(chunks))])
+    order = np.lexsort((u, c))
+    u, c = u[order], c[order]
+    pair = np.flatnonzero((c[1:] == c[:-1]) & (u[1:] > u[:-1]))
+    u0, u1 = u[pair], u[pair + 1]
+    inside = shapely.intersects(band.polygon, shapely.points(_local_at(ll, (u0 + u1) / 2)))
+    return chunks[c[pair][inside]], u0[inside], u1[inside]
+
+
+def _local_at(ll: LocalLines, u: np.ndarray) -> np.ndarray:
+    """Projected points at positions ``u`` (vertex index plus share of the segment)."""
+    i = np.minimum(np.floor(u).astype(np.int64), len(ll.xy) - 2)
+    f = (u - i)[:, None]
+    return ll.xy[i] + (ll.xy[i + 1] - ll.xy[i]) * f
+
+
+def _length_between(eng: Engine, ll: LocalLines, u0: np.ndarray, u1: np.ndarray) -> np.ndarray:
+    """Geodesic length (m) from ``u0`` to ``u1`` along the lines (``u0 < u1`` on one line).
+
+    Measured as :func:`within_band` measures its parts: the projected points at both ends
+    and the projected vertices between, unprojected, with the geodesic between each two.
+    """
+    i0, i1 = np.ceil(u0).astype(np.int64), np.floor(u1).astype(np.int64)
+    count = np.maximum(i1 - i0 + 1, 0) + 2  # the two ends and the vertices between
+    piece = np.repeat(np.arange(len(u0)), count)
+    k = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    vertex = np.minimum(np.repeat(i0, count) + k - 1, len(ll.xy) - 1)
+    xy = ll.xy[vertex]
+    start, end = k == 0, k == np.repeat(count, count) - 1
+    xy[start] = _local_at(ll, u0)
+    xy[end] = _local_at(ll, u1)
+    lon, lat = eng.proj.xy_to_lonlat(xy[:, 0], xy[:, 1])
+    _, _, d = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    same = piece[1:] == piece[:-1]
+    return np.bincount(piece[:-1][same], weights=np.asarray(d)[same], minlength=len(u0))

@@ -22,6 +22,8 @@ __all__ = [
     "GEOD",
     "GEODESIC_TOLERANCE_M",
     "follow_geodesics",
+    "follow_vertices",
+    "may_stray",
     "geodesic_vertices",
     "LocalProjection",
     "area_km2",
@@ -515,11 +517,22 @@ def geodesic_vertices(
     same = line[1:] == line[:-1]
     xy = unwrap_lines(xy, line)
     a, b = xy[:-1], xy[1:]
-    az, _, d = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    az, back, d = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    del back
     d = np.where(same, np.asarray(d, dtype=float), 0.0)
-    phi = np.radians(np.minimum(np.maximum(np.abs(a[:, 1]), np.abs(b[:, 1])), 89.9))
-    bound = _DEVIATION_FACTOR * d**2 * np.tan(phi) / (8 * _POLAR_RADIUS_M)
-    n = np.maximum(1, np.ceil(np.sqrt(bound / max_deviation_m))).astype(np.int64)
+    # bound = 1.2 d² tan(φ) / (8 b), computed in place (a million-vertex line holds few arrays)
+    tan_phi = np.abs(a[:, 1])
+    np.maximum(tan_phi, np.abs(b[:, 1]), out=tan_phi)
+    np.minimum(tan_phi, 89.9, out=tan_phi)
+    np.tan(np.radians(tan_phi, out=tan_phi), out=tan_phi)
+    bound = d**2
+    bound *= _DEVIATION_FACTOR
+    bound *= tan_phi
+    bound /= 8 * _POLAR_RADIUS_M
+    del tan_phi
+    bound /= max_deviation_m
+    n = np.maximum(1, np.ceil(np.sqrt(bound, out=bound), out=bound)).astype(np.int64)
+    del bound
     if (n == 1).all():
         return xy, line, np.r_[d, 0.0]
     k = n - 1  # points to insert after each vertex's segment
@@ -537,6 +550,97 @@ def geodesic_vertices(
     out[mask, 0], out[mask, 1] = plon, plat
     piece = np.repeat(np.r_[d / n, 0.0], counts)
     return out, np.repeat(line, counts), piece
+
+
+def may_stray(xy: np.ndarray, line: np.ndarray, *, max_deviation_m: float = GEODESIC_TOLERANCE_M) -> bool:
+    """Whether a segment of the lines may stray more than ``max_deviation_m`` from its geodesic.
+
+    A cheap screen for :func:`geodesic_vertices`: the bound of its docstring with an upper
+    bound of each segment's geodesic length (the central angle on a sphere of the largest
+    radius of curvature of WGS84, 6,399,594 m) instead of the length itself.  ``False``
+    means that :func:`geodesic_vertices` adds no point.
+
+    Parameters
+    ----------
+    xy, line : numpy.ndarray
+        As :func:`geodesic_vertices`.
+    max_deviation_m : float, default :data:`GEODESIC_TOLERANCE_M`
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> may_stray(np.array([(40.0, 40.0), (50.0, 40.0)]), np.zeros(2, dtype=int))
+    True
+    >>> may_stray(np.array([(45.0, 40.0), (45.001, 40.0)]), np.zeros(2, dtype=int))
+    False
+    """
+    if len(xy) < 2:
+        return False
+    line = np.asarray(line)
+    return bool(_stray(unwrap_lines(np.asarray(xy, dtype=float), line), line, max_deviation_m).any())
+
+
+def _stray(xy: np.ndarray, line: np.ndarray, max_deviation_m: float) -> np.ndarray:
+    """Per segment of (unwrapped) lines: whether it may stray (see :func:`may_stray`)."""
+    same = line[1:] == line[:-1]
+    lat1, lat2 = np.radians(xy[:-1, 1]), np.radians(xy[1:, 1])
+    dlon = np.radians(xy[1:, 0] - xy[:-1, 0])
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    d = 2 * np.arcsin(np.minimum(1.0, np.sqrt(h))) * 6_399_594.0 * (1 + 1e-6)
+    phi = np.radians(np.minimum(np.maximum(np.abs(xy[:-1, 1]), np.abs(xy[1:, 1])), 89.9))
+    bound = _DEVIATION_FACTOR * d**2 * np.tan(phi) / (8 * _POLAR_RADIUS_M)
+    return same & (bound > max_deviation_m * (1 - 1e-6))
+
+
+def follow_vertices(
+    xy: np.ndarray, line: np.ndarray, *, max_deviation_m: float = GEODESIC_TOLERANCE_M
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vertices and line of :func:`geodesic_vertices`, without the lengths.
+
+    The same points, at the cost of a geodesic inverse only for the segments that
+    :func:`may_stray` cannot rule out.
+
+    Parameters
+    ----------
+    xy, line : numpy.ndarray
+        As :func:`geodesic_vertices`.
+    max_deviation_m : float, default :data:`GEODESIC_TOLERANCE_M`
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The new ``xy`` and ``line``.
+
+    Examples
+    --------
+    >>> xy = np.array([(40.0, 40.0), (50.0, 40.0), (50.001, 40.0)])
+    >>> dense, li = follow_vertices(xy, np.zeros(3, dtype=int))
+    >>> np.array_equal(dense, geodesic_vertices(xy, np.zeros(3, dtype=int))[0]), len(dense)
+    (True, 172)
+    """
+    xy, line = np.asarray(xy, dtype=float), np.asarray(line)
+    if len(xy) < 2:
+        return xy, line
+    xy = unwrap_lines(xy, line)
+    check = np.flatnonzero(_stray(xy, line, max_deviation_m))
+    if not len(check):
+        return xy, line
+    # each segment that may stray, alone: the points geodesic_vertices adds to it
+    pairs = np.stack([xy[check], xy[check + 1]], axis=1).reshape(-1, 2)
+    dense, pair, _ = geodesic_vertices(pairs, np.repeat(np.arange(len(check)), 2), max_deviation_m=max_deviation_m)
+    ends = np.r_[True, pair[1:] != pair[:-1]] | np.r_[pair[1:] != pair[:-1], True]
+    counts = np.ones(len(xy), dtype=np.int64)
+    counts[check] += np.bincount(pair[~ends], minlength=len(check))
+    out = np.empty((int(counts.sum()), 2))
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    out[first] = xy
+    mask = np.ones(len(out), dtype=bool)
+    mask[first] = False
+    out[mask] = dense[~ends]
+    return out, np.repeat(line, counts)
 
 
 def unwrap_lines(xy: np.ndarray, line: np.ndarray) -> np.ndarray:
@@ -592,9 +696,9 @@ def follow_geodesics(lines: Any, *, max_deviation_m: float = GEODESIC_TOLERANCE_
     """
     arr = np.asarray(lines, dtype=object)
     xy, li = shapely.get_coordinates(arr, return_index=True)
-    if len(xy) == 0:
+    if len(xy) == 0 or not may_stray(xy, li, max_deviation_m=max_deviation_m):
         return arr
-    dense, dli, _ = geodesic_vertices(xy, li, max_deviation_m=max_deviation_m)
+    dense, dli = follow_vertices(xy, li, max_deviation_m=max_deviation_m)
     if len(dense) == len(xy):
         return arr
     out = arr.copy()

@@ -28,7 +28,15 @@ from ._compat import DeprecatedKeysDict, keyword_only_after, warn, warn_deprecat
 from ._engine import UNASSIGNED, Engine, engine_for
 from ._typing import MODES, STATUSES
 from ._validate import border_pair, check_lonlat, non_negative_number, one_of, positive_number
-from .crossings import USABLE_STATUSES, CrossingPolicy, border_regimes, match_crossings
+from .crossings import (
+    MATCH_COLUMNS,
+    MATCH_KM,
+    USABLE_STATUSES,
+    CrossingPolicy,
+    border_regimes,
+    crossing_points,
+    match_crossings,
+)
 from .errors import (
     BoundaryUncertaintyWarning,
     CRSError,
@@ -39,7 +47,7 @@ from .errors import (
     ParameterTypeError,
     UnknownTerritoryError,
 )
-from .geodesy import GEOD, distance_m, follow_geodesics, points_at_m, segment_lengths_m
+from .geodesy import GEOD, distance_m, segment_lengths_m
 from .places import resolve_point
 from .route import Route
 
@@ -327,8 +335,8 @@ class TravelTime:
         return f"<TravelTime {self.total_h:.2f} h: {self.running_h:.2f} h running + {self.dwell_h:.2f} h at borders>"
 
 
-def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, known: set[str]) -> TravelTime:
-    """Running time by leg plus dwell per crossing, with ``params``."""
+def _check_dwell_ids(params: TravelParams, known: set[str]) -> None:
+    """Refuse dwell times for territories the region does not have."""
     unknown = sorted({x for pair in params.dwell_h for x in pair} - known)
     if unknown:
         msg = (
@@ -336,17 +344,22 @@ def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, kn
             f"territories are {', '.join(sorted(known))}."
         )
         raise UnknownTerritoryError(msg)
+
+
+def _leg_rows(route: Route, params: TravelParams) -> list[tuple[Any, ...]]:
+    """``(leg, mode, status, length_km, speed_kmh, hours)`` of each leg."""
     rows = []
     for lg in route.legs:
         v = lg.speed_kmh if lg.speed_kmh is not None else speed_for(lg.mode, lg.status, params.speeds_kmh)
         rows.append((lg.name, lg.mode, lg.status, lg.length_km, v, lg.length_km / v))
-    legs = pd.DataFrame(rows, columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"])
-    at_point = (
-        crossings["dwell_point_h"].to_numpy(dtype=float)
-        if "dwell_point_h" in crossings.columns
-        else np.full(len(crossings), np.nan)
-    )
-    pair_h = [params.dwell_h.get(border_pair((a, b))) for a, b in zip(crossings["from_iso3"], crossings["to_iso3"])]
+    return rows
+
+
+def _dwell_rows(
+    at_point: np.ndarray, pairs: Iterable[tuple[Any, Any]], params: TravelParams
+) -> tuple[list[float], list[str]]:
+    """Hours of dwell at each crossing and where they come from (crossing point, border pair, default)."""
+    pair_h = [params.dwell_h.get(border_pair((a, b))) for a, b in pairs]
     dwell = [
         p if np.isfinite(p) else (h if h is not None else params.default_dwell_h) for p, h in zip(at_point, pair_h)
     ]
@@ -354,6 +367,29 @@ def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, kn
         "crossing point" if np.isfinite(p) else ("border pair" if h is not None else "default")
         for p, h in zip(at_point, pair_h)
     ]
+    return dwell, source
+
+
+def _travel_total_h(
+    route: Route, at_point: np.ndarray, pairs: Iterable[tuple[Any, Any]], params: TravelParams, known: set[str]
+) -> float:
+    """``_travel_time(...).total_h`` without its tables (the same sums)."""
+    _check_dwell_ids(params, known)
+    running = float(np.asarray([row[-1] for row in _leg_rows(route, params)], dtype=float).sum())
+    dwell, _ = _dwell_rows(at_point, pairs, params)
+    return running + (float(np.asarray(dwell, dtype=float).sum()) if len(dwell) else 0.0)
+
+
+def _travel_time(route: Route, crossings: pd.DataFrame, params: TravelParams, known: set[str]) -> TravelTime:
+    """Running time by leg plus dwell per crossing, with ``params``."""
+    _check_dwell_ids(params, known)
+    legs = pd.DataFrame(_leg_rows(route, params), columns=["leg", "mode", "status", "length_km", "speed_kmh", "hours"])
+    at_point = (
+        crossings["dwell_point_h"].to_numpy(dtype=float)
+        if "dwell_point_h" in crossings.columns
+        else np.full(len(crossings), np.nan)
+    )
+    dwell, source = _dwell_rows(at_point, zip(crossings["from_iso3"], crossings["to_iso3"]), params)
     cx = pd.DataFrame(
         {
             "km": crossings["km"].to_numpy(),
@@ -393,52 +429,47 @@ def _headline(
     secs: pd.DataFrame,
     cx: pd.DataFrame,
     travel_h: np.ndarray,
+    dense: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """The headline figures of N lines (:data:`HEADLINE_COLUMNS`), vectorised.
 
     ``secs`` and ``cx`` are the lines' sections and crossings with a ``line``
-    column (0..N-1); ``travel_h`` is each line's travel time (NaN if unknown).
+    column (0..N-1); ``travel_h`` is each line's travel time (NaN if unknown);
+    ``dense`` the lines' vertices along their geodesics, if the split gave them.
     """
     n = len(lines)
     table = pd.DataFrame({"length_km": np.asarray(length_km, dtype=float)})
     pub = np.array([_published(r) for r in routes], dtype=float).reshape(n, 3)
     table["published_km"], table["ratio_to_published"], table["km_without_published"] = pub.T
-    km = secs.pivot_table(index="line", columns="iso3", values="length_km", aggfunc="sum", fill_value=0.0)
+    line, length = secs["line"].to_numpy(dtype=int), secs["length_km"].to_numpy(dtype=float)
+    cols = [*eng.ids, UNASSIGNED]
+    km = np.zeros((n, len(cols)))
+    np.add.at(km, (line, pd.Index(cols).get_indexer(secs["iso3"])), length)
     # one column per territory some line passes through (a Caspian-wide region would
     # otherwise give every table a column of zeros per state), and always km_unassigned
-    touched = [iso for iso in eng.ids if iso in km.columns and bool((km[iso] > 0).any())]
-    for iso in [*touched, UNASSIGNED]:
-        col = km[iso] if iso in km.columns else pd.Series(0.0, index=km.index)
-        table[f"km_{iso}"] = col.reindex(range(n), fill_value=0.0).to_numpy(dtype=float)
-    for surface, name in (("inland water", "km_inland_water"), ("sea", "km_sea")):
-        on = secs[secs["surface"] == surface].groupby("line")["length_km"].sum()
-        table[name] = on.reindex(range(n), fill_value=0.0).to_numpy(dtype=float)
+    for j, iso in enumerate(cols):
+        if iso == UNASSIGNED or (km[:, j] > 0).any():
+            table[f"km_{iso}"] = km[:, j]
+    surface = secs["surface"].to_numpy()
+    for name, on in (("km_inland_water", surface == "inland water"), ("km_sea", surface == "sea")):
+        table[name] = np.bincount(line[on], weights=length[on], minlength=n)
     assigned = secs[secs["iso3"] != UNASSIGNED]
-    first = assigned.groupby("line")["iso3"].first()
-    entered = cx.groupby("line")["to_iso3"].agg(list)
-    table["transit"] = [
-        "-".join(([first[k]] if k in first.index else []) + (entered[k] if k in entered.index else []))
-        for k in range(n)
-    ]
-    table["crossings"] = cx.groupby("line").size().reindex(range(n), fill_value=0).to_numpy(dtype=int)
-    closed = ~cx["crossing_status"].isin(USABLE_STATUSES)
-    table["closed_crossings"] = closed.groupby(cx["line"]).sum().reindex(range(n), fill_value=0).to_numpy(dtype=int)
+    first = assigned.groupby("line")["iso3"].first().to_dict()
+    entered = cx.groupby("line")["to_iso3"].agg(list).to_dict()
+    table["transit"] = ["-".join(([first[k]] if k in first else []) + entered.get(k, [])) for k in range(n)]
+    cx_line = cx["line"].to_numpy(dtype=int)
+    table["crossings"] = np.bincount(cx_line, minlength=n)
+    closed = ~cx["crossing_status"].isin(USABLE_STATUSES).to_numpy(dtype=bool)
+    table["closed_crossings"] = np.bincount(cx_line[closed], minlength=n)
     names = cx["crossing_point"].where(cx["crossing_point"].notna(), "-").astype(str)
-    used = names.groupby(cx["line"]).agg("; ".join)
-    table["crossing_points"] = used.reindex(range(n), fill_value="").to_numpy(dtype=object)
-    table["km_within_1km_border"] = _engine.km_within(eng, lines, 1.0)
-    table["km_within_5km_border"] = _engine.km_within(eng, lines, 5.0)
-    # clearance to the borders each line does not cross (crossing one makes the distance 0)
-    local = eng.to_local(follow_geodesics(lines))
-    crossed = set(zip(cx["line"].astype(int), cx["border"]))
-    best = np.full(n, np.inf)
-    for label, g in eng.pair_borders_local():
-        d = _engine.clearance_m(eng, local, g) / 1000.0
-        skip = np.array([(k, label) in crossed for k in range(n)], dtype=bool)
-        best = np.where(skip, best, np.minimum(best, d))
-    table["min_clearance_km"] = np.where(np.isfinite(best), best, np.nan)
+    used = names.groupby(cx["line"]).agg("; ".join).to_dict()
+    table["crossing_points"] = np.array([used.get(k, "") for k in range(n)], dtype=object)
+    local = _engine.local_lines(eng, lines, dense)  # projected once for the bands and the clearance
+    table["km_within_1km_border"] = _engine.km_within(eng, lines, 1.0, local=local)
+    table["km_within_5km_border"] = _engine.km_within(eng, lines, 5.0, local=local)
+    table["min_clearance_km"] = _clearance_km(eng, local, cx)
     acc = eng.region.accuracy_m
-    table["uncertain_km"] = _engine.km_within(eng, lines, acc / 1000.0) if acc else np.full(n, np.nan)
+    table["uncertain_km"] = _engine.km_within(eng, lines, acc / 1000.0, local=local) if acc else np.full(n, np.nan)
     xy0 = shapely.get_coordinates(shapely.get_point(lines, 0))
     xy1 = shapely.get_coordinates(shapely.get_point(lines, -1))
     _, _, d = GEOD.inv(xy0[:, 0], xy0[:, 1], xy1[:, 0], xy1[:, 1])
@@ -446,6 +477,17 @@ def _headline(
     table["detour_index"] = np.where(d > 0, table["length_km"] / np.where(d > 0, d, 1), np.inf)
     table["travel_time_h"] = np.asarray(travel_h, dtype=float)
     return table
+
+
+def _clearance_km(eng: Engine, local: _engine.LocalLines, cx: pd.DataFrame) -> np.ndarray:
+    """Each line's clearance (km) to the borders it does not cross (crossing one makes the distance 0)."""
+    labels = eng.pair_index().labels
+    exclude = np.zeros((local.n, len(labels)), dtype=bool)
+    k = pd.Index(labels).get_indexer(cx["border"].astype(str))
+    known = k >= 0  # a crossing of territories with no shared border (a sea passage) excludes nothing
+    exclude[cx["line"].to_numpy(dtype=int)[known], k[known]] = True
+    best = _engine.min_clearance_m(eng, local, exclude) / 1000.0
+    return np.where(np.isfinite(best), best, np.nan)
 
 
 def _assumptions(
@@ -487,26 +529,16 @@ def _with_crossing_points(
     routes: Sequence[Route | None],
     policies: Sequence[CrossingPolicy] | None = None,
 ) -> pd.DataFrame:
-    """``cx`` (crossings with a ``line`` column) with the crossing points they meet (``crossings.MATCH_COLUMNS``)."""
-    import geopandas as gpd
+    """``cx`` (crossings with a ``line`` column) with the crossing points they meet (``crossings.MATCH_COLUMNS``).
 
+    The figures of :func:`corridor.crossings.match_crossings`, vectorised: crossings of a
+    land border are matched by border pair and policy in one array step (geodesic
+    distances to every crossing point of the pair); the few sea passages of routes (matched
+    to ports along the route) go through ``match_crossings`` itself.
+    """
     if "crossing_status" in cx.columns:
         return cx
-    out = []
-    land = _land_pairs(eng)
-    for k, part in cx.groupby("line", sort=True):
-        k = int(k)
-        xy = shapely.get_coordinates(lines[k])
-        cum = np.concatenate([[0.0], np.cumsum(segment_lengths_m(xy))])
-        pts = points_at_m(xy, cum, part["km"].to_numpy() * 1000.0)
-        g = gpd.GeoDataFrame(part, geometry=list(shapely.points(pts)), crs="EPSG:4326")
-        route = routes[k] if isinstance(routes[k], Route) else None
-        policy = policies[k] if policies is not None else None
-        matched = match_crossings(
-            g, _mode_at(route, part["km"].to_numpy()), land_pairs=land, route=route, policy=policy
-        )
-        out.append(pd.concat([part, matched], axis=1))
-    if not out:
+    if not len(cx):
         return cx.assign(
             **{
                 c: pd.Series(dtype=object)
@@ -516,7 +548,129 @@ def _with_crossing_points(
             mode_allowed=pd.Series(dtype=bool),
             dwell_point_h=pd.Series(dtype=float),
         )
-    return pd.concat(out).sort_index()
+    cx = cx.sort_index()
+    line = cx["line"].to_numpy(dtype=int)
+    km = cx["km"].to_numpy(dtype=float)
+    xy = _positions(lines, routes, line, km)
+    modes = np.empty(len(cx), dtype=object)
+    for k in np.unique(line):
+        sel = line == k
+        modes[sel] = _mode_at(routes[k], km[sel])
+    default = CrossingPolicy()
+    pols = list(policies) if policies is not None else [default] * len(routes)
+    # one group per policy (the default one shared), then per border pair
+    group = np.array([-1 if pols[k].is_default else k for k in line])
+    land = _land_pairs(eng)
+    pair = [tuple(sorted((str(a), str(b)))) for a, b in zip(cx["from_iso3"], cx["to_iso3"])]
+    on_land = np.array([p in land for p in pair], dtype=bool)
+    out = np.empty((len(cx), len(MATCH_COLUMNS)), dtype=object)
+    table = crossing_points()
+    points = {c: table[c].to_numpy(dtype=object) for c in ("id", "name", "a", "b", "modes", "dwell_h")}
+    points["lon"], points["lat"] = table["lon"].to_numpy(dtype=float), table["lat"].to_numpy(dtype=float)
+    for g in np.unique(group):
+        policy = pols[line[group == g][0]]
+        status = policy.status_of(table)
+        for p in sorted({pair[i] for i in np.flatnonzero((group == g) & on_land)}):
+            rows = np.flatnonzero((group == g) & on_land & np.array([q == p for q in pair]))
+            out[rows] = _match_land_rows(points, status, policy, p, xy[rows], modes[rows])
+    for i in np.flatnonzero(~on_land):  # sea passages: ports along the route
+        route = routes[line[i]] if isinstance(routes[line[i]], Route) else None
+        one = _gpd_points(cx.iloc[[i]], xy[[i]])
+        out[i] = match_crossings(one, [modes[i]], land_pairs=land, route=route, policy=pols[line[i]]).to_numpy()[0]
+    # built from rows as match_crossings builds it, so that each column gets the same dtype
+    return pd.concat([cx, pd.DataFrame(out.tolist(), columns=list(MATCH_COLUMNS), index=cx.index)], axis=1)
+
+
+def _positions(lines: np.ndarray, routes: Sequence[Route | None], line: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """``(lon, lat)`` at ``km`` along ``lines[line]`` (as :func:`corridor.geodesy.points_at_m`, vectorised).
+
+    A Route's own chainage serves its line (:meth:`Route.points_at_km`, the same figures).
+    """
+    out = np.empty((len(line), 2))
+    own = np.array([isinstance(routes[k], Route) for k in line], dtype=bool)
+    for k in np.unique(line[own]):
+        sel = line == k
+        out[sel] = routes[k].points_at_km(km[sel])  # type: ignore[union-attr]
+    if not own.all():
+        out[~own] = _positions_of_lines(lines, line[~own], km[~own])
+    return out
+
+
+def _positions_of_lines(lines: np.ndarray, line: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """``(lon, lat)`` at ``km`` along ``lines[line]``, from the lines' vertices."""
+    uniq = np.unique(line)
+    xy, li = shapely.get_coordinates(lines[uniq], return_index=True)
+    same = li[1:] == li[:-1]
+    seg = segment_lengths_m(xy)
+    starts = np.flatnonzero(np.r_[True, ~same])
+    ends = np.r_[starts[1:], len(xy)]
+    cum = np.empty(len(xy))
+    i = np.empty(len(line), dtype=int)
+    m = km * 1000.0
+    for j, (a, b) in enumerate(zip(starts, ends)):
+        cum[a:b] = np.concatenate([[0.0], np.cumsum(seg[a : b - 1])])
+        sel = line == uniq[j]
+        m[sel] = np.clip(m[sel], 0, cum[b - 1])
+        i[sel] = a + np.clip(np.searchsorted(cum[a:b], m[sel], side="right") - 1, 0, b - a - 2)
+    az, _, _ = GEOD.inv(xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1])
+    lon, lat, _ = GEOD.fwd(xy[i, 0], xy[i, 1], az, m - cum[i])
+    lon = xy[i, 0] + ((np.asarray(lon) - xy[i, 0] + 180) % 360 - 180)
+    out = np.column_stack([lon, np.asarray(lat)])
+    at_end = m >= cum[i + 1]
+    out[at_end] = xy[i + 1][at_end]
+    return out
+
+
+def _gpd_points(df: pd.DataFrame, xy: np.ndarray) -> Any:
+    """``df`` as a GeoDataFrame of points at ``xy`` (lon/lat)."""
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(df, geometry=list(shapely.points(xy)), crs="EPSG:4326")
+
+
+def _match_land_rows(
+    points: dict[str, np.ndarray],
+    status: np.ndarray,
+    policy: CrossingPolicy,
+    pair: tuple[str, ...],
+    xy: np.ndarray,
+    modes: np.ndarray,
+) -> np.ndarray:
+    """:data:`MATCH_COLUMNS` of crossings of one land border (``match_crossings``' rule, in arrays).
+
+    The nearest crossing point of the pair within ``MATCH_KM``, preferring points open to
+    the crossing's mode; ``no crossing point`` when none is that near.  ``points`` holds
+    the columns of :func:`corridor.crossings.crossing_points` as arrays.
+    """
+    on = np.flatnonzero((points["a"] == pair[0]) & (points["b"] == pair[1]))
+    n = len(xy)
+    rows = np.empty((n, len(MATCH_COLUMNS)), dtype=object)
+    rows[:] = [None, None, None, np.nan, None, False, "no crossing point", np.nan]
+    rows[:, 0] = modes
+    if not len(on):
+        return rows
+    lon = np.repeat(xy[:, 0], len(on))
+    lat = np.repeat(xy[:, 1], len(on))
+    _, _, d = GEOD.inv(lon, lat, np.tile(points["lon"][on], n), np.tile(points["lat"][on], n))
+    dist = np.asarray(d, dtype=float).reshape(n, len(on)) / 1000.0
+    near = dist <= MATCH_KM
+    point_modes = [str(m).split("|") for m in points["modes"][on]]
+    allows = np.array([[m is None or m in pm or m == "other" for pm in point_modes] for m in modes], dtype=bool)
+    fits = near & allows.reshape(n, len(on))
+    k = np.where(
+        fits.any(axis=1),
+        np.argmin(np.where(fits, dist, np.inf), axis=1),
+        np.argmin(np.where(near, dist, np.inf), axis=1),
+    )
+    none = ~near.any(axis=1)
+    rows[none, 3] = dist.min(axis=1)[none]
+    ids, names, dwell_h = points["id"], points["name"], points["dwell_h"]
+    for r in np.flatnonzero(~none):
+        i, ok = on[k[r]], bool(fits[r, k[r]])
+        st = str(status[i])
+        dwell = policy.dwell_h.get(ids[i], dwell_h[i]) if ok else np.nan
+        rows[r, 1:] = [ids[i], names[i], float(dist[r, k[r]]), st, ok, st if ok else "no crossing point", dwell]
+    return rows
 
 
 def headline_table(analyses: Sequence[RouteAnalysis], *, names: Sequence[str] | None = None) -> pd.DataFrame:
@@ -788,15 +942,16 @@ class RouteAnalysis:
         """
         km = self.km_by_territory
         entered = {str(i) for i, v in km.items() if v > 0 and i != UNASSIGNED}
-        local = self._eng.to_local(follow_geodesics(np.array([self.route.geometry], dtype=object)))[0]
+        local = _engine.local_lines(self._eng, np.array([self.route.geometry], dtype=object))
+        near = _engine.pair_distances_m(self._eng, local, NEAR_MISS_KM * 1000.0)
         acc = self.region.accuracy_m
         best: dict[str, tuple[float, str]] = {}
-        for label, g in self._eng.pair_borders_local():
+        for label, d_m in zip(near["border"], near["distance_m"]):
             a, b = label.split("–")
             if (a in entered) == (b in entered):
                 continue
             other = b if a in entered else a
-            d = float(shapely.distance(local, g)) / 1000.0
+            d = float(d_m) / 1000.0
             if d <= NEAR_MISS_KM and d < best.get(other, (np.inf, ""))[0]:
                 best[other] = (d, label)
         rows = sorted((d, iso, label) for iso, (d, label) in best.items())
@@ -870,22 +1025,13 @@ class RouteAnalysis:
         xy = self.route.points_at_km(km)
         pts = shapely.points(np.column_stack(self._eng.proj.xy_to_local(xy[:, 0], xy[:, 1])))
         if border is not None:
-            candidates = [self._eng.border_local(tuple(border))]
-        else:
-            candidates = self._eng.pair_borders_local()
-        if not candidates:
+            self._eng.border_local(tuple(border))  # refuses a pair with no border
+        elif not len(self.region.borders):
             raise ParameterError(f"Region {self.region.name!r} has no borders to measure a distance to.")
-        dist = np.vstack([shapely.distance(pts, g) for _, g in candidates])
-        best = np.argmin(dist, axis=0)
-        labels = np.array([lbl for lbl, _ in candidates])[best]
-        # geodesic distance to the nearest point found in the projection
-        geod = np.empty(len(pts))
-        for k, (_, g) in enumerate(candidates):
-            sel = best == k
-            if sel.any():
-                geod[sel] = _engine.clearance_m(self._eng, pts[sel], g)
+        # the nearest border chunk of each sample (one indexed query), measured geodesically
+        geod, labels = _engine.nearest_border(self._eng, pts, None if border is None else tuple(border))
         return pd.DataFrame(
-            {"km": km, "distance_km": geod / 1000.0, "border": labels, "lon": xy[:, 0], "lat": xy[:, 1]}
+            {"km": km, "distance_km": geod / 1000.0, "border": labels.astype(str), "lon": xy[:, 0], "lat": xy[:, 1]}
         )
 
     def km_near_border(self, within_km: float, *, border: Sequence[str] | None = None) -> float:
@@ -1314,20 +1460,32 @@ def analyze_many(
     pc = _engine.split_lines(lines, eng)
     _check_outside(pc, eng, names, lines)
     secs = _engine.sections(pc, eng, by="iso3")
-    own = [_assumptions(r, None, None) for r in rs]
+    default = _assumptions(None, None, None)  # plain lines share the package defaults
+    own = [_assumptions(r, None, None) if isinstance(r, Route) else default for r in rs]
     cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, rs, [p for _, p in own])
-    known = set(eng.ids)
-    travel = np.array(
-        [
-            _travel_time(r, cx[cx["line"] == k], own[k][0], known).total_h if isinstance(r, Route) else np.nan
-            for k, r in enumerate(rs)
-        ]
-    )
-    table = _headline(
-        eng, [r if isinstance(r, Route) else None for r in rs], lines, pc.length_m / 1000.0, secs, cx, travel
-    )
+    travel = _travel_totals(eng, rs, own, cx)
+    routes = [r if isinstance(r, Route) else None for r in rs]
+    table = _headline(eng, routes, lines, pc.length_m / 1000.0, secs, cx, travel, pc.dense)
     table.insert(0, "name", names)
     return table
+
+
+def _travel_totals(
+    eng: Engine, rs: Sequence[Any], own: Sequence[tuple[TravelParams, CrossingPolicy]], cx: pd.DataFrame
+) -> np.ndarray:
+    """Each line's travel time (hours; NaN for plain lines): the routes' own assumptions."""
+    known = set(eng.ids)
+    line = cx["line"].to_numpy(dtype=int)
+    order = np.argsort(line, kind="stable")
+    bounds = np.searchsorted(line[order], np.arange(len(rs) + 1))
+    at_point = cx["dwell_point_h"].to_numpy(dtype=float)
+    pairs = list(zip(cx["from_iso3"], cx["to_iso3"]))
+    out = np.full(len(rs), np.nan)
+    for k, r in enumerate(rs):
+        if isinstance(r, Route):
+            rows = order[bounds[k] : bounds[k + 1]]
+            out[k] = _travel_total_h(r, at_point[rows], [pairs[i] for i in rows], own[k][0], known)
+    return out
 
 
 @keyword_only_after(1, "region")
@@ -1366,18 +1524,14 @@ def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3") 
     pc = _engine.split_lines(arr, eng)
     _check_outside(pc, eng, [str(i) for i in range(len(arr))], arr)
     cols = list(eng.ids) if by == "iso3" else list(np.sort(eng.part_ids))
-    key = np.where(
-        pc.part >= 0,
-        (eng.part_iso3 if by == "iso3" else eng.part_ids)[np.maximum(pc.part, 0)],
-        UNASSIGNED,
-    )
-    df = pd.DataFrame({"line": pc.line, "key": key, "km": (pc.to_m - pc.from_m) / 1000.0})
-    table = df.pivot_table(index="line", columns="key", values="km", aggfunc="sum", fill_value=0.0)
-    table = table.reindex(index=range(len(arr)), columns=[*cols, UNASSIGNED], fill_value=0.0)
-    table.columns.name = None
-    if isinstance(lines, (pd.Series, pd.DataFrame)) and len(lines.index) == len(arr):
-        table.index = lines.index
-    return table.astype(float)
+    # the column of each part (its territory or itself), and one more for unassigned
+    of_part = pd.Index(cols).get_indexer(eng.part_iso3 if by == "iso3" else eng.part_ids)
+    col = np.where(pc.part >= 0, of_part[np.maximum(pc.part, 0)], len(cols))
+    km = np.zeros((len(arr), len(cols) + 1))
+    np.add.at(km, (pc.line, col), (pc.to_m - pc.from_m) / 1000.0)
+    own = isinstance(lines, (pd.Series, pd.DataFrame)) and len(lines.index) == len(arr)
+    index = lines.index if own else pd.RangeIndex(len(arr), name="line")
+    return pd.DataFrame(km, index=index, columns=pd.Index([*cols, UNASSIGNED]))
 
 
 def distance_km(a: Any, b: Any) -> float:

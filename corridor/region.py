@@ -102,6 +102,11 @@ class Region:
         The same per border: ``a``, ``b``, ``samples``, ``median_m``, ``p90_m``, ``max_m``.
     accuracy_source : str
         What the borders were compared with.
+    data_key : str, optional
+        A stable identity of the data (the built-in file's checksum, or the cache key of a
+        region built from the world layers): data derived from the region, such as the
+        bands around its borders, are cached on disk under it.  ``None`` for your own
+        layers (derived data are then kept in memory only).
 
     Examples
     --------
@@ -127,6 +132,7 @@ class Region:
     accuracy_m: float | None = None
     border_accuracy: pd.DataFrame | None = None
     accuracy_source: str = ""
+    data_key: str | None = field(default=None, repr=False)
 
     @property
     def extent_polygon(self) -> Any:
@@ -580,7 +586,8 @@ def _read_builtin() -> Region:
     path = data_path(BUILTIN_FILE)
     verify_checksum(path)
     layers, meta = read_layers(path)
-    return _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION)
+    key = manifest()[BUILTIN_FILE]["sha256"]
+    return _region_from_layers(layers, meta, attribution=BUILTIN_ATTRIBUTION, data_key=key)
 
 
 _BUILTIN_REGION: Region | None = None
@@ -692,8 +699,11 @@ def _built(source: str, bbox: Any, countries: Any, *, gap_width_m: float, cache:
     """A region built on request from the world layers or Natural Earth."""
     if source == "naturalearth" and bbox is None and countries is None:
         bbox = BUILTIN_WINDOW  # the built-in region's window, from the other source
+    from ._builds import built_key
+
     layers, meta = built_layers(bbox, countries, source=source, gap_width_m=gap_width_m, cache=cache)
-    return _region_from_layers(layers, meta)
+    key = built_key(bbox, countries, source=source, gap_width_m=gap_width_m)
+    return _region_from_layers(layers, meta, data_key=key)
 
 
 def _from_layer(
