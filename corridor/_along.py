@@ -18,7 +18,6 @@ from ._cache import (
     Memo,
     cache_file,
     cache_key,
-    data_key,
     digest,
     geometry_digest,
     load,
@@ -101,7 +100,7 @@ def region_key(region: Any) -> str:
     names and geometries (WKB) of its territories, parts and borders, computed once per
     Region object.
     """
-    known = getattr(region, "data_key", None) or data_key(region)
+    known = getattr(region, "data_key", None)
     if known is not None:
         return str(known)
     key = _CONTENT_KEYS.get(region)

@@ -27,8 +27,8 @@ Typical use (the along-border legs of :mod:`corridor._along`)::
         memo.put(key, result)
 
 :func:`write_npz` / :func:`read_npz` store arrays and a JSON-able dict without pickle.
-:func:`set_data_key` marks an object read from a checksummed file (the built-in region) with
-its checksum, so callers can key results on it without hashing its content.
+A region read from checksummed data carries its checksum as ``Region.data_key``, so callers can
+key results on it without hashing its content.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ import json
 import re
 import threading
 import warnings
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cache
@@ -56,12 +55,10 @@ __all__ = [
     "cache_file",
     "cache_key",
     "corridor_version",
-    "data_key",
     "digest",
     "geometry_digest",
     "load",
     "read_npz",
-    "set_data_key",
     "store",
     "write_npz",
 ]
@@ -306,27 +303,3 @@ class Memo:
 
     def __len__(self) -> int:
         return len(self._items)
-
-
-_DATA_KEYS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
-
-
-def set_data_key(obj: Any, key: str) -> None:
-    """Mark ``obj`` as read unchanged from data with checksum ``key`` (for example the built-in region).
-
-    Only the object itself carries the mark: a copy or a ``dataclasses.replace`` of it does not.
-    """
-    _DATA_KEYS[obj] = key
-
-
-def data_key(obj: Any) -> str | None:
-    """The checksum :func:`set_data_key` gave ``obj``, or ``None``.
-
-    Examples
-    --------
-    >>> class Thing: pass
-    >>> t = Thing(); set_data_key(t, "sha256:ab")
-    >>> data_key(t), data_key(Thing())
-    ('sha256:ab', None)
-    """
-    return _DATA_KEYS.get(obj)

@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 
 from ._builds import OSM_ATTRIBUTION, built_layers
-from ._cache import cache_file, cache_key, digest, geometry_digest, load, set_data_key, store
+from ._cache import cache_file, cache_key, digest, geometry_digest, load, store
 from ._coverage import clean_coverage, gap_width
 from ._store import read_layers, write_layers
 from ._topology import derive_topology, shared_lines
@@ -688,7 +688,7 @@ def load_region(
         return _built(str(source) if named else "world", bbox, countries, gap_width_m=gap_width_m, cache=cache)
     if source is None:
         if _BUILTIN_REGION is None:
-            _BUILTIN_REGION = _checksummed(_read_builtin())
+            _BUILTIN_REGION = _read_builtin()
         return _BUILTIN_REGION
     opts: dict[str, Any] = {"id_column": id_column, "name_column": name_column, "layer": layer}
     opts.update(attribution=attribution, accuracy_m=accuracy_m, cache=cache)
@@ -777,12 +777,6 @@ def _layer_layers(
         crs="EPSG:4326",
     )
     return {"countries": countries, "cleaning": report, **derive_topology(countries)}
-
-
-def _checksummed(region: Region) -> Region:
-    """The built-in region, marked with its file's checksum: results derived from it are cached under it."""
-    set_data_key(region, f"{BUILTIN_FILE}:sha256:{manifest()[BUILTIN_FILE]['sha256']}")
-    return region
 
 
 _TABLES = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning")
