@@ -234,16 +234,21 @@ def test_in_memory_calls_do_not_import_dask():
     assert out.stdout.strip() == "[]"
 
 
-def test_a_distributed_worker_loads_the_region_from_its_recipe_once(lines):
+def test_a_distributed_worker_builds_one_engine_per_region(lines, two_boxes):
     distributed = pytest.importorskip("distributed")
     frame = dask_geopandas.from_geopandas(lines, npartitions=N_PARTS)
+    mine = walks(40, seed=13, box=(45.01, 40.01, 45.19, 40.09), step=0.001)
     with (
         distributed.LocalCluster(
             n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit="2GiB"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        got = corridor.territory_km(frame).compute()
-        builds = client.run(_parallel.engine_builds)
+        got = corridor.territory_km(frame).compute()  # the built-in region: loaded from its recipe
+        builtin = client.run(_parallel.engine_builds)
+        own = corridor.territory_km(dask_geopandas.from_geopandas(mine, npartitions=4), region=two_boxes).compute()
+        both = client.run(_parallel.engine_builds)  # a user region: scattered to the worker once
     same(got, corridor.territory_km(lines))
-    assert list(builds.values()) == [{corridor.load_region().name: 1}]  # one worker, 4 partitions, one engine
+    same(own, corridor.territory_km(mine, region=two_boxes))
+    assert list(builtin.values()) == [{corridor.load_region().name: 1}]  # one worker, 4 partitions, one engine
+    assert list(both.values()) == [{corridor.load_region().name: 1, two_boxes.name: 1}]
