@@ -702,7 +702,9 @@ def load_region(
     if source is not None and not named and (bbox is not None or countries is not None):
         raise ParameterError("Give either `source` (your own layer) or `bbox`/`countries` (the world layers).")
     if named or bbox is not None or countries is not None:
-        return _built(str(source) if named else "world", bbox, countries, gap_width_m=gap_width_m, cache=cache)
+        kind = str(source) if named else "world"
+        built = _built(kind, bbox, countries, gap_width_m=gap_width_m, cache=cache)
+        return _remembered(built, kind, bbox, countries, gap_width_m=gap_width_m, cache=cache)
     if source is None:
         if _BUILTIN_REGION is None:
             _BUILTIN_REGION = _read_builtin()
@@ -716,16 +718,20 @@ def load_region(
 _RECIPES: WeakKeyDictionary[Region, dict[str, Any]] = WeakKeyDictionary()
 
 
+def _remembered(region: Region, source: str, bbox: Any, countries: Any, **options: Any) -> Region:
+    """``region``, with the load_region arguments that build it again (its :attr:`Region.recipe`)."""
+    ids = None if countries is None else [countries] if isinstance(countries, str) else [str(c) for c in countries]
+    box = None if bbox is None else tuple(float(v) for v in bbox)
+    _RECIPES[region] = {"source": source, "bbox": box, "countries": ids, **options}
+    return region
+
+
 def _built(source: str, bbox: Any, countries: Any, *, gap_width_m: float, cache: bool) -> Region:
     """A region built on request from the world layers or Natural Earth."""
     if source == "naturalearth" and bbox is None and countries is None:
         bbox = BUILTIN_WINDOW  # the built-in region's window, from the other source
     layers, meta = built_layers(bbox, countries, source=source, gap_width_m=gap_width_m, cache=cache)
-    region = _region_from_layers(layers, meta)
-    ids = None if countries is None else [countries] if isinstance(countries, str) else [str(c) for c in countries]
-    box = None if bbox is None else tuple(float(v) for v in bbox)
-    _RECIPES[region] = {"source": source, "bbox": box, "countries": ids, "gap_width_m": gap_width_m, "cache": cache}
-    return region
+    return _region_from_layers(layers, meta)
 
 
 def _from_layer(
