@@ -54,10 +54,13 @@ from ._engine import UNASSIGNED, engine_for
 from .errors import CorridorError, CorridorWarning, OutsideRegionError, ParameterError, ParameterTypeError
 from .region import Region, load_region
 
-__all__ = ["MIN_LINES_PER_THREAD", "analyze_many", "engine_builds", "is_dask", "territory_km"]
+__all__ = ["COUNTS", "MIN_LINES_PER_THREAD", "analyze_many", "engine_builds", "is_dask", "territory_km"]
 
 #: Batches with fewer lines than this per thread run on the calling thread (threads cost more).
 MIN_LINES_PER_THREAD = 50
+
+#: The headline figures that are counts (integers); every other number is a float.
+COUNTS = ("crossings", "closed_crossings")
 
 
 def is_dask(obj: Any) -> bool:
@@ -229,6 +232,9 @@ def _meta(name: str, empty: Any, region: Region, kw: dict[str, Any]) -> pd.DataF
         out = getattr(measure, name)(probe, region=region, **kw)  # raises as in memory: no CRS, bad options
     if name == "analyze_many":
         out = out.reindex(columns=_every_territory(out.columns, engine_for(region).ids), fill_value=0.0)
+    # one line's numbers may come out as integers (0 km of sea): every figure but a count is a float
+    numbers = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c not in COUNTS]
+    out = out.astype(dict.fromkeys(numbers, "float64"))
     meta = out.iloc[:0]
     meta.index = empty.index[:0]
     return meta

@@ -702,9 +702,7 @@ def load_region(
     if source is not None and not named and (bbox is not None or countries is not None):
         raise ParameterError("Give either `source` (your own layer) or `bbox`/`countries` (the world layers).")
     if named or bbox is not None or countries is not None:
-        kind = str(source) if named else "world"
-        built = _built(kind, bbox, countries, gap_width_m=gap_width_m, cache=cache)
-        return _remembered(built, kind, bbox, countries, gap_width_m=gap_width_m, cache=cache)
+        return _recipe_built(str(source) if named else "world", bbox, countries, gap_width_m=gap_width_m, cache=cache)
     if source is None:
         if _BUILTIN_REGION is None:
             _BUILTIN_REGION = _read_builtin()
@@ -718,11 +716,12 @@ def load_region(
 _RECIPES: WeakKeyDictionary[Region, dict[str, Any]] = WeakKeyDictionary()
 
 
-def _remembered(region: Region, source: str, bbox: Any, countries: Any, **options: Any) -> Region:
-    """``region``, with the load_region arguments that build it again (its :attr:`Region.recipe`)."""
+def _recipe_built(source: str, bbox: Any, countries: Any, *, gap_width_m: float, cache: bool) -> Region:
+    """:func:`_built`, remembering the load_region arguments that build the region again (:attr:`Region.recipe`)."""
+    region = _built(source, bbox, countries, gap_width_m=gap_width_m, cache=cache)
     ids = None if countries is None else [countries] if isinstance(countries, str) else [str(c) for c in countries]
     box = None if bbox is None else tuple(float(v) for v in bbox)
-    _RECIPES[region] = {"source": source, "bbox": box, "countries": ids, **options}
+    _RECIPES[region] = {"source": source, "bbox": box, "countries": ids, "gap_width_m": gap_width_m, "cache": cache}
     return region
 
 
