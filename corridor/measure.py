@@ -1413,30 +1413,43 @@ def _warn_fragile_zeros(a: RouteAnalysis) -> None:
     )
 
 
+def _batches() -> Any:
+    """corridor._parallel (dask collections, threads), imported on first use: a delegate to the layer above."""
+    from . import _parallel
+
+    return _parallel
+
+
 @keyword_only_after(1, "region")
 def analyze_many(
     routes: Iterable[Route] | gpd.GeoDataFrame,
     *,
     region: Region | None = None,
     name_column: str = "name",
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Headline figures of many routes at once, vectorised: one row per route.
 
     Parameters
     ----------
-    routes : iterable of Route or LineString, GeoSeries or GeoDataFrame
-        Lines in EPSG:4326 (GeoDataFrames are reprojected).
+    routes : iterable of Route or LineString, GeoSeries or GeoDataFrame, or dask_geopandas.GeoDataFrame
+        Lines in EPSG:4326 (GeoDataFrames are reprojected).  A dask_geopandas frame is
+        measured lazily, partition by partition (see the user guide, "Many lines at once").
     region : Region, optional
         Default: the built-in region.
     name_column : str, default "name"
         Column of a GeoDataFrame holding the names (else its index).
+    n_jobs : int, default 1
+        Threads for an in-memory batch (-1: one per core); each thread measures a run of
+        the lines with its own engine.
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or dask.dataframe.DataFrame
         ``name`` and the :data:`HEADLINE_COLUMNS`; ``travel_time_h`` uses each
         Route's own assumptions (a scenario's route: its scenario's), else the package
-        defaults, and is NaN for plain lines (no mode).
+        defaults, and is NaN for plain lines (no mode).  Lazy for a dask_geopandas frame,
+        indexed as it is, with a ``km_<ID>`` column for every territory of the region.
 
     Examples
     --------
@@ -1445,6 +1458,8 @@ def analyze_many(
     >>> t.loc[0, "transit"], int(t.loc[0, "crossings"])
     ('ARM', 0)
     """
+    if n_jobs != 1 or hasattr(type(routes), "__dask_graph__"):  # threads, or a dask collection
+        return _batches().analyze_many(routes, region=region, name_column=name_column, n_jobs=n_jobs)
     eng = engine_for(region)
     if hasattr(routes, "geometry") and hasattr(routes, "crs"):
         gdf: gpd.GeoDataFrame = routes
@@ -1489,23 +1504,29 @@ def _travel_totals(
 
 
 @keyword_only_after(1, "region")
-def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3") -> pd.DataFrame:
+def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3", n_jobs: int = 1) -> pd.DataFrame:
     """Km of each line in each territory: one row per line, one column per id.
 
     Parameters
     ----------
-    lines : Route, LineString, sequence of them, GeoSeries or GeoDataFrame
-        In EPSG:4326 (GeoDataFrames are reprojected; one without CRS raises).
+    lines : Route, LineString, sequence of them, GeoSeries or GeoDataFrame, or a dask_geopandas one
+        In EPSG:4326 (GeoDataFrames are reprojected; one without CRS raises).  A
+        dask_geopandas frame is measured lazily, partition by partition (see the user
+        guide, "Many lines at once").
     region : Region, optional
         Default: the built-in region.
     by : {"iso3", "part"}
         Columns per territory id, or per part id.
+    n_jobs : int, default 1
+        Threads for an in-memory batch (-1: one per core); each thread measures a run of
+        the lines with its own engine.
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or dask.dataframe.DataFrame
         Columns: every territory (or part) id, then ``unassigned``; rows sum to
-        each line's geodesic length.  The index follows the input's.
+        each line's geodesic length.  The index follows the input's.  Lazy for a
+        dask_geopandas frame.
 
     Examples
     --------
@@ -1518,6 +1539,8 @@ def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3") 
     ...
     corridor.errors.ParameterError: `by` must be one of 'iso3', 'part'; got 'country'.
     """
+    if n_jobs != 1 or hasattr(type(lines), "__dask_graph__"):  # threads, or a dask collection
+        return _batches().territory_km(lines, region=region, by=by, n_jobs=n_jobs)
     one_of(by, "by", ("iso3", "part"))
     eng = engine_for(region)
     arr = _as_lines(lines)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import geopandas as gpd
 import numpy as np
@@ -150,6 +151,30 @@ class Region:
     def ids(self) -> list[str]:
         """Territory ids, in table order."""
         return [str(i) for i in self.countries["iso3"]]
+
+    @property
+    def recipe(self) -> dict[str, Any] | None:
+        """How to load this region again, in another process: keyword arguments of :func:`load_region`.
+
+        ``{}`` for the built-in region, the ``source``, ``bbox``, ``countries``,
+        ``gap_width_m`` and ``cache`` of a region built from the world layers or
+        Natural Earth (read back from the cache folder), and ``None`` for a region
+        from your own layer or tables, which has no shorter description than itself.
+        corridor's dask path loads a region with a recipe once on each worker instead
+        of shipping it, and ships one without a recipe once per worker.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> corridor.load_region().recipe
+        {}
+        >>> corridor.load_region(countries=["ARM"]).recipe["countries"]
+        ['ARM']
+        """
+        if self is _BUILTIN_REGION:
+            return {}
+        recipe = _RECIPES.get(self)
+        return None if recipe is None else dict(recipe)
 
     @cached_property
     def _aliases(self) -> dict[str, tuple[str, str]]:
@@ -685,7 +710,7 @@ def load_region(
     if source is not None and not named and (bbox is not None or countries is not None):
         raise ParameterError("Give either `source` (your own layer) or `bbox`/`countries` (the world layers).")
     if named or bbox is not None or countries is not None:
-        return _built(str(source) if named else "world", bbox, countries, gap_width_m=gap_width_m, cache=cache)
+        return _recipe_built(str(source) if named else "world", bbox, countries, gap_width_m=gap_width_m, cache=cache)
     if source is None:
         if _BUILTIN_REGION is None:
             _BUILTIN_REGION = _read_builtin()
@@ -693,6 +718,19 @@ def load_region(
     opts: dict[str, Any] = {"id_column": id_column, "name_column": name_column, "layer": layer}
     opts.update(attribution=attribution, accuracy_m=accuracy_m, cache=cache)
     return _from_layer(source, clean=clean, gap_width_m=gap_width_m, repair=repair, **opts)
+
+
+#: The load_region arguments of each region built on request (:attr:`Region.recipe`).
+_RECIPES: WeakKeyDictionary[Region, dict[str, Any]] = WeakKeyDictionary()
+
+
+def _recipe_built(source: str, bbox: Any, countries: Any, *, gap_width_m: float, cache: bool) -> Region:
+    """:func:`_built`, remembering the load_region arguments that build the region again (:attr:`Region.recipe`)."""
+    region = _built(source, bbox, countries, gap_width_m=gap_width_m, cache=cache)
+    ids = None if countries is None else [countries] if isinstance(countries, str) else [str(c) for c in countries]
+    box = None if bbox is None else tuple(float(v) for v in bbox)
+    _RECIPES[region] = {"source": source, "bbox": box, "countries": ids, "gap_width_m": gap_width_m, "cache": cache}
+    return region
 
 
 def _built(source: str, bbox: Any, countries: Any, *, gap_width_m: float, cache: bool) -> Region:

@@ -147,7 +147,7 @@ def test_all_names_exist(module):
 
 def test_import_corridor_is_light():
     """`import corridor` loads none of the heavy or optional dependencies (they load where used)."""
-    heavy = ["networkx", "pydantic", "yaml", "osmnx", "folium", "matplotlib", "geopandas", "pyogrio"]
+    heavy = ["networkx", "pydantic", "yaml", "osmnx", "folium", "matplotlib", "geopandas", "pyogrio", "dask"]
     code = f"import sys, corridor; print([m for m in {heavy!r} if m in sys.modules])"
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "[]", res.stdout
