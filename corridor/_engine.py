@@ -564,11 +564,13 @@ def _segments(
     length = np.bincount(seg_line, weights=seg_m, minlength=n)
     if len(seg_idx) == 0:
         return None, length, dense
-    # chainage at each segment start
-    cum = np.cumsum(seg_m)
+    # chainage at each segment start: one running sum over the batch, in extended precision so that
+    # a line's chainage does not depend on how many km of other lines came before it in the batch
+    cum = np.cumsum(seg_m, dtype=np.longdouble)
     first_of_line = np.r_[True, seg_line[1:] != seg_line[:-1]]
     line_base = np.maximum.accumulate(np.where(first_of_line, cum - seg_m, 0.0))
-    return _Segments(xy, seg_idx, seg_line, seg_m, cum - seg_m - line_base, first_of_line), length, dense
+    chain = np.asarray(cum - seg_m - line_base, dtype=float)
+    return _Segments(xy, seg_idx, seg_line, seg_m, chain, first_of_line), length, dense
 
 
 @dataclass

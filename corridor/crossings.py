@@ -57,6 +57,7 @@ __all__ = [
     "crossing_point",
     "crossing_points",
     "match_crossings",
+    "match_land_crossings",
 ]
 
 #: Statuses of a crossing point in the data.
@@ -535,48 +536,95 @@ def match_crossings(
     pts = _points()
     status = policy.status_of(pts)
     land = {tuple(sorted(p)) for p in land_pairs}
-    rows = []
+    rows: list[Any] = []
     for (a, b, geom), mode in zip(zip(crossings["from_iso3"], crossings["to_iso3"], crossings.geometry), modes):
         pair = tuple(sorted((str(a), str(b))))
         if pair in land:
-            rows.append(_match_land(pts, status, pair, geom, mode, policy))
+            rows.append(tuple(match_land_crossings(pair, np.array([[geom.x, geom.y]]), [mode], policy=policy)[0]))
         else:
             rows.append(_match_sea(pts, status, str(a), str(b), route, mode, policy))
     return pd.DataFrame(rows, columns=list(MATCH_COLUMNS), index=crossings.index)
 
 
+def match_land_crossings(
+    pair: tuple[str, ...], xy: np.ndarray, modes: Sequence[str | None], *, policy: CrossingPolicy | None = None
+) -> np.ndarray:
+    """:data:`MATCH_COLUMNS` of crossings of one land border, in one array step.
+
+    The rule of :func:`match_crossings` for a land border: the nearest crossing point of the
+    pair within :data:`MATCH_KM` (geodesic, from each crossing's position), preferring points
+    open to the crossing's mode; ``no crossing point`` when none is that near or none takes
+    the mode.
+
+    Parameters
+    ----------
+    pair : (str, str)
+        The border, sorted (``("ARM", "IRN")``).
+    xy : numpy.ndarray
+        ``(n, 2)`` lon/lat of the crossings.
+    modes : sequence of str or None
+        The route's mode at each crossing (None: any mode).
+    policy : CrossingPolicy, optional
+        Statuses at a date, openings and closures, dwell per point.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, len(MATCH_COLUMNS))``, object.
+
+    Examples
+    --------
+    >>> row = match_land_crossings(("ARM", "IRN"), np.array([[46.2, 38.86]]), ["road"])[0]
+    >>> row[1], row[6]
+    ('agarak-norduz', 'restricted')
+    """
+    policy = policy if policy is not None else CrossingPolicy()
+    points = _point_arrays()
+    status = policy.status_of(_points())
+    on = np.flatnonzero((points["a"] == pair[0]) & (points["b"] == pair[1]))
+    n = len(xy)
+    rows = np.empty((n, len(MATCH_COLUMNS)), dtype=object)
+    rows[:] = [None, None, None, np.nan, None, False, "no crossing point", np.nan]
+    rows[:, 0] = list(modes)
+    if not len(on) or not n:
+        return rows
+    _, _, d = GEOD.inv(
+        np.repeat(xy[:, 0], len(on)),
+        np.repeat(xy[:, 1], len(on)),
+        np.tile(points["lon"][on], n),
+        np.tile(points["lat"][on], n),
+    )
+    dist = np.asarray(d, dtype=float).reshape(n, len(on)) / 1000.0
+    near = dist <= MATCH_KM
+    allows = np.array([[_allows(str(pm), m) for pm in points["modes"][on]] for m in modes], dtype=bool)
+    fits = near & allows.reshape(n, len(on))
+    k = np.where(
+        fits.any(axis=1),
+        np.argmin(np.where(fits, dist, np.inf), axis=1),
+        np.argmin(np.where(near, dist, np.inf), axis=1),
+    )
+    none = ~near.any(axis=1)
+    rows[none, 3] = dist.min(axis=1)[none]
+    ids, names, dwell_h = points["id"], points["name"], points["dwell_h"]
+    for r in np.flatnonzero(~none):
+        i, ok = on[k[r]], bool(fits[r, k[r]])
+        st = str(status[i])
+        dwell = policy.dwell_h.get(ids[i], dwell_h[i]) if ok else np.nan
+        rows[r, 1:] = [ids[i], names[i], float(dist[r, k[r]]), st, ok, st if ok else "no crossing point", dwell]
+    return rows
+
+
+@cache
+def _point_arrays() -> dict[str, np.ndarray]:
+    """The gazetteer's columns as arrays (ids, names, pairs, modes, dwell, lon/lat)."""
+    t = _points()
+    out = {c: t[c].to_numpy(dtype=object) for c in ("id", "name", "a", "b", "modes", "dwell_h")}
+    out["lon"], out["lat"] = t["lon"].to_numpy(dtype=float), t["lat"].to_numpy(dtype=float)
+    return out
+
+
 def _allows(modes: str, mode: str | None) -> bool:
     return mode is None or mode in modes.split("|") or (mode == "other")
-
-
-def _match_land(
-    pts: pd.DataFrame, status: np.ndarray, pair: tuple[str, ...], geom: Any, mode: str | None, policy: CrossingPolicy
-) -> tuple[Any, ...]:
-    on = np.flatnonzero(((pts["a"] == pair[0]) & (pts["b"] == pair[1])).to_numpy())
-    if len(on) == 0:
-        return (mode, None, None, np.nan, None, False, "no crossing point", np.nan)
-    _, _, d = GEOD.inv(
-        np.full(len(on), geom.x), np.full(len(on), geom.y), pts["lon"].to_numpy()[on], pts["lat"].to_numpy()[on]
-    )
-    km = np.asarray(d, dtype=float) / 1000.0
-    near = km <= MATCH_KM
-    if not near.any():
-        return (mode, None, None, float(km.min()), None, False, "no crossing point", np.nan)
-    fits = near & np.array([_allows(m, mode) for m in pts["modes"].to_numpy()[on]])
-    k = int(np.argmin(np.where(fits, km, np.inf))) if fits.any() else int(np.argmin(np.where(near, km, np.inf)))
-    i = on[k]
-    ok = bool(fits[k])
-    st = str(status[i])
-    return (
-        mode,
-        pts["id"].iat[i],
-        pts["name"].iat[i],
-        float(km[k]),
-        st,
-        ok,
-        st if ok else "no crossing point",
-        policy.dwell_h.get(pts["id"].iat[i], pts["dwell_h"].iat[i]) if ok else np.nan,
-    )
 
 
 def _match_sea(

@@ -30,12 +30,11 @@ from ._typing import MODES, STATUSES
 from ._validate import border_pair, check_lonlat, non_negative_number, one_of, positive_number
 from .crossings import (
     MATCH_COLUMNS,
-    MATCH_KM,
     USABLE_STATUSES,
     CrossingPolicy,
     border_regimes,
-    crossing_points,
     match_crossings,
+    match_land_crossings,
 )
 from .errors import (
     BoundaryUncertaintyWarning,
@@ -564,15 +563,11 @@ def _with_crossing_points(
     pair = [tuple(sorted((str(a), str(b)))) for a, b in zip(cx["from_iso3"], cx["to_iso3"])]
     on_land = np.array([p in land for p in pair], dtype=bool)
     out = np.empty((len(cx), len(MATCH_COLUMNS)), dtype=object)
-    table = crossing_points()
-    points = {c: table[c].to_numpy(dtype=object) for c in ("id", "name", "a", "b", "modes", "dwell_h")}
-    points["lon"], points["lat"] = table["lon"].to_numpy(dtype=float), table["lat"].to_numpy(dtype=float)
     for g in np.unique(group):
         policy = pols[line[group == g][0]]
-        status = policy.status_of(table)
         for p in sorted({pair[i] for i in np.flatnonzero((group == g) & on_land)}):
             rows = np.flatnonzero((group == g) & on_land & np.array([q == p for q in pair]))
-            out[rows] = _match_land_rows(points, status, policy, p, xy[rows], modes[rows])
+            out[rows] = match_land_crossings(p, xy[rows], list(modes[rows]), policy=policy)
     for i in np.flatnonzero(~on_land):  # sea passages: ports along the route
         route = routes[line[i]] if isinstance(routes[line[i]], Route) else None
         one = _gpd_points(cx.iloc[[i]], xy[[i]])
@@ -626,51 +621,6 @@ def _gpd_points(df: pd.DataFrame, xy: np.ndarray) -> Any:
     import geopandas as gpd
 
     return gpd.GeoDataFrame(df, geometry=list(shapely.points(xy)), crs="EPSG:4326")
-
-
-def _match_land_rows(
-    points: dict[str, np.ndarray],
-    status: np.ndarray,
-    policy: CrossingPolicy,
-    pair: tuple[str, ...],
-    xy: np.ndarray,
-    modes: np.ndarray,
-) -> np.ndarray:
-    """:data:`MATCH_COLUMNS` of crossings of one land border (``match_crossings``' rule, in arrays).
-
-    The nearest crossing point of the pair within ``MATCH_KM``, preferring points open to
-    the crossing's mode; ``no crossing point`` when none is that near.  ``points`` holds
-    the columns of :func:`corridor.crossings.crossing_points` as arrays.
-    """
-    on = np.flatnonzero((points["a"] == pair[0]) & (points["b"] == pair[1]))
-    n = len(xy)
-    rows = np.empty((n, len(MATCH_COLUMNS)), dtype=object)
-    rows[:] = [None, None, None, np.nan, None, False, "no crossing point", np.nan]
-    rows[:, 0] = modes
-    if not len(on):
-        return rows
-    lon = np.repeat(xy[:, 0], len(on))
-    lat = np.repeat(xy[:, 1], len(on))
-    _, _, d = GEOD.inv(lon, lat, np.tile(points["lon"][on], n), np.tile(points["lat"][on], n))
-    dist = np.asarray(d, dtype=float).reshape(n, len(on)) / 1000.0
-    near = dist <= MATCH_KM
-    point_modes = [str(m).split("|") for m in points["modes"][on]]
-    allows = np.array([[m is None or m in pm or m == "other" for pm in point_modes] for m in modes], dtype=bool)
-    fits = near & allows.reshape(n, len(on))
-    k = np.where(
-        fits.any(axis=1),
-        np.argmin(np.where(fits, dist, np.inf), axis=1),
-        np.argmin(np.where(near, dist, np.inf), axis=1),
-    )
-    none = ~near.any(axis=1)
-    rows[none, 3] = dist.min(axis=1)[none]
-    ids, names, dwell_h = points["id"], points["name"], points["dwell_h"]
-    for r in np.flatnonzero(~none):
-        i, ok = on[k[r]], bool(fits[r, k[r]])
-        st = str(status[i])
-        dwell = policy.dwell_h.get(ids[i], dwell_h[i]) if ok else np.nan
-        rows[r, 1:] = [ids[i], names[i], float(dist[r, k[r]]), st, ok, st if ok else "no crossing point", dwell]
-    return rows
 
 
 def headline_table(analyses: Sequence[RouteAnalysis], *, names: Sequence[str] | None = None) -> pd.DataFrame:
