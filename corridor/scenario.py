@@ -271,6 +271,7 @@ class Scenario:
     as_of: dt.date | None = None
     borders: Mapping[str, str] = field(default_factory=dict)
     crossing_points: Mapping[str, str] = field(default_factory=dict)
+    _analyses: dict[int, tuple[Any, RouteAnalysis]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, where: str = "scenario", base_dir: Path | None = None) -> Scenario:
@@ -539,11 +540,16 @@ class Scenario:
         >>> a.travel_time().params.source
         "scenario 'TRIPP / Zangezur rail (via Armenia)'"
         """
+        # a scenario is immutable: its analysis over a region is kept (compare, then compare_map)
+        known = self._analyses.get(id(region))
+        if known is not None and known[0] is region:
+            return known[1]
         a = analyze(self.route, region=region, params=self.travel_params(), policy=self.policy())
         try:
             a.travel_time()  # the dwell keys must name territories of this region
         except CorridorError as exc:
             raise ScenarioError(f"{self._where()}scenario {self.name!r}, parameters.dwell: {exc}") from None
+        self._analyses[id(region)] = (region, a)
         return a
 
     @keyword_only_after(1, "region")
