@@ -23,32 +23,41 @@ __all__ = ["derive_topology", "line_parts", "pair_borders", "shared_lines"]
 
 
 def line_parts(g: Any) -> list[Any]:
-    """The non-empty LineStrings of a geometry."""
-    return [p for p in shapely.get_parts(g) if p.geom_type == "LineString" and not p.is_empty]
+    """The non-empty LineStrings of a geometry (collections unpacked)."""
+    return list(_line_array(g))
+
+
+def _line_array(g: Any) -> np.ndarray:
+    """The non-empty LineStrings of a geometry, as an array (vectorised: no Python loop over parts)."""
+    parts = shapely.get_parts(g)
+    nested = np.isin(shapely.get_type_id(parts), (4, 5, 6, 7))  # multi-parts inside a collection
+    while nested.any():
+        parts = np.concatenate([parts[~nested], shapely.get_parts(parts[nested])])
+        nested = np.isin(shapely.get_type_id(parts), (4, 5, 6, 7))
+    keep = (shapely.get_type_id(parts) == 1) & ~shapely.is_empty(parts)
+    return parts[keep]
 
 
 def shared_lines(ga: Any, gb: Any) -> Any:
     """The lines two polygons of a clean coverage share, merged into whole lines."""
     if not shapely.intersects(ga, gb):
         return shapely.MultiLineString()
-    inter = shapely.intersection(shapely.boundary(ga), shapely.boundary(gb))
-    lines = []
-    for p in shapely.get_parts(inter):
-        lines.extend(line_parts(p) if p.geom_type != "LineString" else [p])
-    if not lines:
+    lines = _line_array(shapely.intersection(shapely.boundary(ga), shapely.boundary(gb)))
+    if not len(lines):
         return shapely.MultiLineString()
-    merged = shapely.line_merge(shapely.MultiLineString(lines))
-    parts = line_parts(merged)
-    return shapely.MultiLineString(parts)
+    merged = shapely.line_merge(shapely.multilinestrings(lines))
+    return shapely.multilinestrings(_line_array(merged))
 
 
 def pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str, str, Any]]:
     tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="touches")
+    # in a clean coverage two polygons that intersect only touch (their interiors are disjoint);
+    # "intersects" is the same test there, and GEOS answers it on prepared geometries
+    left, right = tree.query(geoms, predicate="intersects")
     rows = []
     for i, j in zip(left.tolist(), right.tolist()):
         if ids[i] >= ids[j]:
-            continue
+            continue  # each pair once (and not a polygon with itself)
         lines = shared_lines(geoms[i], geoms[j])
         if not lines.is_empty:
             rows.append((ids[i], ids[j], lines))
@@ -96,11 +105,12 @@ def derive_topology(
     """
     ids = [str(i) for i in countries["iso3"]]
     geoms = np.asarray(countries.geometry.values, dtype=object)
-    parts = _parts(ids, geoms, dict(zip(ids, countries["name"])), window, part_names or {}, strict, mainlands or {})
-    pgeoms = np.asarray(parts.geometry.values, dtype=object)
+    parts, part_pairs = _parts(
+        ids, geoms, dict(zip(ids, countries["name"])), window, part_names or {}, strict, mainlands or {}
+    )
     pids = parts["part_id"].tolist()
     borders = _border_frame(pair_borders(ids, geoms))
-    pb = _border_frame(pair_borders(pids, pgeoms))
+    pb = _border_frame(part_pairs)
     iso_of = dict(zip(pids, parts["iso3"]))
     pb.insert(2, "iso3_a", [iso_of[a] for a in pb["a"]])
     pb.insert(3, "iso3_b", [iso_of[b] for b in pb["b"]])
@@ -116,8 +126,12 @@ def _parts(
     part_names: dict[str, tuple[float, float]],
     strict: bool = True,
     mainlands: dict[str, Any] | None = None,
-) -> gpd.GeoDataFrame:
-    """Polygon parts ranked within each territory (``AZE-1`` is the mainland, then by geodesic area)."""
+) -> tuple[gpd.GeoDataFrame, list[tuple[str, str, Any]]]:
+    """Polygon parts ranked within each territory (``AZE-1`` is the mainland, then by geodesic area).
+
+    Also the lines the parts share (:func:`pair_borders` of the parts), found once: they tell
+    an exclave (a part that shares a line with another territory) and make the part borders.
+    """
     prow = []
     mainlands = mainlands or {}
     for iso, g in zip(ids, geoms):
@@ -133,12 +147,15 @@ def _parts(
             prow.append((f"{iso}-{rank}", iso, 1 if is_main else rank + 1, float(areas[k]), polys[k]))
     pgeoms = np.array([r[4] for r in prow], dtype=object)
     piso = [r[1] for r in prow]
+    pids = [r[0] for r in prow]
     ptree = shapely.STRtree(pgeoms)
-    left, right = ptree.query(pgeoms, predicate="touches")
+    pairs = pair_borders(pids, pgeoms)
+    index = {pid: k for k, pid in enumerate(pids)}
     foreign_touch = {
-        i
-        for i, j in zip(left.tolist(), right.tolist())
-        if piso[i] != piso[j] and float(length_m(shared_lines(pgeoms[i], pgeoms[j]))) > 0
+        index[x]
+        for a, b, lines in pairs
+        if piso[index[a]] != piso[index[b]] and float(length_m(lines)) > 0
+        for x in (a, b)
     }
     edge = shapely.boundary(window) if window is not None else None
     kinds, names = [], []
@@ -160,11 +177,12 @@ def _parts(
                 continue
             raise ParameterError(f"Part name {nm!r}: no part contains ({lon}, {lat}).")
         names[int(hit[0])] = nm
-    return gpd.GeoDataFrame(
-        {"part_id": [r[0] for r in prow], "iso3": piso, "kind": kinds, "name": names, "area_km2": [r[3] for r in prow]},
+    frame = gpd.GeoDataFrame(
+        {"part_id": pids, "iso3": piso, "kind": kinds, "name": names, "area_km2": [r[3] for r in prow]},
         geometry=list(pgeoms),
         crs="EPSG:4326",
     )
+    return frame, pairs
 
 
 def _border_frame(rows: list[tuple[str, str, Any]]) -> gpd.GeoDataFrame:
