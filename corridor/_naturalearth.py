@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._world import bbox_parts, largest_parts, shift_west
+from ._world import bbox_parts, concat_frames, largest_parts, select_and_clip
 from .errors import DataError
 from .geodesy import LocalProjection
 
@@ -90,15 +90,8 @@ def read_naturalearth(bbox: Sequence[float] | None = None, ids: Sequence[str] | 
             raise DataError(f"Cannot read the Natural Earth file {str(path)!r}: {exc}") from exc
         code = gdf["ISO_A3_EH"].where(gdf["ISO_A3_EH"] != "-99", gdf["ADM0_A3"])
         gdf = gpd.GeoDataFrame({"A3": code, "name": gdf["NAME"]}, geometry=gdf.geometry.values, crs="EPSG:4326")
-        if ids is not None:
-            gdf = gdf[gdf["A3"].isin(list(ids))]
-        if box is not None:
-            geoms = shapely.clip_by_rect(np.asarray(gdf.geometry.values, dtype=object), *box)
-            gdf = gdf.set_geometry(shift_west(geoms, shift))
-            gdf = gdf[~gdf.geometry.is_empty]
-        frames.append(gdf)
-    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+        frames.append(select_and_clip(gdf, ids, box, shift))
+    return concat_frames(frames)
 
 
 def naturalearth_mainlands(ids: Sequence[str], *, shift: float = 0.0) -> dict[str, Any]:

@@ -35,9 +35,11 @@ __all__ = [
     "WORLD_WATER",
     "bbox_parts",
     "build_layers",
+    "concat_frames",
     "country_names",
     "largest_parts",
     "read_world",
+    "select_and_clip",
     "shift_west",
     "water_table",
 ]
@@ -99,13 +101,25 @@ def read_world(name: str, *, bbox: Sequence[float] | None = None, ids: Sequence[
             gdf = gpd.read_parquet(path, bbox=box) if box is not None else gpd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several kinds for a broken file
             raise DataError(f"Cannot read the world layer {str(path)!r}: {exc}") from exc
-        if ids is not None:
-            gdf = gdf[gdf["A3"].isin(list(ids))]
-        if box is not None:
-            geoms = shapely.clip_by_rect(np.asarray(gdf.geometry.values, dtype=object), *box)
-            gdf = gdf.set_geometry(shift_west(geoms, shift))
-            gdf = gdf[~gdf.geometry.is_empty]
-        frames.append(gdf)
+        frames.append(select_and_clip(gdf, ids, box, shift))
+    return concat_frames(frames)
+
+
+def select_and_clip(
+    gdf: gpd.GeoDataFrame, ids: Sequence[str] | None, box: tuple[float, float, float, float] | None, shift: float
+) -> gpd.GeoDataFrame:
+    """The features with an ``A3`` in ``ids`` (all if None), clipped to ``box`` and moved east by ``shift``°."""
+    if ids is not None:
+        gdf = gdf[gdf["A3"].isin(list(ids))]
+    if box is not None:
+        geoms = shapely.clip_by_rect(np.asarray(gdf.geometry.values, dtype=object), *box)
+        gdf = gdf.set_geometry(shift_west(geoms, shift))
+        gdf = gdf[~gdf.geometry.is_empty]
+    return gdf
+
+
+def concat_frames(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """The frames read for the parts of a bbox, as one GeoDataFrame in EPSG:4326."""
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
 

@@ -154,15 +154,16 @@ def _cell(v: Any, digits: int) -> str:
     return escape(str(v))
 
 
-@main.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
+#: Output formats of the commands that print a table.
+FORMATS = ["table", "csv", "json", "markdown"]
+#: The ``--format`` option those commands share.
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
 )
+
+
+@main.command()
+@format_option
 def borders(fmt: str) -> None:
     """Print the land borders of the built-in region, with geodesic lengths in km."""
     from .region import load_region
@@ -184,14 +185,7 @@ def borders(fmt: str) -> None:
     "--mode", type=click.Choice(["road", "rail", "pedestrian", "ferry"]), help="Only points open to this mode."
 )
 @click.option("--as-of", "as_of", help="Evaluate the statuses at this date (YYYY-MM-DD).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 def crossings_cmd(border: str | None, status: str | None, mode: str | None, as_of: str | None, fmt: str) -> None:
     """Print the official border crossing points and ferry ports, with status, date and source."""
     from .crossings import CrossingPolicy, crossing_points
@@ -214,13 +208,7 @@ def crossings_cmd(border: str | None, status: str | None, mode: str | None, as_o
 
 @main.command("places")
 @click.argument("query", required=False)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "markdown"]),
-    default="table",
-    show_default=True,
-)
+@format_option
 def places_cmd(query: str | None, fmt: str) -> None:
     """List the built-in places (optionally those matching QUERY)."""
     from .places import places
@@ -232,8 +220,6 @@ def places_cmd(query: str | None, fmt: str) -> None:
         df = df[["name", "lon", "lat", "iso3", "kind", "aliases"]]
     _emit(df, fmt)
 
-
-FORMATS = ["table", "csv", "json", "markdown"]
 
 #: Columns of the comparison shown by the table format, with short titles (CSV, JSON and --wide have them all).
 _TABLE_COLUMNS = {
@@ -403,7 +389,7 @@ def demo(out_dir: str | None, wide: bool) -> None:
 
 @main.command("compare")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@format_option
 @click.option(
     "--map",
     "map_path",
@@ -497,7 +483,7 @@ def _analysis_record(a: Any) -> dict[str, Any]:
 
 
 @main.command("validate")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@format_option
 @click.option("--world", is_flag=True, help="Also check figures that need a region built from the world layers.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any figure is outside its tolerance.")
 def validate_cmd(fmt: str, world: bool, strict: bool) -> None:
