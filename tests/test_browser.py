@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 import corridor
 from corridor.maps import make_map, save_map
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+from tests.browser import ARTIFACTS, needs_browser, offline_page, playwright_api
 
 EVIL_ROUTE = '<img src=x onerror="window.__pwned=1;alert(1)"> `${window.__pwned=3}`'
 EVIL_STOP = "</script><script>window.__pwned=2;alert(2)</script>"
 
-# CI sets CORRIDOR_REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
-REQUIRED = os.environ.get("CORRIDOR_REQUIRE_BROWSER") == "1"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not REQUIRED,
-        reason="needs Debian's chromium at /usr/bin/chromium",
-    ),
-]
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")
@@ -60,96 +39,61 @@ def page_html(tmp_path_factory) -> Path:
 
 
 def test_offline_map_in_chromium(page_html: Path):
-    if REQUIRED:
-        assert CHROMIUM.exists(), "CORRIDOR_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing"
-        import playwright.sync_api as sync_api
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api")
-    blocked: list[str] = []
-    errors: list[str] = []
-    dialogs: list[str] = []
+    with offline_page(1280, 860) as (page, log):
+        page.goto(page_html.as_uri())
+        page.wait_for_selector(".leaflet-container .leaflet-overlay-pane svg path")
+        page.wait_for_timeout(500)
 
-    def route(r):
-        url = r.request.url
-        if url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            blocked.append(url)
-            r.abort()
+        box = page.locator(".folium-map").bounding_box()
+        assert box is not None and box["width"] > 500 and box["height"] > 400
+        assert page.locator(".corridor-route").count() >= 2
+        assert page.locator(".corridor-border").count() >= 5
+        assert page.locator(".corridor-border-highlight").count() >= 1
+        assert page.locator(".corridor-stop").count() >= 6
+        assert page.locator(".corridor-cross").count() >= 1
+        legend = page.locator(".corridor-legend").inner_text()
+        assert "Legend" in legend and "Araz valley 'quoted' \"route\"" in legend
+        assert EVIL_ROUTE in legend  # shown as text
+        assert "Border crossing" in legend
+        assert page.locator(".leaflet-control-scale-line").count() == 1
+        assert "OpenStreetMap contributors" in page.locator(".leaflet-control-attribution").inner_text()
+        assert "Nakhchivan" in page.locator(".leaflet-marker-pane").inner_text()
+        assert "${x}" in page.locator(".corridor-title").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
+        # open every tooltip: the injected names must show as text and run nothing
+        n_tips = page.evaluate(
+            """() => {
+              const key = Object.keys(window).find(k => k.startsWith('map_'));
+              let n = 0;
+              window[key].eachLayer(l => {
+                const at = l.getLatLng ? l.getLatLng()
+                  : l.getCenter ? l.getCenter()
+                  : l.getBounds ? l.getBounds().getCenter() : null;
+                if (at && l.getTooltip && l.getTooltip()) {
+                  l.getTooltip().options.permanent = true;
+                  l.openTooltip(at);
+                  n += 1;
+                }
+              });
+              return n;
+            }"""
+        )
+        assert n_tips > 10
+        page.wait_for_timeout(300)
+        tips = page.locator(".leaflet-tooltip-pane").inner_text()
+        assert EVIL_ROUTE in tips and EVIL_STOP in tips
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator("img[src=x]").count() == 0
 
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 860})
-            page.route("**/*", route)
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-            def on_dialog(d):
-                dialogs.append(d.message)
-                d.dismiss()
-
-            page.on("dialog", on_dialog)
-            page.goto(page_html.as_uri())
-            page.wait_for_selector(".leaflet-container .leaflet-overlay-pane svg path")
-            page.wait_for_timeout(500)
-
-            box = page.locator(".folium-map").bounding_box()
-            assert box is not None and box["width"] > 500 and box["height"] > 400
-            assert page.locator(".corridor-route").count() >= 2
-            assert page.locator(".corridor-border").count() >= 5
-            assert page.locator(".corridor-border-highlight").count() >= 1
-            assert page.locator(".corridor-stop").count() >= 6
-            assert page.locator(".corridor-cross").count() >= 1
-            legend = page.locator(".corridor-legend").inner_text()
-            assert "Legend" in legend and "Araz valley 'quoted' \"route\"" in legend
-            assert EVIL_ROUTE in legend  # shown as text
-            assert "Border crossing" in legend
-            assert page.locator(".leaflet-control-scale-line").count() == 1
-            assert "OpenStreetMap contributors" in page.locator(".leaflet-control-attribution").inner_text()
-            assert "Nakhchivan" in page.locator(".leaflet-marker-pane").inner_text()
-            assert "${x}" in page.locator(".corridor-title").inner_text()
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
-            # open every tooltip: the injected names must show as text and run nothing
-            n_tips = page.evaluate(
-                """() => {
-                  const key = Object.keys(window).find(k => k.startsWith('map_'));
-                  let n = 0;
-                  window[key].eachLayer(l => {
-                    const at = l.getLatLng ? l.getLatLng()
-                      : l.getCenter ? l.getCenter()
-                      : l.getBounds ? l.getBounds().getCenter() : null;
-                    if (at && l.getTooltip && l.getTooltip()) {
-                      l.getTooltip().options.permanent = true;
-                      l.openTooltip(at);
-                      n += 1;
-                    }
-                  });
-                  return n;
-                }"""
-            )
-            assert n_tips > 10
-            page.wait_for_timeout(300)
-            tips = page.locator(".leaflet-tooltip-pane").inner_text()
-            assert EVIL_ROUTE in tips and EVIL_STOP in tips
-            assert page.evaluate("window.__pwned") is None
-            assert page.locator("img[src=x]").count() == 0
-
-            page.screenshot(path=str(ARTIFACTS / "offline_map_tooltips.png"))
-        finally:
-            browser.close()
-    assert blocked == []
-    assert errors == []
-    assert dialogs == []
+        page.screenshot(path=str(ARTIFACTS / "offline_map_tooltips.png"))
+    assert log.blocked == []
+    assert log.errors == []
+    assert log.dialogs == []
 
 
 def test_notebook_maps_render_offline(tmp_path):
     """explore() in Jupyter: execute a notebook, export it to HTML, open it with every request blocked."""
-    if REQUIRED:
-        import playwright.sync_api as sync_api
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api")
+    playwright_api()  # skip before the notebook runs, not after
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
     from nbformat.v4 import new_code_cell, new_notebook
@@ -171,45 +115,22 @@ def test_notebook_maps_render_offline(tmp_path):
     page_path = tmp_path / "notebook.html"
     page_path.write_text(body, encoding="utf-8")
 
-    blocked: list[str] = []
-    errors: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:", "about:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 1800})
-            page.route("**/*", route)
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(page_path.as_uri())
-            frames = [f for f in page.frames if f != page.main_frame]
-            assert len(frames) == 2
-            for f in frames:
-                f.wait_for_selector(".leaflet-overlay-pane svg path", timeout=20_000)
-                assert f.locator(".corridor-route").count() >= 1
-                assert f.locator(".corridor-border").count() >= 3
-            page.wait_for_timeout(300)
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "notebook_offline.png"), full_page=True)
-        finally:
-            browser.close()
-    assert blocked == []
-    assert errors == []
+    with offline_page(1100, 1800) as (page, log):
+        page.goto(page_path.as_uri())
+        frames = [f for f in page.frames if f != page.main_frame]
+        assert len(frames) == 2
+        for f in frames:
+            f.wait_for_selector(".leaflet-overlay-pane svg path", timeout=20_000)
+            assert f.locator(".corridor-route").count() >= 1
+            assert f.locator(".corridor-border").count() >= 3
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / "notebook_offline.png"), full_page=True)
+    assert log.blocked == []
+    assert log.errors == []
 
 
 def test_labels_at_every_zoom(tmp_path):
     """Every territory in view is labelled at its visible centre, places show at street zooms, no label overlaps."""
-    if REQUIRED:
-        import playwright.sync_api as sync_api
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api")
     scenarios = corridor.builtin_scenarios()
     path = save_map(corridor.compare_map(scenarios), tmp_path / "labels.html")
     js_map = "window[Object.keys(window).find(k => k.startsWith('map_'))]"
@@ -218,28 +139,23 @@ def test_labels_at_every_zoom(tmp_path):
         return r.width > 0 && s.visibility !== 'hidden' && s.display !== 'none'
           && r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight;
       }).map(e => { const r = e.getBoundingClientRect(); return [e.innerText, r.left, r.top, r.right, r.bottom]; })"""
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
-            page.goto(path.as_uri())
-            page.wait_for_selector(".leaflet-overlay-pane svg path")
-            for (lat, lon, zoom), expected in [
-                ((None, None, None), {"ARMENIA", "AZERBAIJAN", "IRAN", "GEORGIA", "TÜRKIYE"}),
-                ((39.05, 45.9, 9), {"ARMENIA", "AZERBAIJAN", "IRAN"}),
-                ((38.90, 46.24, 12), {"ARMENIA", "AZERBAIJAN", "IRAN", "Meghri", "Agarak"}),
-            ]:
-                if zoom is not None:
-                    page.evaluate(f"() => {js_map}.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
-                page.wait_for_timeout(600)
-                labels = page.evaluate(shown)
-                texts = {t.upper() if t.upper() == t else t for t, *_ in labels}
-                assert expected <= {t if t in expected else t.upper() for t in texts}, (zoom, sorted(texts))
-                for i, (ta, *a) in enumerate(labels):  # no two visible labels overlap
-                    for tb, *b in labels[i + 1 :]:
-                        overlap = a[0] < b[2] - 1 and a[2] > b[0] + 1 and a[1] < b[3] - 1 and a[3] > b[1] + 1
-                        assert not overlap, (zoom, ta, tb)
-                page.screenshot(path=str(ARTIFACTS / f"labels_zoom_{zoom or 'overview'}.png"))
-        finally:
-            browser.close()
+    with offline_page(1400, 900) as (page, log):
+        page.goto(path.as_uri())
+        page.wait_for_selector(".leaflet-overlay-pane svg path")
+        for (lat, lon, zoom), expected in [
+            ((None, None, None), {"ARMENIA", "AZERBAIJAN", "IRAN", "GEORGIA", "TÜRKIYE"}),
+            ((39.05, 45.9, 9), {"ARMENIA", "AZERBAIJAN", "IRAN"}),
+            ((38.90, 46.24, 12), {"ARMENIA", "AZERBAIJAN", "IRAN", "Meghri", "Agarak"}),
+        ]:
+            if zoom is not None:
+                page.evaluate(f"() => {js_map}.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
+            page.wait_for_timeout(600)
+            labels = page.evaluate(shown)
+            texts = {t.upper() if t.upper() == t else t for t, *_ in labels}
+            assert expected <= {t if t in expected else t.upper() for t in texts}, (zoom, sorted(texts))
+            for i, (ta, *a) in enumerate(labels):  # no two visible labels overlap
+                for tb, *b in labels[i + 1 :]:
+                    overlap = a[0] < b[2] - 1 and a[2] > b[0] + 1 and a[1] < b[3] - 1 and a[3] > b[1] + 1
+                    assert not overlap, (zoom, ta, tb)
+            page.screenshot(path=str(ARTIFACTS / f"labels_zoom_{zoom or 'overview'}.png"))
+    assert log.blocked == []

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import corridor
 from corridor.io import column_units, export_table, table_text
+from tests.browser import ARTIFACTS, browser_test, offline_page
 
 # ---------------------------------------------------------------------------
 # the comparison HTML export
@@ -226,78 +225,36 @@ def test_report_command(tmp_path):
 # ---------------------------------------------------------------------------
 # the report in a real headless Chromium, every network request blocked, and printed
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-# CI sets CORRIDOR_REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
-REQUIRED = os.environ.get("CORRIDOR_REQUIRE_BROWSER") == "1"
 
-
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists() and not REQUIRED, reason="needs Debian's chromium at /usr/bin/chromium")
+@browser_test
 def test_report_in_chromium_and_printed(tmp_path):
-    from tests.test_browser import ARGS
-
-    if REQUIRED:
-        assert CHROMIUM.exists(), "CORRIDOR_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing"
-        import playwright.sync_api as sync_api
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api")
     evil = corridor.Scenario.from_dict(
         {"name": EVIL_NAME, "sources": [EVIL_SOURCE], "legs": [{"places": ["Meghri", "Ordubad"], "mode": "road"}]}
     )
     path = corridor.report([*corridor.builtin_scenarios(), evil], tmp_path / "report.html", title=EVIL_TITLE)
-    blocked: list[str] = []
-    errors: list[str] = []
-    dialogs: list[str] = []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(("file:", "data:", "about:")):
-            r.continue_()
-        else:
-            blocked.append(url)
-            r.abort()
-
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.route("**/*", route)
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-            def on_dialog(d):
-                dialogs.append(d.message)
-                d.dismiss()
-
-            page.on("dialog", on_dialog)
-            page.goto(path.as_uri())
-            frame = page.frame_locator("iframe.map")
-            frame.locator(".leaflet-overlay-pane svg path").first.wait_for()
-            page.wait_for_timeout(300)
-            assert frame.locator(".leaflet-overlay-pane svg path").count() > 50  # countries, borders, routes
-            assert frame.locator(".corridor-route").count() >= 5
-            box = page.locator("iframe.map").bounding_box()
-            assert box is not None and box["width"] > 600 and box["height"] > 500
-            # the routes were fitted into the frame, not into a frame of 0 × 0 pixels (zoom 0)
-            zoom = page.frames[1].evaluate(
-                "() => window[Object.keys(window).find(k => k.startsWith('map_'))].getZoom()"
-            )
-            assert zoom >= 5
-            assert page.locator("figure svg").count() == 1 + 5  # the bar chart and five border profiles
-            assert page.locator("table.comparison").count() == 2  # four scenarios a table, to fit A4
-            assert EVIL_NAME in page.locator("table.comparison thead").last.inner_text()
-            assert page.title() == EVIL_TITLE
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
-            pdf = page.pdf(path=str(ARTIFACTS / "report.pdf"), prefer_css_page_size=True, print_background=True)
-            assert page.evaluate("window.__pwned") is None
-            assert frame.locator("img[src=x]").count() == 0 and page.locator("img[src=x]").count() == 0
-        finally:
-            browser.close()
+    with offline_page(1100, 900) as (page, log):
+        page.goto(path.as_uri())
+        frame = page.frame_locator("iframe.map")
+        frame.locator(".leaflet-overlay-pane svg path").first.wait_for()
+        page.wait_for_timeout(300)
+        assert frame.locator(".leaflet-overlay-pane svg path").count() > 50  # countries, borders, routes
+        assert frame.locator(".corridor-route").count() >= 5
+        box = page.locator("iframe.map").bounding_box()
+        assert box is not None and box["width"] > 600 and box["height"] > 500
+        # the routes were fitted into the frame, not into a frame of 0 × 0 pixels (zoom 0)
+        zoom = page.frames[1].evaluate("() => window[Object.keys(window).find(k => k.startsWith('map_'))].getZoom()")
+        assert zoom >= 5
+        assert page.locator("figure svg").count() == 1 + 5  # the bar chart and five border profiles
+        assert page.locator("table.comparison").count() == 2  # four scenarios a table, to fit A4
+        assert EVIL_NAME in page.locator("table.comparison thead").last.inner_text()
+        assert page.title() == EVIL_TITLE
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        pdf = page.pdf(path=str(ARTIFACTS / "report.pdf"), prefer_css_page_size=True, print_background=True)
+        assert page.evaluate("window.__pwned") is None
+        assert frame.locator("img[src=x]").count() == 0 and page.locator("img[src=x]").count() == 0
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages >= 2
-    assert blocked == []
-    assert errors == []
-    assert dialogs == []
+    assert log.blocked == []
+    assert log.errors == []
+    assert log.dialogs == []
