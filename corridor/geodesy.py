@@ -535,21 +535,30 @@ def geodesic_vertices(
     del bound
     if (n == 1).all():
         return xy, line, np.r_[d, 0.0]
-    k = n - 1  # points to insert after each vertex's segment
-    seg = np.repeat(np.arange(len(n)), k)
+    # only the few segments that get points are expanded
+    many = np.flatnonzero(n > 1)
+    k = n[many] - 1  # points to insert after vertex many[i]
+    seg = np.repeat(many, k)
     j = np.arange(len(seg)) - np.repeat(np.cumsum(k) - k, k) + 1
     plon, plat, _ = GEOD.fwd(a[seg, 0], a[seg, 1], np.asarray(az)[seg], d[seg] * j / n[seg])
     plon = a[seg, 0] + ((np.asarray(plon) - a[seg, 0] + 180) % 360 - 180)  # stay continuous with the start
-    # vertex i is followed by the k[i] points of its segment
-    counts = np.r_[k, 0] + 1
-    out = np.empty((int(counts.sum()), 2))
-    first = np.r_[0, np.cumsum(counts)[:-1]]
+    # vertex i moves down by the points inserted before it; those follow their segment's start
+    shift = np.zeros(len(xy), dtype=np.int64)
+    shift[many + 1] = k
+    first = np.arange(len(xy)) + np.cumsum(shift)
+    inserted = first[seg] + j
+    out = np.empty((len(xy) + len(seg), 2))
     out[first] = xy
-    mask = np.ones(len(out), dtype=bool)
-    mask[first] = False
-    out[mask, 0], out[mask, 1] = plon, plat
-    piece = np.repeat(np.r_[d / n, 0.0], counts)
-    return out, np.repeat(line, counts), piece
+    out[inserted, 0], out[inserted, 1] = plon, plat
+    piece_m = d / n
+    piece = np.empty(len(out))
+    piece[first[:-1]] = piece_m
+    piece[first[-1]] = 0.0
+    piece[inserted] = piece_m[seg]
+    line_out = np.empty(len(out), dtype=line.dtype)
+    line_out[first] = line
+    line_out[inserted] = line[seg]
+    return out, line_out, piece
 
 
 def may_stray(xy: np.ndarray, line: np.ndarray, *, max_deviation_m: float = GEODESIC_TOLERANCE_M) -> bool:
