@@ -169,6 +169,10 @@ def _clean_coverage(
     tree = shapely.STRtree(P)
     left, right = tree.query(P, predicate="intersects")
     keep = left < right
+    left, right = left[keep], right[keep]
+    # most neighbours only touch: a relate (GEOS RelateNG, a third of an overlay's time on the
+    # benchmark layer) finds the pairs whose interiors meet in an area, and only those are overlaid
+    keep = shapely.relate_pattern(P[left], P[right], "2********")
     pieces: list[tuple[object, tuple[int, ...], str]] = []
     enclaves: list[tuple[object, int]] = []
     for i, j in zip(left[keep].tolist(), right[keep].tolist()):
