@@ -1317,7 +1317,8 @@ def _inside(ll: LocalLines, chunks: np.ndarray, band: Band) -> tuple[np.ndarray,
     n = last - first
     seg_chunk = np.repeat(np.arange(len(chunks)), n)
     idx = np.arange(int(n.sum())) + np.repeat(first - (np.cumsum(n) - n), n)
-    moves = (ll.xy[idx] != ll.xy[idx + 1]).any(axis=1)
+    x, y = ll.xy[:, 0], ll.xy[:, 1]
+    moves = (x[idx] != x[idx + 1]) | (y[idx] != y[idx + 1])
     idx, seg_chunk = idx[moves], seg_chunk[moves]
     ev_k, ev_t, _ = grid_events(ll.xy, idx, band.grid())
     u = np.concatenate([idx[ev_k] + ev_t, first, last]).astype(float)
