@@ -587,8 +587,9 @@ class SegmentGrid:
     """The segments of the boundaries (``x0, y0, x1, y1``) registered in the cells of a regular grid.
 
     ``order`` lists segment ids by cell; the segments of cell ``c`` are
-    ``order[start[c]:start[c + 1]]``.  Cells are about as many as segments, so a
-    short segment of a line meets a handful of boundary segments in its few cells.
+    ``order[start[c]:start[c + 1]]``.  Cells are about twice as many as segments
+    (:data:`GRID_CELL_SHARE`), so a short segment of a line meets a handful of boundary
+    segments in its few cells; ``occupied`` marks the cells that hold any.
     """
 
     seg: np.ndarray
