@@ -584,12 +584,15 @@ def _segments(
 
 @dataclass
 class SegmentGrid:
-    """The segments of the boundaries (``x0, y0, x1, y1``) registered in the cells of a regular grid.
+    """The segments of the boundaries registered in the cells of a regular grid.
 
-    ``order`` lists segment ids by cell; the segments of cell ``c`` are
-    ``order[start[c]:start[c + 1]]``.  Cells are about twice as many as segments
+    The segments of cell ``c`` are entries ``start[c]:start[c + 1]`` of ``seg`` (rows
+    ``x0, y0, x1, y1``) and ``box`` (rows ``min x, min y, max x, max y``): a segment is
+    listed once in every cell its box meets, so the entries of neighbouring cells lie
+    side by side in memory.  Cells are about twice as many as segments
     (:data:`GRID_CELL_SHARE`), so a short segment of a line meets a handful of boundary
-    segments in its few cells; ``occupied`` marks the cells that hold any.
+    segments in its few cells; ``occupied`` marks the cells that hold any and ``near``
+    the cells with an occupied cell among their eight neighbours or themselves.
     """
 
     seg: np.ndarray
@@ -599,9 +602,9 @@ class SegmentGrid:
     cell: float
     nx: int
     ny: int
-    order: np.ndarray
     start: np.ndarray
     occupied: np.ndarray  # per cell: does it hold a segment?
+    near: np.ndarray  # per cell: does it or one of its eight neighbours hold a segment?
 
     @classmethod
     def of(cls, lines: np.ndarray) -> SegmentGrid:
@@ -626,9 +629,18 @@ class SegmentGrid:
         ids, owner = _expand_cells(ix0, iy0, ix1, iy1, ny)
         order = np.argsort(ids, kind="stable")
         start = np.searchsorted(ids[order], np.arange(nx * ny + 1))
-        box = _boxes(seg[:, :2], seg[:, 2:])
+        entry = owner[order]
+        box = np.ascontiguousarray(_boxes(seg[:, :2], seg[:, 2:])[:, entry])
         occupied = start[1:] > start[:-1]
-        return cls(seg, box, float(lo[0]), float(lo[1]), cell, nx, ny, owner[order], start, occupied)
+        padded = np.pad(occupied.reshape(nx, ny), 1)
+        near = np.zeros((nx, ny), dtype=bool)
+        for dx in range(3):
+            for dy in range(3):
+                near |= padded[dx : dx + nx, dy : dy + ny]
+        return cls(
+            np.ascontiguousarray(seg[entry].T), box, float(lo[0]), float(lo[1]), cell, nx, ny, start, occupied,
+            near.ravel(),
+        )
 
 
 def _boxes(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -657,13 +669,14 @@ def _expand_cells(
     wx, wy = ix1 - ix0 + 1, iy1 - iy0 + 1
     one = (wx == 1) & (wy == 1)
     many = np.flatnonzero(~one)
-    count = wx[many] * wy[many]
+    count = wx.take(many) * wy.take(many)
     owner = np.repeat(many, count)
     k = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    ix = ix0[owner] + k // wy[owner]
-    iy = iy0[owner] + k % wy[owner]
+    wo = wy.take(owner)
+    ix = ix0.take(owner) + k // wo
+    iy = iy0.take(owner) + k % wo
     single = np.flatnonzero(one)
-    return np.concatenate([ix0[single] * ny + iy0[single], ix * ny + iy]), np.concatenate([single, owner])
+    return np.concatenate([ix0.take(single) * ny + iy0.take(single), ix * ny + iy]), np.concatenate([single, owner])
 
 
 def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -679,16 +692,26 @@ def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.
     out = []
     for first in range(0, len(idx), GRID_BLOCK):
         block = idx[first : first + GRID_BLOCK]
-        # the cells of each vertex, then of each segment's box (floor is monotonic): most
-        # segments lie in empty cells and are dropped before anything else is computed
+        # most segments lie in empty cells and are dropped before anything else is computed:
+        # first those whose ends lie in neighbouring cells (or one) that are not near a
+        # boundary segment (every cell of their box neighbours both ends' cells), from the
+        # cells of each vertex, computed once; then the rest by the cells of their boxes
         v0 = int(block[0])
-        a = block - v0
         cx, cy = _vertex_cells(xy[v0 : int(block[-1]) + 2], grid)
-        ix0, ix1 = np.minimum(cx[a], cx[a + 1]), np.maximum(cx[a], cx[a + 1])
-        iy0, iy1 = np.minimum(cy[a], cy[a + 1]), np.maximum(cy[a], cy[a + 1])
-        sel = np.flatnonzero(_may_meet(ix0, iy0, ix1, iy1, grid))
-        ev_seg, ev_t, ev_on = _segment_events(xy[block[sel]], xy[block[sel] + 1], grid)
-        out.append((first + sel[ev_seg], ev_t, ev_on))
+        near = grid.near.take(cx * grid.ny + cy)
+        maybe = near[:-1] & near[1:]
+        maybe |= np.abs(np.diff(cx)) > 1
+        maybe |= np.abs(np.diff(cy)) > 1
+        sel = np.flatnonzero(maybe.take(block - v0))
+        a = block.take(sel) - v0
+        ca, cb = cx.take(a), cx.take(a + 1)
+        ix0, ix1 = np.minimum(ca, cb), np.maximum(ca, cb)
+        ca, cb = cy.take(a), cy.take(a + 1)
+        iy0, iy1 = np.minimum(ca, cb), np.maximum(ca, cb)
+        sel = sel.compress(_may_meet(ix0, iy0, ix1, iy1, grid))
+        k = block.take(sel)
+        ev_seg, ev_t, ev_on = _segment_events(np.take(xy, k, axis=0), np.take(xy, k + 1, axis=0), grid)
+        out.append((first + sel.take(ev_seg), ev_t, ev_on))
     if not out:
         return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
     return tuple(np.concatenate([o[i] for o in out]) for i in range(3))  # type: ignore[return-value]
@@ -707,7 +730,7 @@ def _may_meet(ix0: np.ndarray, iy0: np.ndarray, ix1: np.ndarray, iy1: np.ndarray
     ``False`` only for a box within 2 x 2 cells whose (corner) cells are all empty.
     """
     ny, occ = grid.ny, grid.occupied
-    hit = occ[ix0 * ny + iy0] | occ[ix1 * ny + iy1] | occ[ix1 * ny + iy0] | occ[ix0 * ny + iy1]
+    hit = occ.take(ix0 * ny + iy0) | occ.take(ix1 * ny + iy1) | occ.take(ix1 * ny + iy0) | occ.take(ix0 * ny + iy1)
     return hit | (ix1 - ix0 > 1) | (iy1 - iy0 > 1)
 
 
@@ -739,54 +762,67 @@ def _segment_events(p: np.ndarray, q: np.ndarray, grid: SegmentGrid) -> tuple[np
 def _block_events(
     p: np.ndarray, q: np.ndarray, box: np.ndarray, cells: tuple[np.ndarray, ...], grid: SegmentGrid
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The events ``(segment, t, on a boundary stretch)`` of segments ``p → q`` (see :func:`grid_events`)."""
+    """The events ``(segment, t, on a boundary stretch)`` of segments ``p → q`` (see :func:`grid_events`).
+
+    Gathers use ``take`` and ``compress``: for the 1-d arrays here numpy's ``take`` is about
+    1.3x and ``compress`` 4x faster than indexing with integer and boolean arrays.
+    """
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool))
     if not len(p):
         return empty
     ix0, iy0, ix1, iy1 = cells
     go = np.flatnonzero(_may_meet(ix0, iy0, ix1, iy1, grid))
-    ids, owner = _expand_cells(ix0[go], iy0[go], ix1[go], iy1[go], grid.ny)
-    owner = go[owner]
-    n = grid.start[ids + 1] - grid.start[ids]
-    full = n > 0
-    ids, owner, n = ids[full], owner[full], n[full]
-    if not len(ids):
+    ids, owner = _expand_cells(ix0.take(go), iy0.take(go), ix1.take(go), iy1.take(go), grid.ny)
+    owner = go.take(owner)
+    first = grid.start.take(ids)
+    n = grid.start.take(ids + 1) - first
+    full = np.flatnonzero(n)
+    first, owner, n = first.take(full), owner.take(full), n.take(full)
+    if not len(n):
         return empty
+    # the pairs (segment s, grid entry j) of each cell, then those whose boxes meet: in x, then in y
     s = np.repeat(owner, n)
     end = np.cumsum(n)
-    b = grid.order[np.arange(int(end[-1])) + np.repeat(grid.start[ids] - (end - n), n)]
-    # the pairs whose bounding boxes meet: in x, then in y
+    j = np.arange(int(end[-1])) + np.repeat(first - (end - n), n)
     gb = grid.box
-    keep = np.flatnonzero((gb[2, b] >= box[0, s]) & (gb[0, b] <= box[2, s]))
-    s, b = s[keep], b[keep]
-    keep = np.flatnonzero((gb[3, b] >= box[1, s]) & (gb[1, b] <= box[3, s]))
-    s, b = s[keep], b[keep]
+    keep = np.flatnonzero((gb[2].take(j) >= box[0].take(s)) & (gb[0].take(j) <= box[2].take(s)))
+    s, j = s.take(keep), j.take(keep)
+    keep = np.flatnonzero((gb[3].take(j) >= box[1].take(s)) & (gb[1].take(j) <= box[3].take(s)))
+    s, j = s.take(keep), j.take(keep)
     if not len(s):
         return empty
-    ab = grid.seg[b]
-    a0, a1, p0, p1 = ab[:, :2], ab[:, 2:], p[s], q[s]
-    r, w = p1 - p0, a1 - a0
-    o1, e1 = _orient(p0, r, a0)
-    o2, e2 = _orient(p0, r, a1)
-    o3, e3 = _orient(a0, w, p0)
-    o4, e4 = _orient(a0, w, p1)
+    ax0, ay0, ax1, ay1 = (c.take(j) for c in grid.seg)
+    px, py, qx, qy = p[:, 0].take(s), p[:, 1].take(s), q[:, 0].take(s), q[:, 1].take(s)
+    rx, ry, wx, wy = qx - px, qy - py, ax1 - ax0, ay1 - ay0
+    o1, e1 = _orient(px, py, rx, ry, ax0, ay0)
+    o2, e2 = _orient(px, py, rx, ry, ax1, ay1)
+    o3, e3 = _orient(ax0, ay0, wx, wy, px, py)
+    o4, e4 = _orient(ax0, ay0, wx, wy, qx, qy)
     sure = (np.abs(o1) > e1) & (np.abs(o2) > e2) & (np.abs(o3) > e3) & (np.abs(o4) > e4)
-    cross = sure & (np.sign(o1) != np.sign(o2)) & (np.sign(o3) != np.sign(o4))
+    cross = np.flatnonzero(sure & (np.sign(o1) != np.sign(o2)) & (np.sign(o3) != np.sign(o4)))
     # a proper crossing: t along the line's segment from the two areas
-    t = np.clip(o3[cross] / (o3[cross] - o4[cross]), 0.0, 1.0)
+    o3c = o3.take(cross)
+    t = np.clip(o3c / (o3c - o4.take(cross)), 0.0, 1.0)
     hard = np.flatnonzero(~sure)
-    hs, ht, hon = _exact_events(s[hard], p0[hard], p1[hard], a0[hard], a1[hard])
+    hs, ht, hon = _exact_events(
+        s.take(hard),
+        np.column_stack([px.take(hard), py.take(hard)]),
+        np.column_stack([qx.take(hard), qy.take(hard)]),
+        np.column_stack([ax0.take(hard), ay0.take(hard)]),
+        np.column_stack([ax1.take(hard), ay1.take(hard)]),
+    )
     return (
-        np.concatenate([s[cross], hs]),
+        np.concatenate([s.take(cross), hs]),
         np.concatenate([t, ht]),
         np.concatenate([np.zeros(len(t), dtype=bool), hon]),
     )
 
 
-def _orient(o: np.ndarray, d: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Twice the signed area of (o, o + d, x), and a bound on its rounding error."""
-    ux, uy = x[:, 0] - o[:, 0], x[:, 1] - o[:, 1]
-    left, right = d[:, 0] * uy, d[:, 1] * ux
+def _orient(
+    ox: np.ndarray, oy: np.ndarray, dx: np.ndarray, dy: np.ndarray, x: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Twice the signed area of (o, o + d, (x, y)), and a bound on its rounding error."""
+    left, right = dx * (y - oy), dy * (x - ox)
     return left - right, ORIENT_ERR * (np.abs(left) + np.abs(right)) + 1e-300
 
 

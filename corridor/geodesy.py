@@ -517,48 +517,46 @@ def geodesic_vertices(
     same = line[1:] == line[:-1]
     xy = unwrap_lines(xy, line)
     a, b = xy[:-1], xy[1:]
-    az, back, d = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
-    del back
-    d = np.where(same, np.asarray(d, dtype=float), 0.0)
-    # bound = 1.2 d² tan(φ) / (8 b), computed in place (a million-vertex line holds few arrays)
-    tan_phi = np.abs(a[:, 1])
-    np.maximum(tan_phi, np.abs(b[:, 1]), out=tan_phi)
+    az, _, d = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    d = np.asarray(d, dtype=float)
+    np.copyto(d, 0.0, where=~same)
+    # n > 1 only where the bound exceeds 1: the bound is computed for the segments long
+    # enough for that at the largest latitude of the batch (a margin of 1e-9 covers rounding)
+    phi_max = min(float(np.abs(xy[:, 1]).max()), 89.9)
+    c = _DEVIATION_FACTOR * np.tan(np.radians(phi_max)) / (8 * _POLAR_RADIUS_M) / max_deviation_m
+    cand = np.flatnonzero(d > (1.0 - 1e-9) / np.sqrt(c)) if np.isfinite(c) and c > 0 else np.arange(len(d))
+    # bound = 1.2 d² tan(φ) / (8 b), computed in place
+    tan_phi = np.maximum(np.abs(a[:, 1].take(cand)), np.abs(b[:, 1].take(cand)))
     np.minimum(tan_phi, 89.9, out=tan_phi)
     np.tan(np.radians(tan_phi, out=tan_phi), out=tan_phi)
-    bound = d**2
+    bound = d.take(cand) ** 2
     bound *= _DEVIATION_FACTOR
     bound *= tan_phi
     bound /= 8 * _POLAR_RADIUS_M
     del tan_phi
     bound /= max_deviation_m
-    n = np.maximum(1, np.ceil(np.sqrt(bound, out=bound), out=bound)).astype(np.int64)
+    n_cand = np.maximum(1, np.ceil(np.sqrt(bound, out=bound), out=bound)).astype(np.int64)
     del bound
-    if (n == 1).all():
+    more = np.flatnonzero(n_cand > 1)
+    if not len(more):
         return xy, line, np.r_[d, 0.0]
-    # only the few segments that get points are expanded
-    many = np.flatnonzero(n > 1)
-    k = n[many] - 1  # points to insert after vertex many[i]
+    # only the few segments that get points are expanded: segment many[i] becomes n[i] pieces
+    many, n = cand.take(more), n_cand.take(more)
+    k = n - 1  # points to insert after vertex many[i]
     seg = np.repeat(many, k)
     j = np.arange(len(seg)) - np.repeat(np.cumsum(k) - k, k) + 1
-    plon, plat, _ = GEOD.fwd(a[seg, 0], a[seg, 1], np.asarray(az)[seg], d[seg] * j / n[seg])
-    plon = a[seg, 0] + ((np.asarray(plon) - a[seg, 0] + 180) % 360 - 180)  # stay continuous with the start
-    # vertex i moves down by the points inserted before it; those follow their segment's start
-    shift = np.zeros(len(xy), dtype=np.int64)
-    shift[many + 1] = k
-    first = np.arange(len(xy)) + np.cumsum(shift)
-    inserted = first[seg] + j
-    out = np.empty((len(xy) + len(seg), 2))
-    out[first] = xy
+    lon0, lat0 = a[:, 0].take(seg), a[:, 1].take(seg)
+    plon, plat, _ = GEOD.fwd(lon0, lat0, np.asarray(az).take(seg), d.take(seg) * j / np.repeat(n, k))
+    plon = lon0 + ((np.asarray(plon) - lon0 + 180) % 360 - 180)  # stay continuous with the start
+    # each vertex copied once per piece of the segment it starts; the copies become the new points
+    reps = np.ones(len(xy), dtype=np.int64)
+    reps[many] = n
+    out = np.repeat(xy, reps, axis=0)
+    inserted = np.repeat(np.cumsum(reps)[many] - n, k) + j
     out[inserted, 0], out[inserted, 1] = plon, plat
-    piece_m = d / n
-    piece = np.empty(len(out))
-    piece[first[:-1]] = piece_m
-    piece[first[-1]] = 0.0
-    piece[inserted] = piece_m[seg]
-    line_out = np.empty(len(out), dtype=line.dtype)
-    line_out[first] = line
-    line_out[inserted] = line[seg]
-    return out, line_out, piece
+    piece_m = np.r_[d, 0.0]
+    piece_m[many] /= n
+    return out, np.repeat(line, reps), np.repeat(piece_m, reps)
 
 
 def may_stray(xy: np.ndarray, line: np.ndarray, *, max_deviation_m: float = GEODESIC_TOLERANCE_M) -> bool:
