@@ -637,10 +637,9 @@ class SegmentGrid:
         for dx in range(3):
             for dy in range(3):
                 near |= padded[dx : dx + nx, dy : dy + ny]
-        return cls(
-            np.ascontiguousarray(seg[entry].T), box, float(lo[0]), float(lo[1]), cell, nx, ny, start, occupied,
-            near.ravel(),
-        )
+        x0, y0 = float(lo[0]), float(lo[1])
+        seg = np.ascontiguousarray(seg[entry].T)
+        return cls(seg, box, x0, y0, cell, nx, ny, start, occupied, near.ravel())
 
 
 def _boxes(p: np.ndarray, q: np.ndarray) -> np.ndarray:
