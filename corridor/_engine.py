@@ -525,7 +525,6 @@ class _Segments:
     idx: np.ndarray
     line: np.ndarray
     m: np.ndarray  # geodesic length
-    start_m: np.ndarray  # chainage of the start vertex on its line
     first_of_line: np.ndarray
 
 
@@ -564,22 +563,16 @@ def _segments(
         xy = xy.copy()
         xy[:, 0] -= np.repeat(turns, np.diff(np.r_[first, len(li)])) * 360.0
     nonzero = li[1:] == li[:-1]
-    nonzero &= (xy[1:, 0] != xy[:-1, 0]) | (xy[1:, 1] != xy[:-1, 1])
+    vertex = np.ascontiguousarray(xy).view(np.complex128).ravel()  # (lon, lat) as one number: one comparison
+    nonzero &= vertex[1:] != vertex[:-1]
     seg_idx = np.flatnonzero(nonzero)  # segment k joins vertex k and k+1
-    seg_line = li[seg_idx]
-    seg_m = piece_m[seg_idx]
+    seg_line = li.take(seg_idx)
+    seg_m = piece_m.take(seg_idx)
     length = np.bincount(seg_line, weights=seg_m, minlength=n)
     if len(seg_idx) == 0:
         return None, length, dense
-    # chainage at each segment start: one running sum over the batch, in extended precision so that
-    # a line's chainage does not depend on how many km of other lines came before it in the batch
-    start = np.cumsum(seg_m, dtype=np.longdouble)
-    start -= seg_m
     first_of_line = np.r_[True, seg_line[1:] != seg_line[:-1]]
-    first_seg = np.flatnonzero(first_of_line)
-    start -= np.repeat(start[first_seg], np.diff(np.r_[first_seg, len(seg_m)]))
-    chain = start.astype(float)
-    return _Segments(xy, seg_idx, seg_line, seg_m, chain, first_of_line), length, dense
+    return _Segments(xy, seg_idx, seg_line, seg_m, first_of_line), length, dense
 
 
 @dataclass
@@ -656,9 +649,20 @@ def _boxes(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 def _cells(box: np.ndarray, lo: np.ndarray, cell: float, nx: int, ny: int) -> tuple[np.ndarray, ...]:
     """The range of grid cells ``(ix0, iy0, ix1, iy1)`` of each box (clipped to the grid)."""
-    ix = np.clip(np.floor((box[[0, 2]] - lo[0]) / cell), 0, nx - 1).astype(np.int64)
-    iy = np.clip(np.floor((box[[1, 3]] - lo[1]) / cell), 0, ny - 1).astype(np.int64)
-    return ix[0], iy[0], ix[1], iy[1]
+    return (
+        _cell_of(box[0], lo[0], cell, nx),
+        _cell_of(box[1], lo[1], cell, ny),
+        _cell_of(box[2], lo[0], cell, nx),
+        _cell_of(box[3], lo[1], cell, ny),
+    )
+
+
+def _cell_of(v: np.ndarray, lo: float, cell: float, n: int) -> np.ndarray:
+    """``floor((v - lo) / cell)`` clipped to ``0 .. n - 1``, as integers (clipped first, so truncation floors)."""
+    out = v - lo
+    out /= cell
+    np.clip(out, 0, n - 1, out=out)
+    return out.astype(np.int64)
 
 
 def _expand_cells(
@@ -718,9 +722,7 @@ def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.
 
 def _vertex_cells(xy: np.ndarray, grid: SegmentGrid) -> tuple[np.ndarray, np.ndarray]:
     """The grid column and row of each point (clipped to the grid), as :func:`_cells` computes them."""
-    ix = np.clip(np.floor((xy[:, 0] - grid.x0) / grid.cell), 0, grid.nx - 1).astype(np.int64)
-    iy = np.clip(np.floor((xy[:, 1] - grid.y0) / grid.cell), 0, grid.ny - 1).astype(np.int64)
-    return ix, iy
+    return _cell_of(xy[:, 0], grid.x0, grid.cell, grid.nx), _cell_of(xy[:, 1], grid.y0, grid.cell, grid.ny)
 
 
 def _may_meet(ix0: np.ndarray, iy0: np.ndarray, ix1: np.ndarray, iy1: np.ndarray, grid: SegmentGrid) -> np.ndarray:
@@ -867,19 +869,39 @@ def _ordered_events(
     grp = np.cumsum(new_pos) - 1
     on_any = np.zeros(int(grp[-1]) + 1, dtype=bool)
     np.logical_or.at(on_any, grp, ev_on)
-    pos, ev_seg, ev_t = pos[new_pos], ev_seg[new_pos], ev_t[new_pos]
+    keep = np.flatnonzero(new_pos)
+    pos, ev_seg, ev_t = pos.take(keep), ev_seg.take(keep), ev_t.take(keep)
+    ev_line = seg.line.take(ev_seg)
     # chainage of each event: its share of the (sub-)segment, from the geodesic distances to
     # both ends (d1 / (d1 + d2)), so that it reads the same forwards and backwards exactly
     share = np.where(ev_t >= 1.0, 1.0, 0.0)
     inner = np.flatnonzero((ev_t > 0.0) & (ev_t < 1.0))  # the ends of lines and segments need none
-    a = seg.xy[seg.idx[ev_seg[inner]]]
-    b = seg.xy[seg.idx[ev_seg[inner]] + 1]
-    p = a + (b - a) * ev_t[inner, None]
+    v = seg.idx.take(ev_seg.take(inner))
+    a, b = np.take(seg.xy, v, axis=0), np.take(seg.xy, v + 1, axis=0)
+    p = a + (b - a) * ev_t.take(inner)[:, None]
     _, _, d1 = GEOD.inv(a[:, 0], a[:, 1], p[:, 0], p[:, 1])
     _, _, d2 = GEOD.inv(p[:, 0], p[:, 1], b[:, 0], b[:, 1])
     d1, d2 = np.asarray(d1), np.asarray(d2)
     share[inner] = np.where(d1 + d2 > 0, d1 / np.where(d1 + d2 > 0, d1 + d2, 1.0), 0.0)
-    return seg.line[ev_seg], seg.start_m[ev_seg] + seg.m[ev_seg] * share, pos, on_any
+    return ev_line, _start_m(seg, ev_seg, ev_line) + seg.m.take(ev_seg) * share, pos, on_any
+
+
+def _start_m(seg: _Segments, ev_seg: np.ndarray, ev_line: np.ndarray) -> np.ndarray:
+    """The chainage (m) of the start of segment ``ev_seg[i]`` on its line (sorted; every line's first segment in).
+
+    The lengths of the segments between consecutive events are summed (``reduceat``), then
+    these sums along each line's events, in extended precision, so that a line's chainage
+    does not depend on the lines before it in the batch.
+    """
+    run = np.add.reduceat(seg.m, ev_seg)  # from each event's segment to the next event's (exclusive)
+    gap = np.zeros(len(ev_seg))
+    gap[1:] = run[:-1]
+    gap[1:] *= ev_seg[1:] > ev_seg[:-1]  # events on one segment: nothing between them
+    new_line = np.flatnonzero(np.r_[True, ev_line[1:] != ev_line[:-1]])
+    gap[new_line] = 0.0  # each line's first event is at its start
+    start = np.cumsum(gap, dtype=np.longdouble)
+    start -= np.repeat(start[new_line], np.diff(np.r_[new_line, len(gap)]))
+    return start.astype(float)
 
 
 def _midpoints(seg: _Segments, pos: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
