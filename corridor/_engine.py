@@ -117,8 +117,10 @@ GRID_MAX_CELLS = 4_000_000
 GRID_CELL_SHARE = 0.7
 #: A segment of a line whose box spans more cells than this is cut into pieces about a cell long.
 GRID_MAX_SPAN = 16
-#: Segments of lines handled at once (bounds the memory of a million-vertex line).
-GRID_BLOCK = 262_144
+#: Segments of lines handled at once: bounds the memory of a million-vertex line, and keeps the
+#: arrays of candidate pairs small enough to be reused by the allocator (measured on the benchmark
+#: batch of ``benchmarks/bench_territory.py``: 16k-64k equally fast, 262k 3 % slower).
+GRID_BLOCK = 32_768
 #: Relative rounding bound of an orientation in floating point (Shewchuk's 3.3e-16, with a margin):
 #: beyond it the sign is certain, and GEOS (exact orientation) agrees.
 ORIENT_ERR = 1e-15
@@ -528,10 +530,18 @@ class _Segments:
     first_of_line: np.ndarray
 
 
-def split_lines(lines: np.ndarray, eng: Engine) -> Pieces:
-    """Cut lines (lon/lat LineStrings) at the territory boundaries of ``eng``'s region."""
+def split_lines(
+    lines: np.ndarray, eng: Engine, coords: tuple[np.ndarray, np.ndarray] | None = None, *, water: bool = True
+) -> Pieces:
+    """Cut lines (lon/lat LineStrings) at the territory boundaries of ``eng``'s region.
+
+    ``coords``: the lines' coordinates and the line of each, if known.  ``water=False``
+    leaves out the water polygons when the surface of each piece is told (for callers that
+    only need the territories and what lies outside the region: the pieces and their parts
+    are the same).
+    """
     n = len(lines)
-    seg, length, dense = _segments(lines, n, eng.lon0)
+    seg, length, dense = _segments(lines, n, eng.lon0, coords)
     if seg is None:
         return Pieces.empty(n, length)
     ev_seg, ev_t, ev_on = grid_events(seg.xy, seg.idx, eng.segment_grid())
@@ -541,14 +551,14 @@ def split_lines(lines: np.ndarray, eng: Engine) -> Pieces:
     pts = _midpoints(seg, pos, lo, hi)
     tree = shapely.STRtree(pts)
     part = _assign(pts, on, lo, hi, eng, tree)
-    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, _surface(pts, part, eng, tree), length, dense)
+    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, _surface(pts, part, eng, tree, water), length, dense)
 
 
 def _segments(
-    lines: np.ndarray, n: int, lon0: float = 0.0
+    lines: np.ndarray, n: int, lon0: float = 0.0, coords: tuple[np.ndarray, np.ndarray] | None = None
 ) -> tuple[_Segments | None, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """The segments, the length (m) of each line and the vertices followed along the geodesics."""
-    xy, li = shapely.get_coordinates(lines, return_index=True)
+    xy, li = shapely.get_coordinates(lines, return_index=True) if coords is None else coords
     if len(xy) < 2:
         return None, np.zeros(n), None
     # keep longitudes continuous along each line (antimeridian), and follow each
@@ -785,11 +795,8 @@ def _block_events(
     s = np.repeat(owner, n)
     end = np.cumsum(n)
     j = np.arange(int(end[-1])) + np.repeat(first - (end - n), n)
-    gb = grid.box
-    keep = np.flatnonzero((gb[2].take(j) >= box[0].take(s)) & (gb[0].take(j) <= box[2].take(s)))
-    s, j = s.take(keep), j.take(keep)
-    keep = np.flatnonzero((gb[3].take(j) >= box[1].take(s)) & (gb[1].take(j) <= box[3].take(s)))
-    s, j = s.take(keep), j.take(keep)
+    s, j = _boxes_meet(s, j, box, grid.box, 0)
+    s, j = _boxes_meet(s, j, box, grid.box, 1)
     if not len(s):
         return empty
     ax0, ay0, ax1, ay1 = (c.take(j) for c in grid.seg)
@@ -817,6 +824,19 @@ def _block_events(
         np.concatenate([t, ht]),
         np.concatenate([np.zeros(len(t), dtype=bool), hon]),
     )
+
+
+def _boxes_meet(
+    s: np.ndarray, j: np.ndarray, box: np.ndarray, grid_box: np.ndarray, axis: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``(s, j)`` whose boxes (``box[:, s]``, ``grid_box[:, j]``) overlap along ``axis`` (0: x, 1: y)."""
+    a, b = grid_box[axis + 2].take(j), box[axis].take(s)
+    meet = a >= b
+    np.take(grid_box[axis], j, out=a)
+    np.take(box[axis + 2], s, out=b)
+    meet &= a <= b
+    keep = np.flatnonzero(meet)
+    return s.take(keep), j.take(keep)
 
 
 def _orient(
@@ -935,14 +955,17 @@ def _assign(
     return part
 
 
-def _surface(pts: np.ndarray, part: np.ndarray, eng: Engine, tree: shapely.STRtree) -> np.ndarray:
-    """The surface code of each piece, from its midpoint (see :data:`SURFACE_NAMES`; ``tree``: of ``pts``)."""
+def _surface(pts: np.ndarray, part: np.ndarray, eng: Engine, tree: shapely.STRtree, water: bool = True) -> np.ndarray:
+    """The surface code of each piece, from its midpoint (see :data:`SURFACE_NAMES`; ``tree``: of ``pts``).
+
+    ``water=False``: without looking at the water polygons (only :data:`OUTSIDE` is then certain).
+    """
     out = np.full(len(pts), LAND if eng.has_water else UNKNOWN)
     unassigned = np.flatnonzero(part < 0)
     if len(unassigned):
         inside = shapely.intersects(eng.extent, pts[unassigned])
         out[unassigned] = np.where(inside, SEA if eng.has_water else UNKNOWN, OUTSIDE)
-    if len(eng.water_geoms) and len(pts):
+    if water and len(eng.water_geoms) and len(pts):
         qp, qi = tree.query(eng.water_geoms, predicate="intersects")
         if len(qi):
             # where a point is in two water polygons (on their shared edge), the larger code wins (sea)

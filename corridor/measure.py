@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -1184,15 +1184,19 @@ def _round_or_none(v: Any, nd: int = 3) -> float | None:
 OUTSIDE_WARN_SHARE = 0.01
 
 
-def _check_outside(pc: _engine.Pieces, eng: Engine, names: Sequence[str], lines: np.ndarray) -> None:
-    """Warn when lines run partly outside the region's data; refuse when they lie wholly outside."""
-    if not len(names):
+def _check_outside(pc: _engine.Pieces, eng: Engine, names: Sequence[str] | None, lines: np.ndarray) -> None:
+    """Warn when lines run partly outside the region's data; refuse when they lie wholly outside.
+
+    ``names``: of the lines (default: their positions).
+    """
+    if not len(lines):
         return
-    share = pc.outside_km(len(names)) / np.where(pc.length_m > 0, pc.length_m / 1000.0, np.inf)
+    share = pc.outside_km(len(lines)) / np.where(pc.length_m > 0, pc.length_m / 1000.0, np.inf)
     wholly = share >= 1.0 - 1e-9
     partly = (share > OUTSIDE_WARN_SHARE) & ~wholly
     if not (wholly.any() or partly.any()):
         return
+    names = [str(i) for i in range(len(lines))] if names is None else names
     w, s_, e, n = _padded_bbox(lines[wholly | partly], pad=1.0)
     example = f"corridor.load_region(bbox=({w:.1f}, {s_:.1f}, {e:.1f}, {n:.1f}))"
     hint = f"load a region that covers it, for example `{example}`"
@@ -1226,14 +1230,29 @@ def _padded_bbox(lines: np.ndarray, pad: float) -> tuple[float, float, float, fl
 
 def _as_lines(lines: Any) -> np.ndarray:
     """Routes, LineStrings, GeoSeries or GeoDataFrames as an array of lon/lat LineStrings."""
+    return _lines_and_coords(lines)[0]
+
+
+@cache
+def _wgs84() -> Any:
+    """EPSG:4326 (a pyproj CRS, built once)."""
+    import pyproj
+
+    return pyproj.CRS.from_epsg(4326)
+
+
+def _lines_and_coords(lines: Any) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """:func:`_as_lines`, and the coordinates of the lines with the line of each (checked)."""
     if isinstance(lines, Route):
-        return np.array([lines.geometry], dtype=object)
+        lines = lines.geometry
     if isinstance(lines, shapely.Geometry):
-        return np.array([lines], dtype=object)
-    if hasattr(lines, "geometry") and hasattr(lines, "crs"):  # GeoDataFrame / GeoSeries
+        arr = np.array([lines], dtype=object)
+    elif hasattr(lines, "geometry") and hasattr(lines, "crs"):  # GeoDataFrame / GeoSeries
         if lines.crs is None:
             raise CRSError("The lines have no CRS; set one (EPSG:4326 for lon/lat) first.")
-        arr = np.asarray(lines.to_crs("EPSG:4326").geometry.values, dtype=object)
+        if lines.crs != _wgs84():
+            lines = lines.to_crs(_wgs84())
+        arr = np.asarray(lines.geometry.values, dtype=object)
     else:
         if isinstance(lines, (str, bytes)) or not isinstance(lines, Iterable):
             raise ParameterTypeError(f"Expected routes or lines, got {type(lines).__name__}.")
@@ -1254,13 +1273,15 @@ def _as_lines(lines: Any) -> np.ndarray:
             + "; split it into separate lines or join its parts first."
         )
         raise GeometryError(msg)
-    _check_line_values(arr)
-    return arr
+    return arr, _check_line_values(arr)
 
 
-def _check_line_values(arr: np.ndarray) -> None:
-    """Refuse missing, empty or zero-length lines and coordinates that are not (lon, lat) degrees."""
-    missing = np.array([g is None for g in arr], dtype=bool)
+def _check_line_values(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Refuse missing, empty or zero-length lines and coordinates that are not (lon, lat) degrees.
+
+    Returns the coordinates of the lines and the line of each.
+    """
+    missing = shapely.is_missing(arr)
     empty = missing | shapely.is_empty(arr)
     if empty.any():
         i = int(np.flatnonzero(empty)[0])
@@ -1278,6 +1299,7 @@ def _check_line_values(arr: np.ndarray) -> None:
         raise GeometryError(
             f"Line {i} has zero length (all its vertices are the same point); give two distinct points."
         )
+    return xy, idx
 
 
 @keyword_only_after(1, "region")
@@ -1421,16 +1443,16 @@ def analyze_many(
     eng = engine_for(region)
     if hasattr(routes, "geometry") and hasattr(routes, "crs"):
         gdf: gpd.GeoDataFrame = routes
-        lines = _as_lines(gdf)
+        lines, coords = _lines_and_coords(gdf)
         names = list(map(str, gdf[name_column])) if name_column in gdf.columns else list(map(str, gdf.index))
         rs: list[Any] = [None] * len(lines)
     else:
         if isinstance(routes, (str, bytes, shapely.Geometry)) or not isinstance(routes, Iterable):
             raise ParameterTypeError(f"Expected routes or lines, got {type(routes).__name__}.")
         rs = list(routes)
-        lines = _as_lines(rs)
+        lines, coords = _lines_and_coords(rs)
         names = [r.name if isinstance(r, Route) else str(i) for i, r in enumerate(rs)]
-    pc = _engine.split_lines(lines, eng)
+    pc = _engine.split_lines(lines, eng, coords)
     _check_outside(pc, eng, names, lines)
     secs = _engine.sections(pc, eng, by="iso3")
     default = _assumptions(None, None, None)  # plain lines share the package defaults
@@ -1501,9 +1523,9 @@ def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3", 
         return _batches().territory_km(lines, region=region, by=by, n_jobs=n_jobs)
     one_of(by, "by", ("iso3", "part"))
     eng = engine_for(region)
-    arr = _as_lines(lines)
-    pc = _engine.split_lines(arr, eng)
-    _check_outside(pc, eng, [str(i) for i in range(len(arr))], arr)
+    arr, coords = _lines_and_coords(lines)
+    pc = _engine.split_lines(arr, eng, coords, water=False)  # territories only: no surfaces
+    _check_outside(pc, eng, None, arr)
     cols = list(eng.ids) if by == "iso3" else list(np.sort(eng.part_ids))
     # the column of each part (its territory or itself), and one more for unassigned
     of_part = pd.Index(cols).get_indexer(eng.part_iso3 if by == "iso3" else eng.part_ids)

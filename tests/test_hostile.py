@@ -127,6 +127,14 @@ GEOMETRY += [
     ),
     Case("territory_km of an int", lambda: corridor.territory_km(5), ParameterTypeError, "Expected routes or lines"),
     Case(
+        "territory_km of a zero-length line between two good ones",
+        lambda: corridor.territory_km(
+            [shapely.LineString(LOOP), shapely.LineString([(45.05, 40.05)] * 3), shapely.LineString(LOOP[::-1])]
+        ),
+        GeometryError,
+        "Line 1 has zero length",
+    ),
+    Case(
         "territory_km of nothing", lambda: corridor.territory_km([]), check=lambda t: len(t) == 0 and "ARM" in t.columns
     ),
     Case(
