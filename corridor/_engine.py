@@ -706,9 +706,9 @@ def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.
     for first in range(0, len(idx), GRID_BLOCK):
         block = idx[first : first + GRID_BLOCK]
         # most segments lie in empty cells and are dropped before anything else is computed:
-        # first those whose ends lie in neighbouring cells (or one) that are not near a
-        # boundary segment (every cell of their box neighbours both ends' cells), from the
-        # cells of each vertex, computed once; then the rest by the cells of their boxes
+        # those whose ends lie in neighbouring cells (or one) that are not near a boundary
+        # segment (every cell of their box neighbours both ends' cells), from the cells of
+        # each vertex, computed once; the cells of the others' boxes follow from their ends'
         v0 = int(block[0])
         cx, cy = _vertex_cells(xy[v0 : int(block[-1]) + 2], grid)
         near = grid.near.take(cx * grid.ny + cy)
@@ -721,9 +721,9 @@ def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.
         ix0, ix1 = np.minimum(ca, cb), np.maximum(ca, cb)
         ca, cb = cy.take(a), cy.take(a + 1)
         iy0, iy1 = np.minimum(ca, cb), np.maximum(ca, cb)
-        sel = sel.compress(_may_meet(ix0, iy0, ix1, iy1, grid))
         k = block.take(sel)
-        ev_seg, ev_t, ev_on = _segment_events(np.take(xy, k, axis=0), np.take(xy, k + 1, axis=0), grid)
+        p, q = np.take(xy, k, axis=0), np.take(xy, k + 1, axis=0)
+        ev_seg, ev_t, ev_on = _segment_events(p, q, grid, (ix0, iy0, ix1, iy1))
         out.append((first + sel.take(ev_seg), ev_t, ev_on))
     if not out:
         return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
@@ -735,21 +735,12 @@ def _vertex_cells(xy: np.ndarray, grid: SegmentGrid) -> tuple[np.ndarray, np.nda
     return _cell_of(xy[:, 0], grid.x0, grid.cell, grid.nx), _cell_of(xy[:, 1], grid.y0, grid.cell, grid.ny)
 
 
-def _may_meet(ix0: np.ndarray, iy0: np.ndarray, ix1: np.ndarray, iy1: np.ndarray, grid: SegmentGrid) -> np.ndarray:
-    """Whether boxes spanning cells ``ix0..ix1 x iy0..iy1`` may meet a segment of the grid.
-
-    ``False`` only for a box within 2 x 2 cells whose (corner) cells are all empty.
-    """
-    ny, occ = grid.ny, grid.occupied
-    hit = occ.take(ix0 * ny + iy0) | occ.take(ix1 * ny + iy1) | occ.take(ix1 * ny + iy0) | occ.take(ix0 * ny + iy1)
-    return hit | (ix1 - ix0 > 1) | (iy1 - iy0 > 1)
-
-
-def _segment_events(p: np.ndarray, q: np.ndarray, grid: SegmentGrid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`grid_events` of segments ``p → q``."""
+def _segment_events(
+    p: np.ndarray, q: np.ndarray, grid: SegmentGrid, cells: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`grid_events` of segments ``p → q`` spanning ``cells`` (see :func:`_cells`)."""
     lo = np.array([grid.x0, grid.y0])
     box = _boxes(p, q)
-    cells = _cells(box, lo, grid.cell, grid.nx, grid.ny)
     long_seg = (cells[2] - cells[0] + 1) * (cells[3] - cells[1] + 1) > GRID_MAX_SPAN
     if not long_seg.any():
         return _block_events(p, q, box, cells, grid)
@@ -781,14 +772,9 @@ def _block_events(
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool))
     if not len(p):
         return empty
-    ix0, iy0, ix1, iy1 = cells
-    go = np.flatnonzero(_may_meet(ix0, iy0, ix1, iy1, grid))
-    ids, owner = _expand_cells(ix0.take(go), iy0.take(go), ix1.take(go), iy1.take(go), grid.ny)
-    owner = go.take(owner)
+    ids, owner = _occupied_cells(cells, grid)
     first = grid.start.take(ids)
     n = grid.start.take(ids + 1) - first
-    full = np.flatnonzero(n)
-    first, owner, n = first.take(full), owner.take(full), n.take(full)
     if not len(n):
         return empty
     # the pairs (segment s, grid entry j) of each cell, then those whose boxes meet: in x, then in y
@@ -824,6 +810,32 @@ def _block_events(
         np.concatenate([t, ht]),
         np.concatenate([np.zeros(len(t), dtype=bool), hon]),
     )
+
+
+def _occupied_cells(cells: tuple[np.ndarray, ...], grid: SegmentGrid) -> tuple[np.ndarray, np.ndarray]:
+    """Every (occupied cell id, segment) of the segments' cell ranges ``(ix0, iy0, ix1, iy1)``.
+
+    Most segments span at most 2 x 2 cells: their four corner cells are tested at once
+    (per segment in the order of :func:`_expand_cells`); the others are expanded.
+    """
+    ix0, iy0, ix1, iy1 = cells
+    dx, dy = ix1 - ix0, iy1 - iy0
+    small = np.flatnonzero((dx <= 1) & (dy <= 1))
+    dxs, dys = dx.take(small) == 1, dy.take(small) == 1
+    corner = (ix0.take(small) * grid.ny + iy0.take(small))[:, None] + np.array([0, 1, grid.ny, grid.ny + 1])
+    hit = grid.occupied.take(corner, mode="clip")  # beyond the grid: only corners masked below
+    hit[:, 1] &= dys
+    hit[:, 2] &= dxs
+    hit[:, 3] &= dxs & dys
+    k = np.flatnonzero(hit)
+    ids, owner = corner.ravel().take(k), small.take(k // 4)
+    wide = np.flatnonzero((dx > 1) | (dy > 1))
+    if len(wide):
+        w_ids, w_owner = _expand_cells(ix0.take(wide), iy0.take(wide), ix1.take(wide), iy1.take(wide), grid.ny)
+        full = np.flatnonzero(grid.occupied.take(w_ids))
+        ids = np.concatenate([ids, w_ids.take(full)])
+        owner = np.concatenate([owner, wide.take(w_owner.take(full))])
+    return ids, owner
 
 
 def _boxes_meet(
