@@ -112,9 +112,9 @@ GRID_MAX_CELLS = 4_000_000
 #: Cell side of that grid, as a share of the side that would give one cell per segment.  Finer
 #: cells hold fewer boundary segments each; the segments of lines in empty cells are dropped
 #: before their cells are listed, so the extra cells cost little.  Measured on the benchmark
-#: batch of ``benchmarks/bench_territory.py``: 0.6-0.8 are equally fast (1.0 is 4 % slower and
-#: 0.35 40 % slower).
-GRID_CELL_SHARE = 0.7
+#: batch of ``benchmarks/bench_territory.py`` (grid events): 0.45-0.7 within 6 % (0.55 best),
+#: 0.85 15 % slower.
+GRID_CELL_SHARE = 0.55
 #: A segment of a line whose box spans more cells than this is cut into pieces about a cell long.
 GRID_MAX_SPAN = 16
 #: Segments of lines handled at once: bounds the memory of a million-vertex line, and keeps the
@@ -616,6 +616,7 @@ class SegmentGrid:
         k = np.flatnonzero(li[1:] == li[:-1])
         seg = np.column_stack([xy[k], xy[k + 1]])
         seg = seg[(seg[:, 0] != seg[:, 2]) | (seg[:, 1] != seg[:, 3])]
+        seg = _distinct_segments(seg)
         lo = np.minimum(seg[:, :2], seg[:, 2:]).min(axis=0) - 1e-9
         hi = np.maximum(seg[:, :2], seg[:, 2:]).max(axis=0) + 1e-9
         w, h = hi - lo
@@ -643,6 +644,19 @@ class SegmentGrid:
         x0, y0 = float(lo[0]), float(lo[1])
         seg = np.ascontiguousarray(seg[entry].T)
         return cls(seg, box, x0, y0, cell, nx, ny, start, occupied, near.ravel())
+
+
+def _distinct_segments(seg: np.ndarray) -> np.ndarray:
+    """The rows ``(x0, y0, x1, y1)`` of ``seg`` without repeats in either direction (first kept, in order).
+
+    A border between two territories is a segment of both their boundaries: in the grid once,
+    it is tested once (four segments in ten on the built-in region).
+    """
+    flip = (seg[:, 0] > seg[:, 2]) | ((seg[:, 0] == seg[:, 2]) & (seg[:, 1] > seg[:, 3]))
+    key = np.where(flip[:, None], seg[:, [2, 3, 0, 1]], seg) + 0.0  # + 0.0: -0.0 and 0.0 alike
+    rows = np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 4))).ravel()
+    _, first = np.unique(rows, return_index=True)
+    return seg[np.sort(first)]
 
 
 def _boxes(p: np.ndarray, q: np.ndarray) -> np.ndarray:

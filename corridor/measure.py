@@ -1530,8 +1530,9 @@ def territory_km(lines: Any, *, region: Region | None = None, by: str = "iso3", 
     # the column of each part (its territory or itself), and one more for unassigned
     of_part = pd.Index(cols).get_indexer(eng.part_iso3 if by == "iso3" else eng.part_ids)
     col = np.where(pc.part >= 0, of_part[np.maximum(pc.part, 0)], len(cols))
-    km = np.zeros((len(arr), len(cols) + 1))
-    np.add.at(km, (pc.line, col), (pc.to_m - pc.from_m) / 1000.0)
+    width = len(cols) + 1
+    km = np.bincount(pc.line * width + col, weights=(pc.to_m - pc.from_m) / 1000.0, minlength=len(arr) * width)
+    km = km.reshape(len(arr), width)
     own = isinstance(lines, (pd.Series, pd.DataFrame)) and len(lines.index) == len(arr)
     index = lines.index if own else pd.RangeIndex(len(arr), name="line")
     return pd.DataFrame(km, index=index, columns=pd.Index([*cols, UNASSIGNED]))
