@@ -1096,32 +1096,30 @@ def _any_hop(cx: pd.DataFrame, hop_km: float) -> bool:
 
 
 def _drop_hops(cx: pd.DataFrame, hop_km: float) -> pd.DataFrame:
-    """Merge runs of back-and-forth crossings closer than ``hop_km`` (a loop over crossings only).
+    """Merge runs of back-and-forth crossings closer than ``hop_km``.
 
     A run of alternating crossings of one border (A→B, B→A, A→B, ...), each within
     ``hop_km`` of the next, is a wiggle of the border line: an even run is no crossing
     at all; an odd run is one crossing, placed mid-way between the run's first and last,
     so that the rule reads the same forwards and backwards.
     """
-    rows = cx[["line", "km", "from_iso3", "to_iso3", "water_km"]].to_numpy()
-    runs: list[list[int]] = []
-    for i, (line, km, a, b, _) in enumerate(rows):
-        if runs:
-            j = runs[-1][-1]
-            pl, pk, pa, pb, _ = rows[j]
-            if pl == line and pa == b and pb == a and km - pk < hop_km:
-                runs[-1].append(i)
-                continue
-        runs.append([i])
-    keep = []
-    for run in runs:
-        if len(run) % 2 == 0:
-            continue
-        first, last = rows[run[0]], rows[run[-1]]
-        keep.append((first[0], (first[1] + last[1]) / 2, first[2], first[3], float(sum(rows[k][4] for k in run))))
-    return pd.DataFrame(keep, columns=["line", "km", "from_iso3", "to_iso3", "water_km"]).astype(
-        {"line": int, "km": float, "from_iso3": str, "to_iso3": str, "water_km": float}
+    line, km = cx["line"].to_numpy(), cx["km"].to_numpy(dtype=float)
+    a, b = cx["from_iso3"].to_numpy(dtype=object), cx["to_iso3"].to_numpy(dtype=object)
+    water = cx["water_km"].to_numpy(dtype=float)
+    # crossing i goes on with the run of crossing i - 1: same line, back over the same border, soon
+    link = np.r_[False, (line[1:] == line[:-1]) & (a[1:] == b[:-1]) & (b[1:] == a[:-1]) & (km[1:] - km[:-1] < hop_km)]
+    first = np.flatnonzero(~link)
+    last = np.r_[first[1:], len(cx)] - 1
+    odd = (last - first) % 2 == 0
+    first, last = first[odd], last[odd]
+    water_km = water[first]
+    for k in np.flatnonzero(last > first):  # the water of a longer run, summed in order
+        water_km[k] = float(sum(water[first[k] : last[k] + 1].tolist()))
+    out = pd.DataFrame(
+        {"line": line[first], "km": (km[first] + km[last]) / 2, "from_iso3": a[first], "to_iso3": b[first]}
     )
+    out["water_km"] = water_km
+    return out.astype({"line": int, "km": float, "from_iso3": str, "to_iso3": str, "water_km": float})
 
 
 # ---------------------------------------------------------------------------

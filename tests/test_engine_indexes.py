@@ -108,3 +108,42 @@ def test_points_on_the_geodesics_without_lengths_equal_geodesic_vertices():
     ref, ref_li, _ = geodesic_vertices(xy, line)
     np.testing.assert_array_equal(dense, ref)
     np.testing.assert_array_equal(li, ref_li)
+
+
+def _hops_one_by_one(cx: pd.DataFrame, hop_km: float) -> list[tuple]:
+    """The hop rule crossing by crossing: runs of back-and-forth crossings within ``hop_km``."""
+    runs: list[list[int]] = []
+    rows = list(cx.itertuples(index=False))
+    for i, r in enumerate(rows):
+        p = rows[i - 1] if i else None
+        if runs and p.line == r.line and p.from_iso3 == r.to_iso3 and p.to_iso3 == r.from_iso3 and r.km - p.km < hop_km:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = []
+    for run in runs:
+        if len(run) % 2:
+            f, la = rows[run[0]], rows[run[-1]]
+            out.append((f.line, (f.km + la.km) / 2, f.from_iso3, f.to_iso3, float(sum(rows[k].water_km for k in run))))
+    return out
+
+
+def test_hops_dropped_as_one_by_one():
+    # seeded crossings of two lines, with runs of 1 to 5 back-and-forth crossings of one border
+    rng = np.random.default_rng(5)
+    rows, km = [], 0.0
+    for line in (0, 1):
+        for _ in range(60):
+            a, b = ("ARM", "AZE") if rng.random() < 0.7 else ("GEO", "ARM")
+            for _k in range(int(rng.integers(1, 6))):
+                km += float(rng.uniform(0.001, 0.049))
+                rows.append((line, km, a, b, float(rng.choice([0.0, rng.uniform(0, 0.01)]))))
+                a, b = b, a
+            km += float(rng.uniform(0.05, 3.0))
+    cx = pd.DataFrame(rows, columns=["line", "km", "from_iso3", "to_iso3", "water_km"])
+    got = _engine._drop_hops(cx, 0.05)
+    want = _hops_one_by_one(cx, 0.05)
+    assert len(want) < len(cx) / 2  # runs were merged
+    assert list(got.itertuples(index=False, name=None)) == want
+    assert list(got.columns) == ["line", "km", "from_iso3", "to_iso3", "water_km"]
+    assert got["line"].dtype.kind == "i" and got["km"].dtype.kind == got["water_km"].dtype.kind == "f"
