@@ -437,7 +437,8 @@ def _headline(
     ``dense`` the lines' vertices along their geodesics, if the split gave them.
     """
     n = len(lines)
-    table = pd.DataFrame({"length_km": np.asarray(length_km, dtype=float)})
+    # the columns gathered first, then one frame (inserting thirty columns one by one costs 10 ms)
+    table: dict[str, Any] = {"length_km": np.asarray(length_km, dtype=float)}
     pub = np.array([_published(r) for r in routes], dtype=float).reshape(n, 3)
     table["published_km"], table["ratio_to_published"], table["km_without_published"] = pub.T
     line, length = secs["line"].to_numpy(dtype=int), secs["length_km"].to_numpy(dtype=float)
@@ -483,7 +484,7 @@ def _headline(
     d = np.asarray(d) / 1000.0
     table["detour_index"] = np.where(d > 0, table["length_km"] / np.where(d > 0, d, 1), np.inf)
     table["travel_time_h"] = np.asarray(travel_h, dtype=float)
-    return table
+    return pd.DataFrame(table)
 
 
 def _clearance_km(eng: Engine, local: _engine.LocalLines, cx: pd.DataFrame) -> np.ndarray:
