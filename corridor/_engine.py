@@ -502,8 +502,9 @@ class Pieces:
     part: np.ndarray
     surface: np.ndarray
     length_m: np.ndarray
-    #: the lines' vertices with points on their geodesics (lon/lat) and the line of each
-    dense: tuple[np.ndarray, np.ndarray] | None = None
+    #: the lines' vertices with points on their geodesics (lon/lat), the line of each and the
+    #: geodesic length (m) of the piece that starts there (0 at each line's last vertex)
+    dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def empty(cls, n_lines: int, length: np.ndarray | None = None) -> Pieces:
@@ -556,7 +557,7 @@ def split_lines(
 
 def _segments(
     lines: np.ndarray, n: int, lon0: float = 0.0, coords: tuple[np.ndarray, np.ndarray] | None = None
-) -> tuple[_Segments | None, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+) -> tuple[_Segments | None, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
     """The segments, the length (m) of each line and the vertices followed along the geodesics."""
     xy, li = shapely.get_coordinates(lines, return_index=True) if coords is None else coords
     if len(xy) < 2:
@@ -565,7 +566,7 @@ def _segments(
     # segment's geodesic: long segments get points on it, so cuts are found on the
     # geodesic and chainage reads the same forwards and backwards
     xy, li, piece_m = geodesic_vertices(xy, li)
-    dense = (xy, li)
+    dense = (xy, li, piece_m)
     # each line in the region's longitude frame (a whole number of turns away)
     first = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
     turns = np.round((xy[first, 0] - lon0) / 360.0)
@@ -1158,7 +1159,7 @@ class LocalLines:
         return LocalLines.of(self.n, self.xy, self.line, size)
 
 
-def local_lines(eng: Engine, lines_ll: np.ndarray, dense: tuple[np.ndarray, np.ndarray] | None = None) -> LocalLines:
+def local_lines(eng: Engine, lines_ll: np.ndarray, dense: tuple[np.ndarray, ...] | None = None) -> LocalLines:
     """Lon/lat lines followed along their geodesics, projected, and chunked (see :class:`LocalLines`).
 
     ``dense`` is the lines' vertices with points on their geodesics and the line of each
@@ -1167,7 +1168,7 @@ def local_lines(eng: Engine, lines_ll: np.ndarray, dense: tuple[np.ndarray, np.n
     if dense is None:
         xy, li = follow_vertices(*shapely.get_coordinates(lines_ll, return_index=True))
     else:
-        xy, li = dense
+        xy, li = dense[0], dense[1]
     x, y = eng.proj.xy_to_local(xy[:, 0], xy[:, 1])
     return LocalLines.of(len(lines_ll), np.column_stack([x, y]), li, BAND_CHUNK)
 

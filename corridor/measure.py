@@ -428,7 +428,7 @@ def _headline(
     secs: pd.DataFrame,
     cx: pd.DataFrame,
     travel_h: np.ndarray,
-    dense: tuple[np.ndarray, np.ndarray] | None = None,
+    dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """The headline figures of N lines (:data:`HEADLINE_COLUMNS`), vectorised.
 
@@ -536,8 +536,12 @@ def _with_crossing_points(
     lines: np.ndarray,
     routes: Sequence[Route | None],
     policies: Sequence[CrossingPolicy] | None = None,
+    dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """``cx`` (crossings with a ``line`` column) with the crossing points they meet (``crossings.MATCH_COLUMNS``).
+
+    ``dense``: the lines' vertices along their geodesics from the split (:attr:`Pieces.dense`),
+    which place the crossings of plain lines along the split's own chainage.
 
     The figures of :func:`corridor.crossings.match_crossings`, vectorised: crossings of a
     land border are matched by border pair and policy in one array step (geodesic
@@ -559,7 +563,7 @@ def _with_crossing_points(
     cx = cx.sort_index()
     line = cx["line"].to_numpy(dtype=int)
     km = cx["km"].to_numpy(dtype=float)
-    xy = _positions(lines, routes, line, km)
+    xy = _positions(lines, routes, line, km, dense)
     modes = np.empty(len(cx), dtype=object)
     for k in np.unique(line):
         sel = line == k
@@ -585,10 +589,17 @@ def _with_crossing_points(
     return pd.concat([cx, pd.DataFrame(out.tolist(), columns=list(MATCH_COLUMNS), index=cx.index)], axis=1)
 
 
-def _positions(lines: np.ndarray, routes: Sequence[Route | None], line: np.ndarray, km: np.ndarray) -> np.ndarray:
+def _positions(
+    lines: np.ndarray,
+    routes: Sequence[Route | None],
+    line: np.ndarray,
+    km: np.ndarray,
+    dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """``(lon, lat)`` at ``km`` along ``lines[line]`` (as :func:`corridor.geodesy.points_at_m`, vectorised).
 
-    A Route's own chainage serves its line (:meth:`Route.points_at_km`, the same figures).
+    A Route's own chainage serves its line (:meth:`Route.points_at_km`, the same figures);
+    plain lines are followed along ``dense`` (the split's vertices) when given.
     """
     out = np.empty((len(line), 2))
     own = np.array([isinstance(routes[k], Route) for k in line], dtype=bool)
@@ -596,7 +607,35 @@ def _positions(lines: np.ndarray, routes: Sequence[Route | None], line: np.ndarr
         sel = line == k
         out[sel] = routes[k].points_at_km(km[sel])  # type: ignore[union-attr]
     if not own.all():
-        out[~own] = _positions_of_lines(lines, line[~own], km[~own])
+        if dense is None:
+            out[~own] = _positions_of_lines(lines, line[~own], km[~own])
+        else:
+            out[~own] = _positions_along(dense, line[~own], km[~own])
+    return out
+
+
+def _positions_along(dense: tuple[np.ndarray, np.ndarray, np.ndarray], line: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """``(lon, lat)`` at ``km`` along lines given by their vertices along the geodesics (see :attr:`Pieces.dense`).
+
+    The pieces' geodesic lengths are those of the split, so a crossing's chainage and its
+    place agree; vectorised over lines (chainage along the batch in extended precision).
+    """
+    xy, li, piece_m = dense
+    total = np.r_[0.0, np.cumsum(piece_m, dtype=np.longdouble)]  # 0 from one line's end to the next
+    first = np.searchsorted(li, line, side="left")
+    last = np.searchsorted(li, line, side="right") - 1
+    m = np.clip(km * 1000.0, 0.0, (total[last] - total[first]).astype(float))
+    i = np.clip(np.searchsorted(total, total[first] + m, side="right") - 1, first, np.maximum(last - 1, first))
+    start_m = (total[i] - total[first]).astype(float)
+    a, b = np.take(xy, i, axis=0), np.take(xy, np.minimum(i + 1, len(xy) - 1), axis=0)
+    az, _, _ = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    lon, lat, _ = GEOD.fwd(a[:, 0], a[:, 1], az, m - start_m)
+    lon = a[:, 0] + ((np.asarray(lon) - a[:, 0] + 180) % 360 - 180)
+    out = np.column_stack([lon, np.asarray(lat)])
+    at_end = np.flatnonzero(m >= start_m + piece_m[i])
+    out[at_end] = b[at_end]
+    beyond = np.abs(out[:, 0]) > 180  # (unwrapped across the antimeridian)
+    out[beyond, 0] = (out[beyond, 0] + 180) % 360 - 180
     return out
 
 
@@ -1458,7 +1497,7 @@ def analyze_many(
     secs = _engine.sections(pc, eng, by="iso3")
     default = _assumptions(None, None, None)  # plain lines share the package defaults
     own = [_assumptions(r, None, None) if isinstance(r, Route) else default for r in rs]
-    cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, rs, [p for _, p in own])
+    cx = _with_crossing_points(eng, _engine.crossings_table(secs), lines, rs, [p for _, p in own], pc.dense)
     travel = _travel_totals(eng, rs, own, cx)
     routes = [r if isinstance(r, Route) else None for r in rs]
     table = _headline(eng, routes, lines, pc.length_m / 1000.0, secs, cx, travel, pc.dense)
