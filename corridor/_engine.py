@@ -1068,23 +1068,27 @@ def crossings_table(secs: pd.DataFrame, *, hop_km: float = HOP_TOLERANCE_KM) -> 
 
     Columns: ``line``, ``km``, ``from_iso3``, ``to_iso3``, ``water_km``, ``border``.
     """
-    s = secs[secs["iso3"] != UNASSIGNED]
-    prev_iso = s["iso3"].shift()
-    prev_line = s["line"].shift()
-    prev_to = s["to_km"].shift()
-    hit = (prev_line == s["line"]) & (prev_iso != s["iso3"])
+    iso = secs["iso3"].to_numpy(dtype=object)
+    keep = np.flatnonzero(iso != UNASSIGNED)
+    iso = iso[keep]
+    line = secs["line"].to_numpy()[keep]
+    from_km, to_km = secs["from_km"].to_numpy(dtype=float)[keep], secs["to_km"].to_numpy(dtype=float)[keep]
+    # a crossing where a line's next (assigned) section lies in another territory
+    hit = np.flatnonzero((line[1:] == line[:-1]) & (iso[1:] != iso[:-1]))
     out = pd.DataFrame(
         {
-            "line": s["line"][hit].astype(int),
-            "km": ((prev_to[hit] + s["from_km"][hit]) / 2).astype(float),
-            "from_iso3": prev_iso[hit].astype(str),
-            "to_iso3": s["iso3"][hit].astype(str),
-            "water_km": (s["from_km"][hit] - prev_to[hit]).astype(float),
+            "line": line[hit + 1].astype(int),
+            "km": (to_km[hit] + from_km[hit + 1]) / 2,
+            "from_iso3": iso[hit],
+            "to_iso3": iso[hit + 1],
+            "water_km": from_km[hit + 1] - to_km[hit],
         }
-    ).reset_index(drop=True)
+    ).astype({"from_iso3": str, "to_iso3": str})
     if hop_km > 0 and len(out) > 1 and _any_hop(out, hop_km):
         out = _drop_hops(out, hop_km)
-    out["border"] = ["–".join(sorted(p)) for p in zip(out["from_iso3"], out["to_iso3"])]
+    a, b = out["from_iso3"].to_numpy(dtype=object), out["to_iso3"].to_numpy(dtype=object)
+    first = a < b
+    out["border"] = (np.where(first, a, b) + "–" + np.where(first, b, a)).tolist()
     return out.reset_index(drop=True)
 
 
