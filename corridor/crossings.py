@@ -579,8 +579,19 @@ def match_land_crossings(
     ('agarak-norduz', 'restricted')
     """
     policy = policy if policy is not None else CrossingPolicy()
+    return _match_land(pair, xy, modes, policy, _statuses(policy))
+
+
+def _statuses(policy: CrossingPolicy) -> np.ndarray:
+    """The status of every crossing point of the gazetteer under ``policy``."""
+    return policy.status_of(_points())
+
+
+def _match_land(
+    pair: tuple[str, ...], xy: np.ndarray, modes: Sequence[str | None], policy: CrossingPolicy, status: np.ndarray
+) -> np.ndarray:
+    """:func:`match_land_crossings` with the points' statuses under ``policy`` at hand (``_statuses``)."""
     points = _point_arrays()
-    status = policy.status_of(_points())
     on = np.flatnonzero((points["a"] == pair[0]) & (points["b"] == pair[1]))
     n = len(xy)
     rows = np.empty((n, len(MATCH_COLUMNS)), dtype=object)
@@ -596,7 +607,10 @@ def match_land_crossings(
     )
     dist = np.asarray(d, dtype=float).reshape(n, len(on)) / 1000.0
     near = dist <= MATCH_KM
-    allows = np.array([[_allows(str(pm), m) for pm in points["modes"][on]] for m in modes], dtype=bool)
+    # which points take each crossing's mode: once per mode
+    kinds = list(dict.fromkeys(modes))
+    table = np.array([[_allows(str(pm), m) for pm in points["modes"][on]] for m in kinds], dtype=bool)
+    allows = table[[kinds.index(m) for m in modes]]
     fits = near & allows.reshape(n, len(on))
     k = np.where(
         fits.any(axis=1),

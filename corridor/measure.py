@@ -32,9 +32,10 @@ from .crossings import (
     MATCH_COLUMNS,
     USABLE_STATUSES,
     CrossingPolicy,
+    _match_land,
+    _statuses,
     border_regimes,
     match_crossings,
-    match_land_crossings,
 )
 from .errors import (
     BoundaryUncertaintyWarning,
@@ -564,23 +565,34 @@ def _with_crossing_points(
     line = cx["line"].to_numpy(dtype=int)
     km = cx["km"].to_numpy(dtype=float)
     xy = _positions(lines, routes, line, km, dense)
-    modes = np.empty(len(cx), dtype=object)
+    modes = np.full(len(cx), None, dtype=object)  # plain lines: any mode
     for k in np.unique(line):
-        sel = line == k
-        modes[sel] = _mode_at(routes[k], km[sel])
+        if isinstance(routes[k], Route):
+            sel = np.flatnonzero(line == k)
+            modes[sel] = _mode_at(routes[k], km[sel])
     default = CrossingPolicy()
     pols = list(policies) if policies is not None else [default] * len(routes)
     # one group per policy (the default one shared), then per border pair
     group = np.array([-1 if pols[k].is_default else k for k in line])
     land = _land_pairs(eng)
-    pair = [tuple(sorted((str(a), str(b)))) for a, b in zip(cx["from_iso3"], cx["to_iso3"])]
-    on_land = np.array([p in land for p in pair], dtype=bool)
+    a, b = cx["from_iso3"].to_numpy(dtype=object).astype(str), cx["to_iso3"].to_numpy(dtype=object).astype(str)
+    first = a < b
+    lo, hi = np.where(first, a, b), np.where(first, b, a)
+    ids, code = np.unique(np.concatenate([lo, hi]), return_inverse=True)
+    pairs, which = np.unique(code[: len(lo)] * len(ids) + code[len(lo) :], return_inverse=True)
+    pair_of = [(str(ids[p // len(ids)]), str(ids[p % len(ids)])) for p in pairs]
+    on_land = np.array([p in land for p in pair_of], dtype=bool)[which]
     out = np.empty((len(cx), len(MATCH_COLUMNS)), dtype=object)
-    for g in np.unique(group):
-        policy = pols[line[group == g][0]]
-        for p in sorted({pair[i] for i in np.flatnonzero((group == g) & on_land)}):
-            rows = np.flatnonzero((group == g) & on_land & np.array([q == p for q in pair]))
-            out[rows] = match_land_crossings(p, xy[rows], list(modes[rows]), policy=policy)
+    combo, rows_of = np.unique(group * len(pairs) + which, return_inverse=True)
+    statuses: dict[int, np.ndarray] = {}  # of the gazetteer's points, once per policy
+    for c in range(len(combo)):
+        rows = np.flatnonzero(rows_of == c)
+        if not on_land[rows[0]]:
+            continue
+        policy, g = pols[line[rows[0]]], int(group[rows[0]])
+        if g not in statuses:
+            statuses[g] = _statuses(policy)
+        out[rows] = _match_land(pair_of[which[rows[0]]], xy[rows], list(modes[rows]), policy, statuses[g])
     for i in np.flatnonzero(~on_land):  # sea passages: ports along the route
         route = routes[line[i]] if isinstance(routes[line[i]], Route) else None
         one = _gpd_points(cx.iloc[[i]], xy[[i]])
