@@ -1496,7 +1496,7 @@ def analyze_many(
     if hasattr(routes, "geometry") and hasattr(routes, "crs"):
         gdf: gpd.GeoDataFrame = routes
         lines, coords = _lines_and_coords(gdf)
-        names = list(map(str, gdf[name_column])) if name_column in gdf.columns else list(map(str, gdf.index))
+        names = [str(x) for x in (gdf[name_column] if name_column in gdf.columns else gdf.index).to_numpy(dtype=object)]
         rs: list[Any] = [None] * len(lines)
     else:
         if isinstance(routes, (str, bytes, shapely.Geometry)) or not isinstance(routes, Iterable):
