@@ -1022,18 +1022,18 @@ def sections(pc: Pieces, eng: Engine, *, by: str = "part") -> pd.DataFrame:
     start = np.flatnonzero(np.r_[True, (line[1:] != line[:-1]) | (key[1:] != key[:-1]) | (surface[1:] != surface[:-1])])
     end = np.r_[start[1:], len(line)] - 1
     p = part[start]
-    out = pd.DataFrame(
+    from_km, to_km = pc.from_m[start] / 1000.0, pc.to_m[end] / 1000.0
+    return pd.DataFrame(
         {
             "line": line[start],
             "iso3": np.where(p >= 0, eng.part_iso3[np.maximum(p, 0)], UNASSIGNED).astype(object),
             "part_id": np.where(p >= 0, eng.part_ids[np.maximum(p, 0)], UNASSIGNED).astype(object),
             "surface": np.asarray(SURFACE_NAMES, dtype=object)[surface[start]],
+            "from_km": from_km,
+            "to_km": to_km,
+            "length_km": to_km - from_km,
         }
     )
-    out["from_km"] = pc.from_m[start] / 1000.0
-    out["to_km"] = pc.to_m[end] / 1000.0
-    out["length_km"] = out["to_km"] - out["from_km"]
-    return out
 
 
 def _without_slivers(pc: Pieces) -> tuple[np.ndarray, np.ndarray]:

@@ -440,7 +440,9 @@ def _headline(
     n = len(lines)
     # the columns gathered first, then one frame (inserting thirty columns one by one costs 10 ms)
     table: dict[str, Any] = {"length_km": np.asarray(length_km, dtype=float)}
-    pub = np.array([_published(r) for r in routes], dtype=float).reshape(n, 3)
+    pub = np.full((n, 3), np.nan)
+    for k in (k for k, r in enumerate(routes) if isinstance(r, Route)):  # plain lines: nothing published
+        pub[k] = _published(routes[k])
     table["published_km"], table["ratio_to_published"], table["km_without_published"] = pub.T
     line, length = secs["line"].to_numpy(dtype=int), secs["length_km"].to_numpy(dtype=float)
     cols = [*eng.ids, UNASSIGNED]
@@ -456,10 +458,10 @@ def _headline(
         table[name] = np.bincount(line[on], weights=length[on], minlength=n)
     # each line's first territory, then the territories it enters, in order (one pass over
     # the rows: a pandas groupby per column costs ten times as much on a batch)
-    first: dict[int, str] = {}
-    for k, iso in zip(line.tolist(), secs["iso3"].tolist()):
-        if iso != UNASSIGNED and k not in first:
-            first[k] = iso
+    iso3 = secs["iso3"].to_numpy(dtype=object)
+    assigned = np.flatnonzero(iso3 != UNASSIGNED)
+    starts = assigned[np.r_[True, line[assigned][1:] != line[assigned][:-1]]] if len(assigned) else assigned
+    first: dict[int, str] = dict(zip(line[starts].tolist(), iso3[starts].tolist()))
     cx_line = cx["line"].to_numpy(dtype=int)
     entered: dict[int, list[str]] = {}
     for k, iso in zip(cx_line.tolist(), cx["to_iso3"].tolist()):
@@ -1525,9 +1527,11 @@ def _travel_totals(
     line = cx["line"].to_numpy(dtype=int)
     order = np.argsort(line, kind="stable")
     bounds = np.searchsorted(line[order], np.arange(len(rs) + 1))
+    out = np.full(len(rs), np.nan)
+    if not any(isinstance(r, Route) for r in rs):
+        return out  # plain lines: no mode, no travel time
     at_point = cx["dwell_point_h"].to_numpy(dtype=float)
     pairs = list(zip(cx["from_iso3"], cx["to_iso3"]))
-    out = np.full(len(rs), np.nan)
     for k, r in enumerate(rs):
         if isinstance(r, Route):
             rows = order[bounds[k] : bounds[k + 1]]
