@@ -520,7 +520,7 @@ def geodesic_vertices(
     # from the last vertex of a line to the first of the next: no segment, so a zero-length
     # inverse there (three times cheaper than between the far-apart ends of two lines)
     gap = np.flatnonzero(~same)
-    lon2, lat2 = b[:, 0].copy(), b[:, 1].copy()
+    lon2, lat2 = (b[:, 0].copy(), b[:, 1].copy()) if len(gap) else (b[:, 0], b[:, 1])
     lon2[gap], lat2[gap] = a[gap, 0], a[gap, 1]
     az, _, d = GEOD.inv(a[:, 0], a[:, 1], lon2, lat2)
     del lon2, lat2
