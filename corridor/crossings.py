@@ -579,19 +579,8 @@ def match_land_crossings(
     ('agarak-norduz', 'restricted')
     """
     policy = policy if policy is not None else CrossingPolicy()
-    return _match_land(pair, xy, modes, policy, _statuses(policy))
-
-
-def _statuses(policy: CrossingPolicy) -> np.ndarray:
-    """The status of every crossing point of the gazetteer under ``policy``."""
-    return policy.status_of(_points())
-
-
-def _match_land(
-    pair: tuple[str, ...], xy: np.ndarray, modes: Sequence[str | None], policy: CrossingPolicy, status: np.ndarray
-) -> np.ndarray:
-    """:func:`match_land_crossings` with the points' statuses under ``policy`` at hand (``_statuses``)."""
     points = _point_arrays()
+    status = policy.status_of(_points())
     on = np.flatnonzero((points["a"] == pair[0]) & (points["b"] == pair[1]))
     n = len(xy)
     rows = np.empty((n, len(MATCH_COLUMNS)), dtype=object)

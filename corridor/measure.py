@@ -32,10 +32,9 @@ from .crossings import (
     MATCH_COLUMNS,
     USABLE_STATUSES,
     CrossingPolicy,
-    _match_land,
-    _statuses,
     border_regimes,
     match_crossings,
+    match_land_crossings,
 )
 from .errors import (
     BoundaryUncertaintyWarning,
@@ -586,15 +585,11 @@ def _with_crossing_points(
     on_land = np.array([p in land for p in pair_of], dtype=bool)[which]
     out = np.empty((len(cx), len(MATCH_COLUMNS)), dtype=object)
     combo, rows_of = np.unique(group * len(pairs) + which, return_inverse=True)
-    statuses: dict[int, np.ndarray] = {}  # of the gazetteer's points, once per policy
     for c in range(len(combo)):
         rows = np.flatnonzero(rows_of == c)
-        if not on_land[rows[0]]:
-            continue
-        policy, g = pols[line[rows[0]]], int(group[rows[0]])
-        if g not in statuses:
-            statuses[g] = _statuses(policy)
-        out[rows] = _match_land(pair_of[which[rows[0]]], xy[rows], list(modes[rows]), policy, statuses[g])
+        if on_land[rows[0]]:
+            policy = pols[line[rows[0]]]
+            out[rows] = match_land_crossings(pair_of[which[rows[0]]], xy[rows], list(modes[rows]), policy=policy)
     for i in np.flatnonzero(~on_land):  # sea passages: ports along the route
         route = routes[line[i]] if isinstance(routes[line[i]], Route) else None
         one = _gpd_points(cx.iloc[[i]], xy[[i]])
