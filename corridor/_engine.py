@@ -1299,12 +1299,27 @@ def _chunk_pairs(
     return ci[done], bj[done], d[done], sl[done]
 
 
-def _seed_m(ll: LocalLines, idx: BorderIndex, lines: np.ndarray) -> np.ndarray:
-    """For each of ``lines``: from the starts of its chunks to the nearest first vertex of a border chunk (m)."""
+def _seed_m(ll: LocalLines, idx: BorderIndex, lines: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
+    """For each of ``lines``: from the starts of its chunks to the nearest first vertex of a border chunk (m).
+
+    Border chunks of the pairs a line leaves out (``exclude[line, k]``) are skipped: for those
+    lines (few: the lines that cross a border) every distance is computed, in blocks.
+    """
     c = np.flatnonzero(np.isin(ll.chunk_line, lines))
-    (qi, _), d = idx.first_tree.query_nearest(shapely.points(ll.xy[ll.chunk_first[c]]), return_distance=True)
     near = np.full(ll.n, np.inf)
-    np.minimum.at(near, ll.chunk_line[c[qi]], d)
+    skips = np.zeros(len(c), dtype=bool) if exclude is None else exclude.any(axis=1)[ll.chunk_line[c]]
+    plain, rest = c[~skips], c[skips]
+    if len(plain):
+        pts = shapely.points(np.take(ll.xy, ll.chunk_first[plain], axis=0))
+        (qi, _), d = idx.first_tree.query_nearest(pts, return_distance=True)
+        np.minimum.at(near, ll.chunk_line[plain[qi]], d)
+    for block in np.array_split(rest, max(1, -(-len(rest) * len(idx.first_xy) // 4_000_000))):
+        if not len(block) or exclude is None:
+            continue
+        xy = np.take(ll.xy, ll.chunk_first[block], axis=0)
+        d = np.hypot(xy[:, None, 0] - idx.first_xy[None, :, 0], xy[:, None, 1] - idx.first_xy[None, :, 1])
+        d[exclude[ll.chunk_line[block]][:, idx.label]] = np.inf
+        np.minimum.at(near, ll.chunk_line[block], d.min(axis=1))
     return near[lines]
 
 
@@ -1330,7 +1345,11 @@ def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndar
     r_max = float(np.hypot(*(bounds[:, 2:].max(axis=0) - bounds[:, :2].min(axis=0))))
     active = np.unique(ll.chunk_line)
     found_c, found_s = [], []
-    first_round = True
+    # search first as far as the nearest first vertex of a border chunk (of a pair the line does
+    # not leave out) from the starts of the lines' chunks (at least CLEARANCE_START_M, at most
+    # everything), then twice as far until the nearest is found
+    seed = _seed_m(ll, idx, active, exclude) * (1.0 + idx.eps) + 1.0
+    radius[active] = np.minimum(np.maximum(radius[active], seed), r_max)
     while len(active):
         ci, bj, d, sl = _chunk_pairs(ll, idx, active, radius, exclude, nearest_only=True)
         # per (line, pair): the nearest pair of chunks (the first along the line on a tie)
@@ -1347,11 +1366,6 @@ def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndar
         found_c.append(ci[take])
         found_s.append(sl[take])
         active = active[~done]
-        if first_round and len(active):
-            # lines far from every border: search next as far as the nearest first vertex of a
-            # border chunk from the starts of their chunks
-            radius[active] = np.maximum(radius[active], _seed_m(ll, idx, active) * (1.0 + idx.eps) + 1.0) / 2.0
-        first_round = False
         radius[active] *= 2.0
     ci, sl = np.concatenate(found_c), np.concatenate(found_s)
     if len(ci):  # (a line that meets a border has a shortest line of length 0)
