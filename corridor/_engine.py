@@ -40,6 +40,7 @@ import io
 import json
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1162,6 +1163,11 @@ class LocalLines:
         """The same lines in chunks of at most ``size`` vertices."""
         return LocalLines.of(self.n, self.xy, self.line, size)
 
+    @cached_property
+    def chunk_bounds(self) -> np.ndarray:
+        """``(min x, min y, max x, max y)`` of each chunk."""
+        return shapely.bounds(self.chunks)
+
 
 def local_lines(eng: Engine, lines_ll: np.ndarray, dense: tuple[np.ndarray, ...] | None = None) -> LocalLines:
     """Lon/lat lines followed along their geodesics, projected, and chunked (see :class:`LocalLines`).
@@ -1242,7 +1248,7 @@ def _chunk_pairs(
     """
     c = np.flatnonzero(np.isin(ll.chunk_line, lines))
     r = radius[ll.chunk_line[c]]
-    b = shapely.bounds(ll.chunks[c])
+    b = np.take(ll.chunk_bounds, c, axis=0)
     qi, bj = idx.tree.query(shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r))
     ci = c[qi]
     line, lab = ll.chunk_line[ci], idx.label[bj]
@@ -1254,13 +1260,13 @@ def _chunk_pairs(
     # cheap bounds: an upper bound per (line, label) from the distances between the ends of
     # the line's chunks and the first vertex of the border's; a lower bound per pair from
     # their bounding boxes
-    key = np.unique(line * len(idx.labels) + lab, return_inverse=True)[1]
-    best = np.full(int(key.max()) + 1, np.inf)
-    bx = idx.first_xy[bj]
-    a, b = ll.xy[ll.chunk_first[ci]], ll.xy[ll.chunk_last[ci]]
+    key = line * len(idx.labels) + lab
+    best = np.full(ll.n * len(idx.labels), np.inf)
+    bx = np.take(idx.first_xy, bj, axis=0)
+    a, b = np.take(ll.xy, ll.chunk_first.take(ci), axis=0), np.take(ll.xy, ll.chunk_last.take(ci), axis=0)
     ends = np.minimum(np.hypot(*(a - bx).T), np.hypot(*(b - bx).T))
     np.minimum.at(best, key, ends)
-    cb, bb = shapely.bounds(ll.chunks[ci]), idx.bounds[bj]
+    cb, bb = np.take(ll.chunk_bounds, ci, axis=0), np.take(idx.bounds, bj, axis=0)
     gap_x = np.maximum(0.0, np.maximum(cb[:, 0] - bb[:, 2], bb[:, 0] - cb[:, 2]))
     gap_y = np.maximum(0.0, np.maximum(cb[:, 1] - bb[:, 3], bb[:, 1] - cb[:, 3]))
     gap = np.hypot(gap_x, gap_y) * (1.0 - 1e-9) - 1e-6  # both bounds may be the same corner
@@ -1341,7 +1347,7 @@ def min_clearance_m(eng: Engine, ll: LocalLines, exclude: np.ndarray) -> np.ndar
     if CLEARANCE_CHUNK != BAND_CHUNK:
         ll = ll.rechunked(CLEARANCE_CHUNK)
     radius = np.full(ll.n, CLEARANCE_START_M)
-    bounds = np.vstack([shapely.bounds(ll.chunks), idx.bounds])
+    bounds = np.vstack([ll.chunk_bounds, idx.bounds])
     r_max = float(np.hypot(*(bounds[:, 2:].max(axis=0) - bounds[:, :2].min(axis=0))))
     active = np.unique(ll.chunk_line)
     found_c, found_s = [], []
