@@ -131,6 +131,9 @@ CLEARANCE_START_M = 2000.0
 CLEARANCE_CHUNK = 33
 #: Vertices per chunk of a border in the index of nearest borders (see :class:`BorderIndex`).
 BORDER_CHUNK = 32
+#: Most (chunk start, border chunk) distances computed at once for the first search radius of the
+#: lines that cross a border (see ``_seed_m``): about 30 MB of work.
+SEED_PAIRS = 4_000_000
 #: Bump when the bands or their cache files change (old cache files are then ignored).
 BAND_SCHEMA = 1
 
@@ -1308,24 +1311,26 @@ def _chunk_pairs(
 def _seed_m(ll: LocalLines, idx: BorderIndex, lines: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
     """For each of ``lines``: from the starts of its chunks to the nearest first vertex of a border chunk (m).
 
-    Border chunks of the pairs a line leaves out (``exclude[line, k]``) are skipped: for those
-    lines (few: the lines that cross a border) every distance is computed, in blocks.
+    Only where to start searching: border chunks of the pairs a line leaves out
+    (``exclude[line, k]``) are skipped when that costs little (every distance is computed for
+    the chunks of the lines that cross a border, up to :data:`SEED_PAIRS` of them), else
+    counted like the others.
     """
     c = np.flatnonzero(np.isin(ll.chunk_line, lines))
     near = np.full(ll.n, np.inf)
     skips = np.zeros(len(c), dtype=bool) if exclude is None else exclude.any(axis=1)[ll.chunk_line[c]]
+    if skips.sum() * len(idx.first_xy) > SEED_PAIRS:
+        skips[:] = False
     plain, rest = c[~skips], c[skips]
     if len(plain):
         pts = shapely.points(np.take(ll.xy, ll.chunk_first[plain], axis=0))
         (qi, _), d = idx.first_tree.query_nearest(pts, return_distance=True)
         np.minimum.at(near, ll.chunk_line[plain[qi]], d)
-    for block in np.array_split(rest, max(1, -(-len(rest) * len(idx.first_xy) // 4_000_000))):
-        if not len(block) or exclude is None:
-            continue
-        xy = np.take(ll.xy, ll.chunk_first[block], axis=0)
+    if len(rest) and exclude is not None:
+        xy = np.take(ll.xy, ll.chunk_first[rest], axis=0)
         d = np.hypot(xy[:, None, 0] - idx.first_xy[None, :, 0], xy[:, None, 1] - idx.first_xy[None, :, 1])
-        d[exclude[ll.chunk_line[block]][:, idx.label]] = np.inf
-        np.minimum.at(near, ll.chunk_line[block], d.min(axis=1))
+        d[exclude[ll.chunk_line[rest]][:, idx.label]] = np.inf
+        np.minimum.at(near, ll.chunk_line[rest], d.min(axis=1))
     return near[lines]
 
 
