@@ -729,17 +729,24 @@ def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.
         # segment (every cell of their box neighbours both ends' cells), from the cells of
         # each vertex, computed once; the cells of the others' boxes follow from their ends'
         v0 = int(block[0])
-        cx, cy = _vertex_cells(xy[v0 : int(block[-1]) + 2], grid)
-        near = grid.near.take(cx * grid.ny + cy)
-        maybe = near[:-1] & near[1:]
-        maybe |= np.abs(np.diff(cx)) > 1
-        maybe |= np.abs(np.diff(cy)) > 1
-        sel = np.flatnonzero(maybe.take(block - v0))
-        a = block.take(sel) - v0
-        ca, cb = cx.take(a), cx.take(a + 1)
-        ix0, ix1 = np.minimum(ca, cb), np.maximum(ca, cb)
-        ca, cb = cy.take(a), cy.take(a + 1)
-        iy0, iy1 = np.minimum(ca, cb), np.maximum(ca, cb)
+        if int(block[-1]) + 2 - v0 <= 2 * len(block):  # most vertices in the range: each vertex once
+            cx, cy = _vertex_cells(xy[v0 : int(block[-1]) + 2], grid)
+            near = grid.near.take(cx * grid.ny + cy)
+            maybe = near[:-1] & near[1:]
+            maybe |= np.abs(np.diff(cx)) > 1
+            maybe |= np.abs(np.diff(cy)) > 1
+            sel = np.flatnonzero(maybe.take(block - v0))
+            a = block.take(sel) - v0
+            ax, bx, ay, by = cx.take(a), cx.take(a + 1), cy.take(a), cy.take(a + 1)
+        else:  # a few segments spread along long lines (the edge of a band): their own ends only
+            ax, ay = _vertex_cells(np.take(xy, block, axis=0), grid)
+            bx, by = _vertex_cells(np.take(xy, block + 1, axis=0), grid)
+            maybe = grid.near.take(ax * grid.ny + ay) & grid.near.take(bx * grid.ny + by)
+            maybe |= (np.abs(bx - ax) > 1) | (np.abs(by - ay) > 1)
+            sel = np.flatnonzero(maybe)
+            ax, bx, ay, by = ax.take(sel), bx.take(sel), ay.take(sel), by.take(sel)
+        ix0, ix1 = np.minimum(ax, bx), np.maximum(ax, bx)
+        iy0, iy1 = np.minimum(ay, by), np.maximum(ay, by)
         k = block.take(sel)
         p, q = np.take(xy, k, axis=0), np.take(xy, k + 1, axis=0)
         ev_seg, ev_t, ev_on = _segment_events(p, q, grid, (ix0, iy0, ix1, iy1))
