@@ -572,8 +572,9 @@ def _segments(
     xy, li, piece_m = geodesic_vertices(xy, li)
     dense = (xy, li, piece_m)
     # each line in the region's longitude frame (a whole number of turns away)
-    first = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
-    turns = np.round((xy[first, 0] - lon0) / 360.0)
+    inside = float(xy[:, 0].min()) > lon0 - 180.0 and float(xy[:, 0].max()) < lon0 + 180.0
+    first = np.zeros(0, dtype=np.int64) if inside else np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
+    turns = np.round((xy[first, 0] - lon0) / 360.0)  # (none when every vertex is within 180° of lon0)
     if turns.any():
         xy = xy.copy()
         xy[:, 0] -= np.repeat(turns, np.diff(np.r_[first, len(li)])) * 360.0

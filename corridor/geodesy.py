@@ -528,7 +528,7 @@ def geodesic_vertices(
     d[gap] = 0.0
     # n > 1 only where the bound exceeds 1: the bound is computed for the segments long
     # enough for that at the largest latitude of the batch (a margin of 1e-9 covers rounding)
-    phi_max = min(float(np.abs(xy[:, 1]).max()), 89.9)
+    phi_max = min(max(-float(xy[:, 1].min()), float(xy[:, 1].max())), 89.9)
     c = _DEVIATION_FACTOR * np.tan(np.radians(phi_max)) / (8 * _POLAR_RADIUS_M) / max_deviation_m
     cand = np.flatnonzero(d > (1.0 - 1e-9) / np.sqrt(c)) if np.isfinite(c) and c > 0 else np.arange(len(d))
     # bound = 1.2 d² tan(φ) / (8 b), computed in place
@@ -676,6 +676,8 @@ def unwrap_lines(xy: np.ndarray, line: np.ndarray) -> np.ndarray:
     >>> unwrap_lines(np.array([(179.5, 65), (-179.5, 65), (10, 0)]), np.array([0, 0, 1])).tolist()
     [[179.5, 65.0], [180.5, 65.0], [10.0, 0.0]]
     """
+    if len(xy) and float(xy[:, 0].max()) - float(xy[:, 0].min()) <= 180:
+        return xy  # no step can be longer than 180°
     same = line[1:] == line[:-1]
     dlon = np.diff(xy[:, 0])
     if not (same & (np.abs(dlon) > 180)).any():
