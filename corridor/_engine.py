@@ -556,7 +556,8 @@ def split_lines(
     pts = _midpoints(seg, pos, lo, hi)
     tree = shapely.STRtree(pts)
     part = _assign(pts, on, lo, hi, eng, tree)
-    return Pieces(ev_line[lo], ev_m[lo], ev_m[hi], part, _surface(pts, part, eng, tree, water), length, dense)
+    surface = _surface(pts, part, eng, tree, water)
+    return Pieces(ev_line.take(lo), ev_m.take(lo), ev_m.take(hi), part, surface, length, dense)
 
 
 def _segments(
@@ -920,9 +921,9 @@ def _ordered_events(
     ev_on = np.concatenate([ev_on[:n_cuts], np.zeros(len(line_first) + len(line_last), dtype=bool)])
     pos = ev_seg + ev_t
     # sort by line, then position (a line's end and the next line's start share a position)
-    order = np.lexsort((pos, seg.line[ev_seg]))
-    pos, ev_seg, ev_t, ev_on = pos[order], ev_seg[order], ev_t[order], ev_on[order]
-    lines_of_ev = seg.line[ev_seg]
+    order = np.lexsort((pos, seg.line.take(ev_seg)))
+    pos, ev_seg, ev_t, ev_on = pos.take(order), ev_seg.take(order), ev_t.take(order), ev_on.take(order)
+    lines_of_ev = seg.line.take(ev_seg)
     new_pos = np.r_[True, (np.diff(pos) > 1e-12) | (np.diff(lines_of_ev) != 0)]
     # an event is "on a boundary stretch" if any duplicate at its position is
     grp = np.cumsum(new_pos) - 1
@@ -965,10 +966,11 @@ def _start_m(seg: _Segments, ev_seg: np.ndarray, ev_line: np.ndarray) -> np.ndar
 
 def _midpoints(seg: _Segments, pos: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """The midpoint of each piece (Points, lon/lat in the region's frame)."""
-    mid = (pos[lo] + pos[hi]) / 2
-    ms = np.minimum(np.floor(mid).astype(int), len(seg.idx) - 1)
+    mid = (pos.take(lo) + pos.take(hi)) / 2
+    ms = np.minimum(np.floor(mid).astype(np.int64), len(seg.idx) - 1)
     mt = mid - ms
-    ma, mb = seg.xy[seg.idx[ms]], seg.xy[seg.idx[ms] + 1]
+    v = seg.idx.take(ms)
+    ma, mb = np.take(seg.xy, v, axis=0), np.take(seg.xy, v + 1, axis=0)
     return shapely.points(ma + (mb - ma) * mt[:, None])
 
 
