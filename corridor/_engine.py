@@ -1328,7 +1328,7 @@ def _seed_m(ll: LocalLines, idx: BorderIndex, lines: np.ndarray, exclude: np.nda
     """
     c = np.flatnonzero(np.isin(ll.chunk_line, lines))
     near = np.full(ll.n, np.inf)
-    skips = np.zeros(len(c), dtype=bool) if exclude is None else exclude.any(axis=1)[ll.chunk_line[c]]
+    skips = np.zeros(len(c), dtype=bool) if exclude is None else np.asarray(exclude.any(axis=1))[ll.chunk_line[c]]
     if skips.sum() * len(idx.first_xy) > SEED_PAIRS:
         skips[:] = False
     plain, rest = c[~skips], c[skips]

@@ -58,3 +58,22 @@ def test_local_crs_distortion_small():
     planar = float(np.hypot(x2 - x1, y2 - y1))
     geod = geodesy.distance_m((46.24, 38.90), (45.41, 39.21))
     assert planar == pytest.approx(geod, rel=2e-3)
+
+
+def test_area_of_many_polygons_is_pyprojs_polygon_by_polygon():
+    # the built-in territories (multipolygons) and a square with a hole: the same figures as
+    # pyproj's geometry_area_perimeter of each, to the last bit
+    from corridor import load_region
+    from corridor.geodesy import GEOD, area_km2
+
+    region = load_region()
+    holed = shapely.box(45, 40, 46, 41).difference(shapely.box(45.2, 40.2, 45.4, 40.4))
+    geoms = [*region.countries.geometry, holed, None, shapely.Polygon()]
+    want = [
+        0.0 if g is None or g.is_empty else abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(g))[0]) / 1e6
+        for g in geoms
+    ]
+    assert area_km2(np.array(geoms, dtype=object)).tolist() == want
+    assert area_km2(holed) == want[-3]
+    # a 1° square at 40.5°N: 111.0 km × 84.6 km (about 9,390 km²), less a 0.2° square (375 km²)
+    assert float(area_km2(holed)) == pytest.approx(9_390 - 375, rel=0.01)
