@@ -46,7 +46,7 @@ from .errors import (
     ParameterTypeError,
     UnknownTerritoryError,
 )
-from .geodesy import GEOD, distance_m, segment_lengths_m
+from .geodesy import GEOD, distance_m, geodesic_vertices
 from .places import resolve_point
 from .route import Route
 
@@ -608,7 +608,8 @@ def _positions(
     """``(lon, lat)`` at ``km`` along ``lines[line]`` (as :func:`corridor.geodesy.points_at_m`, vectorised).
 
     A Route's own chainage serves its line (:meth:`Route.points_at_km`, the same figures);
-    plain lines are followed along ``dense`` (the split's vertices) when given.
+    plain lines are followed along ``dense`` (the split's vertices; else their own, followed
+    along the geodesics as the split follows them).
     """
     out = np.empty((len(line), 2))
     own = np.array([isinstance(routes[k], Route) for k in line], dtype=bool)
@@ -616,10 +617,9 @@ def _positions(
         sel = line == k
         out[sel] = routes[k].points_at_km(km[sel])  # type: ignore[union-attr]
     if not own.all():
-        if dense is None:
-            out[~own] = _positions_of_lines(lines, line[~own], km[~own])
-        else:
-            out[~own] = _positions_along(dense, line[~own], km[~own])
+        if dense is None:  # the lines followed along their geodesics, as the split follows them
+            dense = geodesic_vertices(*shapely.get_coordinates(lines, return_index=True))
+        out[~own] = _positions_along(dense, line[~own], km[~own])
     return out
 
 
@@ -645,31 +645,6 @@ def _positions_along(dense: tuple[np.ndarray, np.ndarray, np.ndarray], line: np.
     out[at_end] = b[at_end]
     beyond = np.abs(out[:, 0]) > 180  # (unwrapped across the antimeridian)
     out[beyond, 0] = (out[beyond, 0] + 180) % 360 - 180
-    return out
-
-
-def _positions_of_lines(lines: np.ndarray, line: np.ndarray, km: np.ndarray) -> np.ndarray:
-    """``(lon, lat)`` at ``km`` along ``lines[line]``, from the lines' vertices."""
-    uniq = np.unique(line)
-    xy, li = shapely.get_coordinates(lines[uniq], return_index=True)
-    same = li[1:] == li[:-1]
-    seg = segment_lengths_m(xy)
-    starts = np.flatnonzero(np.r_[True, ~same])
-    ends = np.r_[starts[1:], len(xy)]
-    cum = np.empty(len(xy))
-    i = np.empty(len(line), dtype=int)
-    m = km * 1000.0
-    for j, (a, b) in enumerate(zip(starts, ends)):
-        cum[a:b] = np.concatenate([[0.0], np.cumsum(seg[a : b - 1])])
-        sel = line == uniq[j]
-        m[sel] = np.clip(m[sel], 0, cum[b - 1])
-        i[sel] = a + np.clip(np.searchsorted(cum[a:b], m[sel], side="right") - 1, 0, b - a - 2)
-    az, _, _ = GEOD.inv(xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1])
-    lon, lat, _ = GEOD.fwd(xy[i, 0], xy[i, 1], az, m - cum[i])
-    lon = xy[i, 0] + ((np.asarray(lon) - xy[i, 0] + 180) % 360 - 180)
-    out = np.column_stack([lon, np.asarray(lat)])
-    at_end = m >= cum[i + 1]
-    out[at_end] = xy[i + 1][at_end]
     return out
 
 
