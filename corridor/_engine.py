@@ -599,7 +599,7 @@ class SegmentGrid:
     The segments of cell ``c`` are entries ``start[c]:start[c + 1]`` of ``seg`` (rows
     ``x0, y0, x1, y1``) and ``box`` (rows ``min x, min y, max x, max y``): a segment is
     listed once in every cell its box meets, so the entries of neighbouring cells lie
-    side by side in memory.  Cells are about twice as many as segments
+    side by side in memory.  Cells are about three times as many as segments
     (:data:`GRID_CELL_SHARE`), so a short segment of a line meets a handful of boundary
     segments in its few cells; ``occupied`` marks the cells that hold any and ``near``
     the cells with an occupied cell among their eight neighbours or themselves.
@@ -730,9 +730,9 @@ def grid_events(xy: np.ndarray, idx: np.ndarray, grid: SegmentGrid) -> tuple[np.
         # those whose ends lie in neighbouring cells (or one) that are not near a boundary
         # segment (every cell of their box neighbours both ends' cells), from the cells of
         # each vertex, computed once; the cells of the others' boxes follow from their ends'
-        v0 = int(block[0])
-        if int(block[-1]) + 2 - v0 <= 2 * len(block):  # most vertices in the range: each vertex once
-            cx, cy = _vertex_cells(xy[v0 : int(block[-1]) + 2], grid)
+        v0, v1 = int(block.min()), int(block.max()) + 2
+        if v1 - v0 <= 2 * len(block):  # most vertices in the range: each vertex once
+            cx, cy = _vertex_cells(xy[v0:v1], grid)
             near = grid.near.take(cx * grid.ny + cy)
             maybe = near[:-1] & near[1:]
             maybe |= np.abs(np.diff(cx)) > 1
