@@ -106,6 +106,15 @@ for _name, _geom in EDGE_LINES.items():
             _EDGE_ERRORS[_name],
         ),
     ]
+    if _geom is not None:  # a lone geometry is checked as a batch of one
+        GEOMETRY.append(
+            Case(
+                f"territory_km alone[{_name}]",
+                lambda g=_geom: corridor.territory_km(g),
+                GeometryError,
+                _EDGE_ERRORS[_name],
+            )
+        )
 GEOMETRY += [
     Case(
         "territory_km of UTM metres labelled EPSG:4326",
