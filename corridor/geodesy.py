@@ -240,12 +240,11 @@ def _areas_km2(geoms: np.ndarray) -> np.ndarray:
     ring_area = np.array(
         [GEOD.polygon_area_perimeter(xy[a:b, 0], xy[a:b, 1])[0] for a, b in zip(bounds[:-1], bounds[1:])]
     )
+    # ufunc.at adds in index order, as pyproj adds them
     poly_area = np.zeros(len(polys))
-    for k in range(len(rings)):  # in order, as pyproj adds them
-        poly_area[of_poly[k]] += ring_area[k]
+    np.add.at(poly_area, of_poly, ring_area)
     total = np.zeros(len(ok))
-    for j in np.flatnonzero(polygonal).tolist():
-        total[of_geom[j]] += poly_area[j]
+    np.add.at(total, of_geom[polygonal], poly_area[polygonal])
     out[ok] = np.abs(total) / 1e6
     return out
 

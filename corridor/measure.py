@@ -630,12 +630,12 @@ def _positions_along(dense: tuple[np.ndarray, np.ndarray, np.ndarray], line: np.
     place agree; vectorised over lines (chainage along the batch in extended precision).
     """
     xy, li, piece_m = dense
-    total = np.r_[0.0, np.cumsum(piece_m, dtype=np.longdouble)]  # 0 from one line's end to the next
+    chain_m = np.r_[0.0, np.cumsum(piece_m, dtype=np.longdouble)]  # along the batch (0 between lines)
     first = np.searchsorted(li, line, side="left")
     last = np.searchsorted(li, line, side="right") - 1
-    m = np.clip(km * 1000.0, 0.0, (total[last] - total[first]).astype(float))
-    i = np.clip(np.searchsorted(total, total[first] + m, side="right") - 1, first, np.maximum(last - 1, first))
-    start_m = (total[i] - total[first]).astype(float)
+    m = np.clip(km * 1000.0, 0.0, (chain_m[last] - chain_m[first]).astype(float))
+    i = np.clip(np.searchsorted(chain_m, chain_m[first] + m, side="right") - 1, first, np.maximum(last - 1, first))
+    start_m = (chain_m[i] - chain_m[first]).astype(float)
     a, b = np.take(xy, i, axis=0), np.take(xy, np.minimum(i + 1, len(xy) - 1), axis=0)
     az, _, _ = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
     lon, lat, _ = GEOD.fwd(a[:, 0], a[:, 1], az, m - start_m)
