@@ -3,8 +3,9 @@
 Each test computes a figure both ways on seeded random lines over the built-in region:
 clearance and nearest border through the border-chunk index against every border pair in
 turn, km in a band through its tiles against the intersection with the whole band, the
-crossing points matched in arrays against ``match_crossings`` line by line, and the points
-on the geodesics without lengths against ``geodesic_vertices``.
+crossing points matched in arrays against ``match_crossings`` line by line, the points
+on the geodesics without lengths against ``geodesic_vertices``, and the part and surface of
+points from the empty cells of the boundary grid against the point-in-polygon lookup.
 """
 
 from __future__ import annotations
@@ -108,6 +109,47 @@ def test_points_on_the_geodesics_without_lengths_equal_geodesic_vertices():
     ref, ref_li, _ = geodesic_vertices(xy, line)
     np.testing.assert_array_equal(dense, ref)
     np.testing.assert_array_equal(li, ref_li)
+
+
+def _placed_by_geos(eng, mid: np.ndarray, water: bool) -> tuple[np.ndarray, np.ndarray]:
+    pts = shapely.points(mid)
+    tree = shapely.STRtree(pts)
+    k = np.arange(len(pts))
+    part = _engine._assign(pts, np.zeros(len(pts), dtype=bool), k, k, eng, tree)
+    return part, _engine._surface(pts, part, eng, tree, water)
+
+
+@pytest.mark.parametrize("water", [True, False])
+def test_part_and_surface_from_the_cells_equal_point_in_polygon(eng, water):
+    grid = eng.segment_grid()
+    rng = np.random.default_rng(11)
+    x1, y1 = grid.x0 + grid.nx * grid.cell, grid.y0 + grid.ny * grid.cell
+    anywhere = np.column_stack([rng.uniform(grid.x0 - 1, x1 + 1, 20_000), rng.uniform(grid.y0 - 1, y1 + 1, 20_000)])
+    # points on the lines between cells, and the corners of cells, where rounding decides the cell
+    ix, iy = rng.integers(0, grid.nx, 5000), rng.integers(0, grid.ny, 5000)
+    on_x = np.column_stack([grid.x0 + ix * grid.cell, rng.uniform(grid.y0, y1, 5000)])
+    on_y = np.column_stack([rng.uniform(grid.x0, x1, 5000), grid.y0 + iy * grid.cell])
+    corners = np.column_stack([grid.x0 + ix * grid.cell, grid.y0 + iy * grid.cell])
+    mid = np.concatenate([anywhere, on_x, on_y, corners, np.nextafter(corners, -np.inf)])
+    k = np.arange(len(mid))
+    part, surface = _engine._place(mid, np.zeros(len(mid), dtype=bool), k, k, eng, water)
+    ref_part, ref_surface = _placed_by_geos(eng, mid, water)
+    np.testing.assert_array_equal(part, ref_part)
+    np.testing.assert_array_equal(surface, ref_surface)
+    table = eng.cell_table()
+    assert (table.part >= -1).mean() > 0.8  # most cells are told by the table (the rest are near a boundary)
+    assert set(np.unique(surface)) >= ({_engine.LAND, _engine.SEA, _engine.INLAND} if water else {_engine.LAND})
+
+
+def test_no_cells_are_told_when_the_parts_are_not_the_grids_edges(region):
+    eng = _engine.Engine(region)
+    eng.part_geoms = shapely.transform(eng.part_geoms, lambda c: c + 1e-7)  # parts not drawn from the boundaries
+    shapely.prepare(eng.part_geoms)
+    assert (eng.cell_table().part == -2).all()
+    mid = np.array([(45.0, 40.0), (44.5, 40.2)])
+    k = np.arange(2)
+    part, _ = _engine._place(mid, np.zeros(2, dtype=bool), k, k, eng, True)
+    np.testing.assert_array_equal(part, _placed_by_geos(eng, mid, True)[0])
 
 
 def _hops_one_by_one(cx: pd.DataFrame, hop_km: float) -> list[tuple]:
