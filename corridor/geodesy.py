@@ -547,15 +547,15 @@ def geodesic_vertices(
     # from the last vertex of a line to the first of the next: no segment, so a zero-length
     # inverse there (three times cheaper than between the far-apart ends of two lines)
     gap = np.flatnonzero(~same)
-    lon2, lat2 = (b[:, 0].copy(), b[:, 1].copy()) if len(gap) else (b[:, 0], b[:, 1])
-    lon2[gap], lat2[gap] = a[gap, 0], a[gap, 1]
-    az, _, d = GEOD.inv(a[:, 0], a[:, 1], lon2, lat2)
-    del lon2, lat2
-    d = np.asarray(d, dtype=float)
+    # pyproj copies its inputs unless told to work in place: our own copies, written over
+    az, lat1, d, lat2 = a[:, 0].copy(), a[:, 1].copy(), b[:, 0].copy(), b[:, 1].copy()
+    d[gap], lat2[gap] = az.take(gap), lat1.take(gap)
+    phi_max = min(max(-float(lat1.min()), float(lat1.max()), -float(xy[-1, 1]), float(xy[-1, 1])), 89.9)
+    GEOD.inv(az, lat1, d, lat2, inplace=True)  # az: forward azimuth, d: length (m)
+    del lat1, lat2
     d[gap] = 0.0
     # n > 1 only where the bound exceeds 1: the bound is computed for the segments long
     # enough for that at the largest latitude of the batch (a margin of 1e-9 covers rounding)
-    phi_max = min(max(-float(xy[:, 1].min()), float(xy[:, 1].max())), 89.9)
     c = _DEVIATION_FACTOR * np.tan(np.radians(phi_max)) / (8 * _POLAR_RADIUS_M) / max_deviation_m
     cand = np.flatnonzero(d > (1.0 - 1e-9) / np.sqrt(c)) if np.isfinite(c) and c > 0 else np.arange(len(d))
     # bound = 1.2 d² tan(φ) / (8 b), computed in place
@@ -585,7 +585,7 @@ def geodesic_vertices(
     reps = np.ones(len(xy), dtype=np.int64)
     reps[many] = n
     out = np.repeat(xy, reps, axis=0)
-    inserted = np.repeat(np.cumsum(reps)[many] - n, k) + j
+    inserted = np.repeat(many + (np.cumsum(k) - k), k) + j  # vertex many[i]'s first copy, plus j
     out[inserted, 0], out[inserted, 1] = plon, plat
     piece_m = np.r_[d, 0.0]
     piece_m[many] /= n
