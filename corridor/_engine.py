@@ -578,8 +578,8 @@ def _place(
     in_grid = (ux >= 0) & (ux < grid.nx) & (uy >= 0) & (uy < grid.ny)
     cx, cy = _vertex_cells(mid, grid)
     cid = cx * grid.ny + cy
-    part = table.part.take(cid)
-    surface = (table.surface if water else table.surface_dry).take(cid)
+    part = table.part.take(cid).astype(np.int64)
+    surface = (table.surface if water else table.surface_dry).take(cid).astype(np.int64)
     todo = np.flatnonzero((part == -2) | ~in_grid | (on.take(lo) & on.take(hi)))
     if len(todo):
         pts = shapely.points(mid.take(todo, axis=0))
@@ -703,8 +703,8 @@ class CellTable:
     def of(cls, eng: Engine) -> CellTable:
         grid = eng.segment_grid()
         n = grid.nx * grid.ny
-        part = np.full(n, -2, dtype=np.int64)
-        surface = np.full(n, UNKNOWN, dtype=np.int64)
+        part = np.full(n, -2, dtype=np.int32)  # (small types: up to GRID_MAX_CELLS cells)
+        surface = np.full(n, UNKNOWN, dtype=np.int8)
         table = cls(part, surface, surface.copy())
         if not _parts_in_grid(eng):
             return table
