@@ -49,6 +49,7 @@ import pandas as pd
 import shapely
 
 from ._files import atomic_write
+from ._topology import segment_keys
 from ._validate import border_pair
 from .datasets import cache_dir
 from .errors import CorridorError, GeometryError
@@ -744,7 +745,7 @@ def _parts_in_grid(eng: Engine) -> bool:
     k = np.flatnonzero(li[1:] == li[:-1])
     seg = np.column_stack([xy[k], xy[k + 1]])
     seg = seg[(seg[:, 0] != seg[:, 2]) | (seg[:, 1] != seg[:, 3])]
-    return bool(np.isin(_segment_keys(seg), _segment_keys(np.ascontiguousarray(grid.seg.T))).all())
+    return bool(np.isin(segment_keys(seg), segment_keys(np.ascontiguousarray(grid.seg.T))).all())
 
 
 def _distinct_segments(seg: np.ndarray) -> np.ndarray:
@@ -753,15 +754,8 @@ def _distinct_segments(seg: np.ndarray) -> np.ndarray:
     A border between two territories is a segment of both their boundaries: in the grid once,
     it is tested once (four segments in ten on the built-in region).
     """
-    _, first = np.unique(_segment_keys(seg), return_index=True)
+    _, first = np.unique(segment_keys(seg), return_index=True)
     return seg[np.sort(first)]
-
-
-def _segment_keys(seg: np.ndarray) -> np.ndarray:
-    """One comparable value per segment row ``(x0, y0, x1, y1)``, the same in either direction."""
-    flip = (seg[:, 0] > seg[:, 2]) | ((seg[:, 0] == seg[:, 2]) & (seg[:, 1] > seg[:, 3]))
-    key = np.where(flip[:, None], seg[:, [2, 3, 0, 1]], seg) + 0.0  # + 0.0: -0.0 and 0.0 alike
-    return np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 4))).ravel()
 
 
 def _boxes(p: np.ndarray, q: np.ndarray) -> np.ndarray:

@@ -19,7 +19,14 @@ import shapely
 from .errors import ParameterError
 from .geodesy import area_km2, length_m
 
-__all__ = ["derive_topology", "line_parts", "pair_borders", "shared_lines"]
+__all__ = ["derive_topology", "line_parts", "pair_borders", "segment_keys", "shared_lines"]
+
+
+def segment_keys(seg: np.ndarray) -> np.ndarray:
+    """One comparable value per segment row ``(x0, y0, x1, y1)``, the same in either direction."""
+    flip = (seg[:, 0] > seg[:, 2]) | ((seg[:, 0] == seg[:, 2]) & (seg[:, 1] > seg[:, 3]))
+    key = np.where(flip[:, None], seg[:, [2, 3, 0, 1]], seg) + 0.0  # + 0.0: -0.0 and 0.0 alike
+    return np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 4))).ravel()
 
 
 def line_parts(g: Any) -> list[Any]:
@@ -49,7 +56,14 @@ def shared_lines(ga: Any, gb: Any) -> Any:
     return shapely.multilinestrings(_line_array(merged))
 
 
-def pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str, str, Any]]:
+def pair_borders(ids: list[str], geoms: np.ndarray, *, coverage: bool = False) -> list[tuple[str, str, Any]]:
+    """``(id a, id b, shared lines)`` of every pair of geometries that share a line (``a < b``).
+
+    ``coverage=True``: ``geoms`` form a valid coverage (checked by the caller), so the lines
+    two of them share are their identical segments (:func:`_coverage_pair_borders`).
+    """
+    if coverage:
+        return _coverage_pair_borders(ids, geoms)
     tree = shapely.STRtree(geoms)
     # in a clean coverage two polygons that intersect only touch (their interiors are disjoint);
     # "intersects" is the same test there, and GEOS answers it on prepared geometries
@@ -64,6 +78,69 @@ def pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str, str, Any]
     return rows
 
 
+def _coverage_pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str, str, Any]]:
+    """:func:`pair_borders` of a valid coverage, from the segments its polygons have in common.
+
+    In a valid coverage (``shapely.coverage_is_valid``) two polygons meet only along
+    identical segments and at points, so the lines they share are the segments found in
+    both boundaries (sorted keys, no overlay): the runs of consecutive shared segments of
+    one ring are merged with ``line_merge`` as the overlay's lines were, which gives the
+    same lines, vertex for vertex and in the same order (tested against :func:`pair_borders`
+    on the built-in region, its parts, Natural Earth and a cleaned user layer).  A line
+    that closes on itself (the whole outline of an enclave) is merged from its single
+    segments instead: where such a loop starts and which way it runs is chosen by
+    ``line_merge`` from its nodes, and the overlay leaves a node at every vertex.  Rows
+    come in the order of :func:`pair_borders` (the tree's pairs).  Seven times faster on
+    the built-in region (19 ms instead of 140).
+    """
+    rings, owner = shapely.get_parts(shapely.boundary(geoms), return_index=True)
+    xy, li = shapely.get_coordinates(rings, return_index=True)
+    k = np.flatnonzero(li[1:] == li[:-1])  # segment s joins vertex k[s] and k[s] + 1 (of ring li[k[s]])
+    seg = np.column_stack([xy[k], xy[k + 1]])
+    own = owner[li[k]]
+    keys = segment_keys(seg)
+    order = np.argsort(keys, kind="stable")
+    twin = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    p, q = order[twin], order[twin + 1]  # the same segment in two rings
+    keep = own[p] != own[q]
+    p, q = p[keep], q[keep]
+    lower = own[p] <= own[q]
+    mine = np.where(lower, p, q)  # as drawn in the ring of the lower of the two
+    pair = np.minimum(own[p], own[q]) * len(geoms) + np.maximum(own[p], own[q])
+    if not len(pair):
+        return []  # no two polygons share a segment
+    by = np.lexsort((mine, pair))
+    pair, mine = pair[by], mine[by]
+    # runs of consecutive segments of one ring, shared with one neighbour
+    new_run = np.r_[True, (pair[1:] != pair[:-1]) | (mine[1:] != mine[:-1] + 1) | (li[k[mine[1:]]] != li[k[mine[:-1]]])]
+    first = np.flatnonzero(new_run)
+    n_vertices = np.diff(np.r_[first, len(mine)]) + 1
+    vertex = np.repeat(k[mine[first]] - (np.cumsum(n_vertices) - n_vertices), n_vertices) + np.arange(n_vertices.sum())
+    runs = shapely.linestrings(xy[vertex], indices=np.repeat(np.arange(len(first)), n_vertices))
+    run_pair = pair[first]
+    starts = np.flatnonzero(np.r_[True, run_pair[1:] != run_pair[:-1]])
+    merged = shapely.line_merge(
+        shapely.multilinestrings(runs, indices=np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(runs)])))
+    )
+    lines_of: dict[int, Any] = {}
+    seg_start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    for g, code, s0, s1 in zip(merged, run_pair[starts], seg_start, np.r_[seg_start[1:], len(pair)]):
+        lines = _line_array(g)
+        if shapely.is_closed(lines).any():
+            single = shapely.linestrings(seg[mine[s0:s1]].reshape(-1, 2, 2))
+            lines = _line_array(shapely.line_merge(shapely.multilinestrings(single)))
+        lines_of[int(code)] = shapely.multilinestrings(lines)
+    left, right = shapely.STRtree(geoms).query(geoms)  # (boxes only: the order pair_borders' query keeps)
+    rows = []
+    for i, j in zip(left.tolist(), right.tolist()):
+        if ids[i] >= ids[j]:
+            continue
+        shared = lines_of.get(min(i, j) * len(geoms) + max(i, j))
+        if shared is not None:
+            rows.append((ids[i], ids[j], shared))
+    return rows
+
+
 def derive_topology(
     countries: gpd.GeoDataFrame,
     *,
@@ -71,6 +148,7 @@ def derive_topology(
     part_names: dict[str, tuple[float, float]] | None = None,
     strict: bool = True,
     mainlands: dict[str, Any] | None = None,
+    cleaned: bool = False,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Derive parts, borders, part borders and tripoints from a clean coverage.
 
@@ -89,6 +167,10 @@ def derive_topology(
         Territory id → its mainland polygon before clipping (the largest in the world):
         the largest part that meets it is the ``mainland``, so an exclave stays an
         exclave in a window where it is larger than the clipped mainland (Kaliningrad).
+    cleaned : bool, default False
+        The countries come from :func:`corridor.clean_coverage`: if they form a valid
+        coverage (checked), shared borders are found from identical segments instead of
+        overlays (the same lines, several times faster).
 
     Returns
     -------
@@ -105,11 +187,13 @@ def derive_topology(
     """
     ids = [str(i) for i in countries["iso3"]]
     geoms = np.asarray(countries.geometry.values, dtype=object)
+    # the polygons of a valid coverage of territories are a valid coverage of parts too
+    coverage = cleaned and bool(shapely.coverage_is_valid(geoms))
     parts, part_pairs = _parts(
-        ids, geoms, dict(zip(ids, countries["name"])), window, part_names or {}, strict, mainlands or {}
+        ids, geoms, dict(zip(ids, countries["name"])), window, part_names or {}, strict, mainlands or {}, coverage
     )
     pids = parts["part_id"].tolist()
-    borders = _border_frame(pair_borders(ids, geoms))
+    borders = _border_frame(pair_borders(ids, geoms, coverage=coverage))
     pb = _border_frame(part_pairs)
     iso_of = dict(zip(pids, parts["iso3"]))
     pb.insert(2, "iso3_a", [iso_of[a] for a in pb["a"]])
@@ -126,6 +210,7 @@ def _parts(
     part_names: dict[str, tuple[float, float]],
     strict: bool = True,
     mainlands: dict[str, Any] | None = None,
+    coverage: bool = False,
 ) -> tuple[gpd.GeoDataFrame, list[tuple[str, str, Any]]]:
     """Polygon parts ranked within each territory (``AZE-1`` is the mainland, then by geodesic area).
 
@@ -149,7 +234,7 @@ def _parts(
     piso = [r[1] for r in prow]
     pids = [r[0] for r in prow]
     ptree = shapely.STRtree(pgeoms)
-    pairs = pair_borders(pids, pgeoms)
+    pairs = pair_borders(pids, pgeoms, coverage=coverage)
     index = {pid: k for k, pid in enumerate(pids)}
     foreign_touch = {
         index[x]

@@ -225,7 +225,9 @@ def build_layers(
     if mainlands is None:
         shift = 360.0 if window is not None and window.bounds[2] > 180 else 0.0
         mainlands = world_mainlands([i for i in ids if "|" not in i], shift=shift)
-    topo = derive_topology(countries, window=window, part_names=part_names, strict=strict_names, mainlands=mainlands)
+    topo = derive_topology(
+        countries, window=window, part_names=part_names, strict=strict_names, mainlands=mainlands, cleaned=True
+    )
     if water is None:
         return {"countries": countries, "cleaning": report, "water": None, **topo}
     wat = _water_layer(water, countries)

@@ -814,7 +814,7 @@ def _layer_layers(
         geometry=list(geoms),
         crs="EPSG:4326",
     )
-    return {"countries": countries, "cleaning": report, **derive_topology(countries)}
+    return {"countries": countries, "cleaning": report, **derive_topology(countries, cleaned=clean)}
 
 
 _TABLES = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning")

@@ -68,3 +68,48 @@ def test_shifted_row_of_squares_cleans_to_polygons():
     r = corridor.load_region(g, id_column="id")
     assert r.neighbours("B") == ["A", "C"]
     assert r.border_length_km("A", "B") == pytest.approx(11.1036, abs=1e-3)  # 0.1° of latitude at 40 °N
+
+
+def _same_rows(a, b):
+    assert [(x, y) for x, y, _ in a] == [(x, y) for x, y, _ in b]
+    for (_, _, g), (_, _, h) in zip(a, b):
+        assert shapely.get_num_geometries(g) == shapely.get_num_geometries(h)
+        assert shapely.equals_exact(g, h, 0)  # the same vertices, in the same order and direction
+
+
+@pytest.mark.parametrize("source", ["builtin", "naturalearth"])
+def test_borders_of_a_valid_coverage_from_shared_segments_equal_the_overlays(source):
+    from corridor import load_region
+    from corridor._topology import pair_borders
+
+    r = load_region() if source == "builtin" else load_region(source="naturalearth")
+    for ids, geoms in [
+        (list(r.countries.iso3), np.asarray(r.countries.geometry.values)),
+        (list(r.parts.part_id), np.asarray(r.parts.geometry.values)),  # with enclaves: closed loops
+    ]:
+        assert shapely.coverage_is_valid(geoms)
+        fast = pair_borders(ids, geoms, coverage=True)
+        _same_rows(fast, pair_borders(ids, geoms))
+    armenia_azerbaijan = {(a, b): g for a, b, g in fast}.get(("ARM-1", "AZE-1"))
+    assert armenia_azerbaijan is not None and geodesy.length_m(armenia_azerbaijan) > 400_000  # the long border
+
+
+def test_borders_of_loops_and_a_pinched_border_from_shared_segments():
+    from corridor._topology import pair_borders
+
+    # A holds two enclaves of B, one touching A's hole edge at a vertex; C meets A along a line
+    # that touches itself at one point (a pinch)
+    a = shapely.Polygon(
+        [(0, 0), (10, 0), (10, 10), (0, 10)],
+        [[(1, 1), (3, 1), (3, 3), (1, 3)], [(5, 5), (7, 5), (7, 7), (5, 7)]],
+    )
+    b = shapely.MultiPolygon([shapely.box(1, 1, 3, 3), shapely.box(5, 5, 7, 7)])
+    c = shapely.Polygon([(10, 0), (12, 0), (12, 10), (10, 10), (10, 6), (11, 5), (10, 4)])
+    a = shapely.difference(a, c)
+    geoms = np.array([a, b, c], dtype=object)
+    assert shapely.coverage_is_valid(geoms)
+    fast = pair_borders(["A", "B", "C"], geoms, coverage=True)
+    _same_rows(fast, pair_borders(["A", "B", "C"], geoms))
+    lines = {(x, y): g for x, y, g in fast}
+    assert round(lines[("A", "B")].length, 9) == 16.0  # both enclaves' whole outlines
+    assert shapely.get_num_geometries(lines[("A", "B")]) == 2
