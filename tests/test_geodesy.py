@@ -77,3 +77,26 @@ def test_area_of_many_polygons_is_pyprojs_polygon_by_polygon():
     assert area_km2(holed) == want[-3]
     # a 1° square at 40.5°N: 111.0 km × 84.6 km (about 9,390 km²), less a 0.2° square (375 km²)
     assert float(area_km2(holed)) == pytest.approx(9_390 - 375, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [(40, 36, 55.5, 47.5), (170, -20, 190, -10), (177, -19, -178, -15), (-5, 89, 5, 90), (10, -65, 30, -55)],
+)
+def test_local_projection_transforms_equal_pyprojs_between_the_crss(bounds):
+    # LocalProjection builds its pipelines directly; they must be the ones PROJ picks from the CRSs
+    import pyproj
+
+    from corridor.geodesy import LocalProjection, local_crs
+
+    proj, crs = LocalProjection(bounds), local_crs(bounds)
+    fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    inv = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(-180, 360, 5000), rng.uniform(-90, 90, 5000)
+    x, y = fwd.transform(lon, lat)
+    np.testing.assert_array_equal(np.array(proj.xy_to_local(lon, lat)), np.array((x, y)))
+    ok = np.isfinite(x)
+    back = inv.transform(x[ok], y[ok])
+    np.testing.assert_array_equal(proj._inv.transform(x[ok], y[ok]), back)
+    assert proj.crs == crs
