@@ -673,6 +673,12 @@ class Route:
         )
         keep = np.ones(len(pts), dtype=bool)
         keep[1:] = (np.diff(pts, axis=0) != 0).any(axis=1)
+        if keep.sum() < 2:
+            msg = (
+                f"The slice from {from_km!r} to {to_km!r} km is shorter than the coordinates can tell "
+                "apart (its ends fall on the same point); take a longer slice."
+            )
+            raise ParameterError(msg)
         geom = shapely.LineString(pts[keep])
         stops = tuple(Stop(s.name, s.lon, s.lat, s.km - from_km) for s in self.stops if from_km <= s.km <= to_km)
         legs = tuple(

@@ -61,6 +61,9 @@ def test_reversed_slice_join():
         Route.join([a, Route.from_places(["Kars", "Gyumri"])])
     with pytest.raises(ValueError, match="from_km"):
         r.slice(10, 5)
+    tiny = Route.from_coords([(43.0, 39.0), (43.00000000000001, 39.0)])  # 0.6 nanometres
+    with pytest.raises(ValueError, match="shorter than the coordinates can tell apart"):
+        tiny.slice(0, tiny.length_km / 2)
 
 
 def test_multi_leg_join_keeps_leg_attributes():
