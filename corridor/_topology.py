@@ -95,7 +95,7 @@ def _coverage_pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str,
     """
     rings, owner = shapely.get_parts(shapely.boundary(geoms), return_index=True)
     xy, li = shapely.get_coordinates(rings, return_index=True)
-    k = np.flatnonzero(li[1:] == li[:-1])  # segment s joins vertex k[s] and k[s] + 1 (of ring li[k[s]])
+    k = np.flatnonzero((li[1:] == li[:-1]) & (xy[1:] != xy[:-1]).any(axis=1))  # segment s: vertices k[s], k[s] + 1
     seg = np.column_stack([xy[k], xy[k + 1]])
     own = owner[li[k]]
     keys = segment_keys(seg)
@@ -111,8 +111,8 @@ def _coverage_pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str,
         return []  # no two polygons share a segment
     by = np.lexsort((mine, pair))
     pair, mine = pair[by], mine[by]
-    # runs of consecutive segments of one ring, shared with one neighbour
-    new_run = np.r_[True, (pair[1:] != pair[:-1]) | (mine[1:] != mine[:-1] + 1) | (li[k[mine[1:]]] != li[k[mine[:-1]]])]
+    # runs of consecutive segments of one ring, shared with one neighbour (a repeated vertex ends a run)
+    new_run = np.r_[True, (pair[1:] != pair[:-1]) | (k[mine[1:]] != k[mine[:-1]] + 1)]
     first = np.flatnonzero(new_run)
     n_vertices = np.diff(np.r_[first, len(mine)]) + 1
     vertex = np.repeat(k[mine[first]] - (np.cumsum(n_vertices) - n_vertices), n_vertices) + np.arange(n_vertices.sum())

@@ -113,3 +113,13 @@ def test_borders_of_loops_and_a_pinched_border_from_shared_segments():
     lines = {(x, y): g for x, y, g in fast}
     assert round(lines[("A", "B")].length, 9) == 16.0  # both enclaves' whole outlines
     assert shapely.get_num_geometries(lines[("A", "B")]) == 2
+    # a vertex repeated in both rings where they meet: no zero-length piece in the border
+    d = shapely.Polygon([(0, 0), (2, 0), (2, 1), (2, 1), (2, 2), (0, 2)])
+    e = shapely.Polygon([(2, 0), (4, 0), (4, 2), (2, 2), (2, 1), (2, 1)])
+    pair = np.array([d, e], dtype=object)
+    _same_rows(pair_borders(["D", "E"], pair, coverage=True), pair_borders(["D", "E"], pair))
+    assert shapely.get_coordinates(pair_borders(["D", "E"], pair, coverage=True)[0][2]).tolist() == [
+        [2.0, 0.0],
+        [2.0, 1.0],
+        [2.0, 2.0],
+    ]
