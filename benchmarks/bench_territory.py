@@ -106,7 +106,6 @@ def floor_work(lines: np.ndarray, region: corridor.Region) -> Callable[[], objec
         pts[sel] = corridor.geodesy.points_at_m(c, cum, mid_m[sel])
     flat = np.zeros(len(pts), dtype=bool)
     k = np.arange(len(pts))
-    eng.cell_table()  # built once per region, as the engine's grid
 
     def work() -> object:
         _, _, d = geod.inv(lon0, lat0, lon1, lat1)

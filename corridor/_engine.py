@@ -257,7 +257,7 @@ class Engine:
     def cell_table(self) -> CellTable:
         """What lies in each empty cell of :meth:`segment_grid` (see :class:`CellTable`)."""
         if "cells" not in self._border_cache:
-            self._border_cache["cells"] = CellTable.of(self)
+            self._border_cache["cells"] = CellTable(self)
         return self._border_cache["cells"]
 
     def pair_borders_local(self) -> list[tuple[str, Any]]:
@@ -573,14 +573,12 @@ def _place(
     the others (near a boundary, or a stretch along one) are looked up in the parts and
     water polygons.
     """
-    grid, table = eng.segment_grid(), eng.cell_table()
+    grid = eng.segment_grid()
     ux = (mid[:, 0] - grid.x0) / grid.cell
     uy = (mid[:, 1] - grid.y0) / grid.cell
     in_grid = (ux >= 0) & (ux < grid.nx) & (uy >= 0) & (uy < grid.ny)
     cx, cy = _vertex_cells(mid, grid)
-    cid = cx * grid.ny + cy
-    part = table.part.take(cid).astype(np.int64)
-    surface = (table.surface if water else table.surface_dry).take(cid).astype(np.int64)
+    part, surface = eng.cell_table().lookup(cx * grid.ny + cy, water)
     todo = np.flatnonzero((part == -2) | ~in_grid | (on.take(lo) & on.take(hi)))
     if len(todo):
         pts = shapely.points(mid.take(todo, axis=0))
@@ -683,7 +681,6 @@ class SegmentGrid:
         return cls(seg, box, x0, y0, cell, nx, ny, start, occupied, near.ravel())
 
 
-@dataclass
 class CellTable:
     """The part and surface of every point in each empty cell of the engine's :class:`SegmentGrid`.
 
@@ -692,45 +689,55 @@ class CellTable:
     same monotone arithmetic as a box's, so a point in an empty cell lies strictly outside
     every segment's box.  The cell is a connected rectangle, and so is a run of empty cells
     next to each other in a column: every point of a run is in the same part (or none) and on
-    the same surface as any other, and one point-in-polygon lookup per run tells them all.
-    ``part`` is -2 in occupied cells (and everywhere if the parts' edges are not all in the grid).
+    the same surface as any other, and one point-in-polygon lookup at the centre of the run's
+    first cell tells them all.  Runs are looked up when a point first falls in them (a grid of
+    a continent has millions of cells; a batch meets few of them).  No run is used if the
+    parts' edges are not all in the grid.
     """
 
-    part: np.ndarray  # per cell: part index, -1 none, -2 unknown (look it up)
-    surface: np.ndarray  # per cell: surface code (water polygons looked at)
-    surface_dry: np.ndarray  # per cell: surface code without the water polygons (``split_lines(water=False)``)
-
-    @classmethod
-    def of(cls, eng: Engine) -> CellTable:
+    def __init__(self, eng: Engine) -> None:
+        self.eng = eng
         grid = eng.segment_grid()
         n = grid.nx * grid.ny
-        part = np.full(n, -2, dtype=np.int32)  # (small types: up to GRID_MAX_CELLS cells)
-        surface = np.full(n, UNKNOWN, dtype=np.int8)
-        table = cls(part, surface, surface.copy())
-        if not _parts_in_grid(eng):
-            return table
-        empty = ~grid.occupied
+        empty = ~grid.occupied if _parts_in_grid(eng) else np.zeros(n, dtype=bool)
         # runs of empty cells along a column (cell id = ix * ny + iy)
         first = empty.copy()
         first[1:] &= ~(empty[:-1] & (np.arange(1, n) % grid.ny != 0))
-        starts = np.flatnonzero(first)
-        if not len(starts):
-            return table
-        ix, iy = np.divmod(starts, grid.ny)
+        self.start = np.flatnonzero(first)  # the first cell of each run
+        #: per cell: its run, -1 for an occupied cell (int32: up to GRID_MAX_CELLS cells)
+        self.run = np.where(empty, np.cumsum(first) - 1, -1).astype(np.int32)
+        #: per run: part index (-1 none), -2 not told (look the point up), -3 not looked up yet
+        self.part = np.full(len(self.start), -3, dtype=np.int32)
+        self.surface = np.full(len(self.start), UNKNOWN, dtype=np.int8)
+        self.surface_dry = np.full(len(self.start), UNKNOWN, dtype=np.int8)  # without the water polygons
+
+    def lookup(self, cid: np.ndarray, water: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Part (-2: look the point up) and surface code of points in cells ``cid``."""
+        run = self.run.take(cid)
+        inside = run >= 0
+        r = run.compress(inside)
+        new = np.unique(r.compress(self.part.take(r) == -3))
+        if len(new):
+            self._look_up(new)
+        part = np.full(len(cid), -2, dtype=np.int64)
+        part[inside] = self.part.take(r)
+        surface = np.full(len(cid), UNKNOWN, dtype=np.int64)
+        surface[inside] = (self.surface if water else self.surface_dry).take(r)
+        return part, surface
+
+    def _look_up(self, runs: np.ndarray) -> None:
+        grid, eng = self.eng.segment_grid(), self.eng
+        ix, iy = np.divmod(self.start.take(runs), grid.ny)
         centre = np.column_stack([grid.x0 + (ix + 0.5) * grid.cell, grid.y0 + (iy + 0.5) * grid.cell])
         cx, cy = _vertex_cells(centre, grid)
         ok = (cx == ix) & (cy == iy)  # (always, unless the cell is a few ulps wide)
         pts = shapely.points(centre)
         tree = shapely.STRtree(pts)
         k = np.arange(len(pts))
-        run_part = _assign(pts, np.zeros(len(pts), dtype=bool), k, k, eng, tree)
-        run_part[~ok] = -2
-        run = np.cumsum(first) - 1  # the run of each empty cell
-        cells = np.flatnonzero(empty)
-        part[cells] = run_part.take(run.take(cells))
-        surface[cells] = _surface(pts, run_part, eng, tree, True).take(run.take(cells))
-        table.surface_dry[cells] = _surface(pts, run_part, eng, tree, False).take(run.take(cells))
-        return table
+        part = _assign(pts, np.zeros(len(pts), dtype=bool), k, k, eng, tree)
+        self.surface[runs] = _surface(pts, part, eng, tree, True)
+        self.surface_dry[runs] = _surface(pts, part, eng, tree, False)
+        self.part[runs] = np.where(ok, part, -2)  # last: a run is told once all of it is written
 
 
 def _parts_in_grid(eng: Engine) -> bool:
