@@ -111,8 +111,19 @@ def _coverage_pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str,
         return []  # no two polygons share a segment
     by = np.lexsort((mine, pair))
     pair, mine = pair[by], mine[by]
-    # runs of consecutive segments of one ring, shared with one neighbour (a repeated vertex ends a run)
-    new_run = np.r_[True, (pair[1:] != pair[:-1]) | (k[mine[1:]] != k[mine[:-1]] + 1)]
+    # runs of consecutive segments of one ring, shared with one neighbour, through vertices where
+    # only two of the pair's shared segments meet (line_merge's nodes are where the overlay's were):
+    # a repeated vertex or a vertex where the border meets itself ends a run
+    end_xy = xy[np.column_stack([k[mine], k[mine] + 1]).ravel()] + 0.0  # (+ 0.0: -0.0 and 0.0 alike)
+    end_pair = np.repeat(pair, 2)
+    by_end = np.lexsort((end_xy[:, 1], end_xy[:, 0], end_pair))
+    same = (end_pair[by_end][1:] == end_pair[by_end][:-1]) & (end_xy[by_end][1:] == end_xy[by_end][:-1]).all(axis=1)
+    group = np.cumsum(np.r_[True, ~same]) - 1
+    degree = np.bincount(group)[group]  # per end, in by_end order
+    degree_of = np.empty(len(by_end), dtype=np.int64)
+    degree_of[by_end] = degree
+    through = degree_of.reshape(-1, 2)[1:, 0] == 2  # the start of each segment but the first
+    new_run = np.r_[True, (pair[1:] != pair[:-1]) | (k[mine[1:]] != k[mine[:-1]] + 1) | ~through]
     first = np.flatnonzero(new_run)
     n_vertices = np.diff(np.r_[first, len(mine)]) + 1
     vertex = np.repeat(k[mine[first]] - (np.cumsum(n_vertices) - n_vertices), n_vertices) + np.arange(n_vertices.sum())

@@ -113,6 +113,16 @@ def test_borders_of_loops_and_a_pinched_border_from_shared_segments():
     lines = {(x, y): g for x, y, g in fast}
     assert round(lines[("A", "B")].length, 9) == 16.0  # both enclaves' whole outlines
     assert shapely.get_num_geometries(lines[("A", "B")]) == 2
+    # B's two triangles touch at (5, 7), where both notch into A: the border meets itself there
+    # (four of its segments end at that vertex), and so do A's two polygons
+    t1, t2 = shapely.Polygon([(2, 10), (5, 7), (4, 10)]), shapely.Polygon([(6, 10), (5, 7), (8, 10)])
+    notched = np.array(
+        [shapely.difference(shapely.box(0, 0, 10, 10), shapely.union(t1, t2)), shapely.MultiPolygon([t1, t2])]
+    )
+    assert shapely.coverage_is_valid(notched)
+    fast = pair_borders(["A", "B"], notched, coverage=True)
+    _same_rows(fast, pair_borders(["A", "B"], notched))
+    assert shapely.get_num_geometries(fast[0][2]) == 4
     # a vertex repeated in both rings where they meet: no zero-length piece in the border
     d = shapely.Polygon([(0, 0), (2, 0), (2, 1), (2, 1), (2, 2), (0, 2)])
     e = shapely.Polygon([(2, 0), (4, 0), (4, 2), (2, 2), (2, 1), (2, 1)])
