@@ -39,6 +39,7 @@ import hashlib
 import io
 import json
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -254,10 +255,14 @@ class Engine:
             self._border_cache["grid"] = SegmentGrid.of(self.bnd)
         return self._border_cache["grid"]
 
-    def cell_table(self) -> CellTable:
-        """What lies in each empty cell of :meth:`segment_grid` (see :class:`CellTable`)."""
+    def cell_table(self) -> RunTable | None:
+        """The part and surfaces in each empty cell of :meth:`segment_grid` (see :class:`RunTable`).
+
+        None if the parts' edges are not all in the grid (the parts are not the territories').
+        """
         if "cells" not in self._border_cache:
-            self._border_cache["cells"] = CellTable(self)
+            usable = _parts_in_grid(self)
+            self._border_cache["cells"] = RunTable(self.segment_grid(), _tell_parts(self), 3) if usable else None
         return self._border_cache["cells"]
 
     def pair_borders_local(self) -> list[tuple[str, Any]]:
@@ -569,17 +574,17 @@ def _place(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The part and surface of each piece, from its midpoint ``mid`` (lon/lat rows).
 
-    A midpoint in an empty cell of the boundary grid takes its cell's (:class:`CellTable`);
+    A midpoint in an empty cell of the boundary grid takes its cell's (:class:`RunTable`);
     the others (near a boundary, or a stretch along one) are looked up in the parts and
     water polygons.
     """
-    grid = eng.segment_grid()
-    ux = (mid[:, 0] - grid.x0) / grid.cell
-    uy = (mid[:, 1] - grid.y0) / grid.cell
-    in_grid = (ux >= 0) & (ux < grid.nx) & (uy >= 0) & (uy < grid.ny)
-    cx, cy = _vertex_cells(mid, grid)
-    part, surface = eng.cell_table().lookup(cx * grid.ny + cy, water)
-    todo = np.flatnonzero((part == -2) | ~in_grid | (on.take(lo) & on.take(hi)))
+    table = eng.cell_table()
+    if table is None:
+        told, values = np.zeros(len(mid), dtype=bool), np.zeros((len(mid), 3), dtype=np.int64)
+    else:
+        told, values = table.lookup(mid)
+    part, surface = values[:, 0].copy(), values[:, 1 if water else 2].copy()
+    todo = np.flatnonzero(~told | (on.take(lo) & on.take(hi)))
     if len(todo):
         pts = shapely.points(mid.take(todo, axis=0))
         tree = shapely.STRtree(pts)
@@ -681,63 +686,75 @@ class SegmentGrid:
         return cls(seg, box, x0, y0, cell, nx, ny, start, occupied, near.ravel())
 
 
-class CellTable:
-    """The part and surface of every point in each empty cell of the engine's :class:`SegmentGrid`.
+class RunTable:
+    """What lies in each empty cell of a :class:`SegmentGrid`, told run by run.
 
-    No boundary (of a part, a water polygon or the extent) passes through an empty cell: a
-    segment is listed in every cell its box meets, and a point's cell is computed with the
-    same monotone arithmetic as a box's, so a point in an empty cell lies strictly outside
-    every segment's box.  The cell is a connected rectangle, and so is a run of empty cells
-    next to each other in a column: every point of a run is in the same part (or none) and on
-    the same surface as any other, and one point-in-polygon lookup at the centre of the run's
-    first cell tells them all.  Runs are looked up when a point first falls in them (a grid of
-    a continent has millions of cells; a batch meets few of them).  No run is used if the
-    parts' edges are not all in the grid.
+    No segment of the grid passes through an empty cell: a segment is listed in every cell
+    its box meets, and a point's cell is computed with the same monotone arithmetic as a
+    box's, so a point in an empty cell lies strictly outside every segment's box.  The cell
+    is a connected rectangle, and so is a run of empty cells next to each other in a column:
+    every point of a run is on the same side of every edge of the grid, and ``tell`` at the
+    centre of the run's first cell tells them all (a point-in-polygon lookup for polygons
+    whose edges are the grid's).  Runs are told when a point first falls in them (a grid
+    of a continent has millions of cells; a batch meets few of them).
+
+    ``tell(points)`` takes ``(n, 2)`` coordinates and returns ``(n, width)`` integers.
     """
 
-    def __init__(self, eng: Engine) -> None:
-        self.eng = eng
-        grid = eng.segment_grid()
+    def __init__(self, grid: SegmentGrid, tell: Callable[[np.ndarray], np.ndarray], width: int) -> None:
+        self.grid, self.tell = grid, tell
         n = grid.nx * grid.ny
-        empty = ~grid.occupied if _parts_in_grid(eng) else np.zeros(n, dtype=bool)
+        empty = ~grid.occupied
         # runs of empty cells along a column (cell id = ix * ny + iy)
         first = empty.copy()
         first[1:] &= ~(empty[:-1] & (np.arange(1, n) % grid.ny != 0))
         self.start = np.flatnonzero(first)  # the first cell of each run
         #: per cell: its run, -1 for an occupied cell (int32: up to GRID_MAX_CELLS cells)
         self.run = np.where(empty, np.cumsum(first) - 1, -1).astype(np.int32)
-        #: per run: part index (-1 none), -2 not told (look the point up), -3 not looked up yet
-        self.part = np.full(len(self.start), -3, dtype=np.int32)
-        self.surface = np.full(len(self.start), UNKNOWN, dtype=np.int8)
-        self.surface_dry = np.full(len(self.start), UNKNOWN, dtype=np.int8)  # without the water polygons
+        self.value = np.zeros((len(self.start), width), dtype=np.int32)
+        #: per run: 0 not told yet, 1 told, 2 cannot be told (its centre rounds into another cell)
+        self.state = np.zeros(len(self.start), dtype=np.int8)
 
-    def lookup(self, cid: np.ndarray, water: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Part (-2: look the point up) and surface code of points in cells ``cid``."""
-        run = self.run.take(cid)
+    def lookup(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(told, values)`` of points ``xy``: ``told`` is False where a point must be looked up itself."""
+        grid = self.grid
+        ux = (xy[:, 0] - grid.x0) / grid.cell
+        uy = (xy[:, 1] - grid.y0) / grid.cell
+        on = (ux >= 0) & (ux < grid.nx) & (uy >= 0) & (uy < grid.ny)  # (False for NaN)
+        cx, cy = _vertex_cells(np.where(on[:, None], xy, (grid.x0, grid.y0)), grid)
+        run = self.run.take(cx * grid.ny + cy)
+        run[~on] = -1  # off the grid: not told
         inside = run >= 0
         r = run.compress(inside)
-        new = np.unique(r.compress(self.part.take(r) == -3))
+        new = np.unique(r.compress(self.state.take(r) == 0))
         if len(new):
-            self._look_up(new)
-        part = np.full(len(cid), -2, dtype=np.int64)
-        part[inside] = self.part.take(r)
-        surface = np.full(len(cid), UNKNOWN, dtype=np.int64)
-        surface[inside] = (self.surface if water else self.surface_dry).take(r)
-        return part, surface
+            self._tell(new)
+        told = np.zeros(len(xy), dtype=bool)
+        told[inside] = self.state.take(r) == 1
+        values = np.zeros((len(xy), self.value.shape[1]), dtype=np.int64)
+        values[inside] = np.take(self.value, r, axis=0)
+        return told, values
 
-    def _look_up(self, runs: np.ndarray) -> None:
-        grid, eng = self.eng.segment_grid(), self.eng
+    def _tell(self, runs: np.ndarray) -> None:
+        grid = self.grid
         ix, iy = np.divmod(self.start.take(runs), grid.ny)
         centre = np.column_stack([grid.x0 + (ix + 0.5) * grid.cell, grid.y0 + (iy + 0.5) * grid.cell])
         cx, cy = _vertex_cells(centre, grid)
-        ok = (cx == ix) & (cy == iy)  # (always, unless the cell is a few ulps wide)
-        pts = shapely.points(centre)
+        self.value[runs] = self.tell(centre)
+        self.state[runs] = np.where((cx == ix) & (cy == iy), 1, 2)  # last: a run is told once its values are in
+
+
+def _tell_parts(eng: Engine) -> Callable[[np.ndarray], np.ndarray]:
+    """For :class:`RunTable`: the part and the surface (with and without water) of points."""
+
+    def tell(xy: np.ndarray) -> np.ndarray:
+        pts = shapely.points(xy)
         tree = shapely.STRtree(pts)
         k = np.arange(len(pts))
         part = _assign(pts, np.zeros(len(pts), dtype=bool), k, k, eng, tree)
-        self.surface[runs] = _surface(pts, part, eng, tree, True)
-        self.surface_dry[runs] = _surface(pts, part, eng, tree, False)
-        self.part[runs] = np.where(ok, part, -2)  # last: a run is told once all of it is written
+        return np.column_stack([part, _surface(pts, part, eng, tree, True), _surface(pts, part, eng, tree, False)])
+
+    return tell
 
 
 def _parts_in_grid(eng: Engine) -> bool:
