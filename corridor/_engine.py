@@ -50,7 +50,7 @@ import pandas as pd
 import shapely
 
 from ._files import atomic_write
-from ._topology import segment_keys
+from ._topology import line_segments, segment_keys
 from ._validate import border_pair
 from .datasets import cache_dir
 from .errors import CorridorError, GeometryError
@@ -255,7 +255,7 @@ class Engine:
             self._border_cache["grid"] = SegmentGrid.of(self.bnd)
         return self._border_cache["grid"]
 
-    def cell_table(self) -> RunTable | None:
+    def run_table(self) -> RunTable | None:
         """The part and surfaces in each empty cell of :meth:`segment_grid` (see :class:`RunTable`).
 
         None if the parts' edges are not all in the grid (the parts are not the territories').
@@ -578,7 +578,7 @@ def _place(
     the others (near a boundary, or a stretch along one) are looked up in the parts and
     water polygons.
     """
-    table = eng.cell_table()
+    table = eng.run_table()
     if table is None:
         told, values = np.zeros(len(mid), dtype=bool), np.zeros((len(mid), 3), dtype=np.int64)
     else:
@@ -652,11 +652,7 @@ class SegmentGrid:
     @classmethod
     def of(cls, lines: np.ndarray) -> SegmentGrid:
         """The grid of the segments of ``lines`` (lon/lat LineStrings)."""
-        xy, li = shapely.get_coordinates(lines, return_index=True)
-        k = np.flatnonzero(li[1:] == li[:-1])
-        seg = np.column_stack([xy[k], xy[k + 1]])
-        seg = seg[(seg[:, 0] != seg[:, 2]) | (seg[:, 1] != seg[:, 3])]
-        seg = _distinct_segments(seg)
+        seg = _distinct_segments(line_segments(lines)[3])
         lo = np.minimum(seg[:, :2], seg[:, 2:]).min(axis=0) - 1e-9
         hi = np.maximum(seg[:, :2], seg[:, 2:]).max(axis=0) + 1e-9
         w, h = hi - lo
@@ -765,10 +761,7 @@ def _parts_in_grid(eng: Engine) -> bool:
     if set(shapely.to_wkb(eng.part_geoms)) <= set(shapely.to_wkb(territories)):
         return True
     grid = eng.segment_grid()
-    xy, li = shapely.get_coordinates(shapely.get_parts(shapely.boundary(eng.part_geoms)), return_index=True)
-    k = np.flatnonzero(li[1:] == li[:-1])
-    seg = np.column_stack([xy[k], xy[k + 1]])
-    seg = seg[(seg[:, 0] != seg[:, 2]) | (seg[:, 1] != seg[:, 3])]
+    seg = line_segments(shapely.get_parts(shapely.boundary(eng.part_geoms)))[3]
     return bool(np.isin(segment_keys(seg), segment_keys(np.ascontiguousarray(grid.seg.T))).all())
 
 

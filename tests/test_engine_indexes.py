@@ -136,7 +136,7 @@ def test_part_and_surface_from_the_cells_equal_point_in_polygon(eng, water):
     ref_part, ref_surface = _placed_by_geos(eng, mid, water)
     np.testing.assert_array_equal(part, ref_part)
     np.testing.assert_array_equal(surface, ref_surface)
-    table = eng.cell_table()
+    table = eng.run_table()
     assert (table.run >= 0).mean() > 0.8  # most cells are told by the table (the rest are near a boundary)
     assert (table.state == 1).sum() > 1000  # runs told for the points above
     assert set(np.unique(surface)) >= ({_engine.LAND, _engine.SEA, _engine.INLAND} if water else {_engine.LAND})
@@ -146,7 +146,7 @@ def test_no_cells_are_told_when_the_parts_are_not_the_grids_edges(region):
     eng = _engine.Engine(region)
     eng.part_geoms = shapely.transform(eng.part_geoms, lambda c: c + 1e-7)  # parts not drawn from the boundaries
     shapely.prepare(eng.part_geoms)
-    assert eng.cell_table() is None
+    assert eng.run_table() is None
     mid = np.array([(45.0, 40.0), (44.5, 40.2)])
     k = np.arange(2)
     part, _ = _engine._place(mid, np.zeros(2, dtype=bool), k, k, eng, True)
