@@ -32,7 +32,6 @@ answers exactly as without threads.
 from __future__ import annotations
 
 import numbers
-import os
 import pickle
 import sys
 import threading
@@ -51,6 +50,7 @@ import shapely
 
 from . import measure
 from ._engine import UNASSIGNED, engine_for
+from ._threads import usable_cpus
 from .errors import CorridorError, CorridorWarning, OutsideRegionError, ParameterError, ParameterTypeError
 from .region import Region, load_region
 
@@ -301,11 +301,11 @@ def _partition(
 
 
 def _threads(n_jobs: Any) -> int:
-    """The number of threads ``n_jobs`` asks for: itself, or every core for -1."""
+    """The number of threads ``n_jobs`` asks for: itself, or every core this process may use for -1."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (numbers.Integral, np.integer)):
         raise ParameterTypeError(f"`n_jobs` must be a whole number, got {n_jobs!r} ({type(n_jobs).__name__}).")
     if n_jobs == -1:
-        return os.cpu_count() or 1
+        return usable_cpus()
     if n_jobs < 1:
         raise ParameterError(f"`n_jobs` must be >= 1, or -1 for every core; got {int(n_jobs)}.")
     return int(n_jobs)

@@ -40,6 +40,28 @@ def segment_keys(seg: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 4))).ravel()
 
 
+#: Odd multipliers (golden-ratio and xxHash primes) that mix the four 64-bit words of a key.
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5], dtype=np.uint64)
+
+
+def runs_of_equal(keys: np.ndarray) -> np.ndarray:
+    """An order of :func:`segment_keys` in which equal keys are next to each other, each run in index order.
+
+    Sorting the 32-byte keys themselves compares bytes (7 ms for 44,000 segments); a 64-bit
+    mix of their words sorts in 3 ms and puts equal keys together just as well.  Two
+    different keys that mix to the same value could sit between two equal ones, so if any
+    do, the keys themselves are sorted instead: the runs are always exact.
+    """
+    words = keys.view(np.uint64).reshape(-1, 4)
+    with np.errstate(over="ignore"):
+        mixed = np.bitwise_xor.reduce(words * _MIX, axis=1)
+    order = np.argsort(mixed, kind="stable")
+    m, k = mixed[order], keys[order]
+    if ((m[1:] == m[:-1]) & (k[1:] != k[:-1])).any():
+        return np.argsort(keys, kind="stable")
+    return order
+
+
 def line_parts(g: Any) -> list[Any]:
     """The non-empty LineStrings of a geometry (collections unpacked)."""
     return list(_line_array(g))
@@ -108,7 +130,7 @@ def _coverage_pair_borders(ids: list[str], geoms: np.ndarray) -> list[tuple[str,
     xy, li, k, seg = line_segments(rings)
     own = owner[li[k]]
     keys = segment_keys(seg)
-    order = np.argsort(keys, kind="stable")
+    order = runs_of_equal(keys)
     twin = np.flatnonzero(keys[order][1:] == keys[order][:-1])
     p, q = order[twin], order[twin + 1]  # the same segment in two rings
     keep = own[p] != own[q]

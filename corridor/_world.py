@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._coverage import clean_coverage
+from ._coverage import clean_coverage_then
 from ._topology import derive_topology
 from .datasets import data_path, verify_checksum, world_countries
 from .errors import DataError, GeometryError, ParameterError
@@ -209,32 +209,38 @@ def build_layers(
     ids = [str(i) for i in diss.index]
     geoms = [_polygonal(shapely.make_valid(g)) for g in diss.geometry]
     ids, geoms, disputed = carve_disputed(ids, geoms)
-    cleaned, report = clean_coverage(geoms, ids, gap_width_m=gap_width_m)
+    names = names or {}
+
+    def derived(cleaned: np.ndarray) -> dict[str, Any]:
+        """Everything made from the cleaned territories (beside the cleaning report)."""
+        nonlocal mainlands
+        order = sorted(range(len(ids)), key=lambda k: ids[k])
+        countries = gpd.GeoDataFrame(
+            {
+                "iso3": [ids[k] for k in order],
+                "name": [names.get(ids[k], " / ".join(names.get(x, x) for x in ids[k].split("|"))) for k in order],
+            },
+            geometry=[cleaned[k] for k in order],
+            crs="EPSG:4326",
+        )
+        if mainlands is None:
+            shift = 360.0 if window is not None and window.bounds[2] > 180 else 0.0
+            mainlands = world_mainlands([i for i in ids if "|" not in i], shift=shift)
+        topo = derive_topology(
+            countries, window=window, part_names=part_names, strict=strict_names, mainlands=mainlands, cleaned=True
+        )
+        if water is None:
+            return {"countries": countries, "water": None, **topo}
+        wat = _water_layer(water, countries)
+        topo["parts"] = _with_surface_areas(topo["parts"], wat)
+        for name in ("borders", "part_borders"):
+            topo[name] = _with_sea_km(topo[name], wat)
+        return {"countries": countries, "water": wat, **topo}
+
+    _, report, layers = clean_coverage_then(geoms, ids, derived, gap_width_m=gap_width_m)
     if len(disputed):
         report = pd.concat([report, disputed], ignore_index=True)
-    order = sorted(range(len(ids)), key=lambda k: ids[k])
-    names = names or {}
-    countries = gpd.GeoDataFrame(
-        {
-            "iso3": [ids[k] for k in order],
-            "name": [names.get(ids[k], " / ".join(names.get(x, x) for x in ids[k].split("|"))) for k in order],
-        },
-        geometry=[cleaned[k] for k in order],
-        crs="EPSG:4326",
-    )
-    if mainlands is None:
-        shift = 360.0 if window is not None and window.bounds[2] > 180 else 0.0
-        mainlands = world_mainlands([i for i in ids if "|" not in i], shift=shift)
-    topo = derive_topology(
-        countries, window=window, part_names=part_names, strict=strict_names, mainlands=mainlands, cleaned=True
-    )
-    if water is None:
-        return {"countries": countries, "cleaning": report, "water": None, **topo}
-    wat = _water_layer(water, countries)
-    topo["parts"] = _with_surface_areas(topo["parts"], wat)
-    for name in ("borders", "part_borders"):
-        topo[name] = _with_sea_km(topo[name], wat)
-    return {"countries": countries, "cleaning": report, "water": wat, **topo}
+    return {"countries": layers.pop("countries"), "cleaning": report, "water": layers.pop("water"), **layers}
 
 
 def _water_layer(water: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

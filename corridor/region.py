@@ -25,7 +25,7 @@ import shapely
 
 from ._builds import OSM_ATTRIBUTION, built_layers
 from ._cache import cache_file, cache_key, digest, geometry_digest, load, store
-from ._coverage import clean_coverage, gap_width
+from ._coverage import clean_coverage_then, gap_width
 from ._store import read_layers, write_layers
 from ._topology import derive_topology, shared_lines
 from ._validate import positive_number
@@ -804,17 +804,22 @@ def _layer_layers(
     )
     diss = gdf[[id_column, gdf.geometry.name]].dissolve(by=id_column)
     ids = [str(i) for i in diss.index]
-    geoms = shapely.make_valid(np.asarray(diss.geometry.values, dtype=object))
-    if clean:
-        geoms, report = clean_coverage(geoms, ids, gap_width_m=gap_width_m)
+    geoms = np.asarray(diss.geometry.values, dtype=object)
+
+    def derived(geoms: np.ndarray) -> dict[str, Any]:
+        countries = gpd.GeoDataFrame(
+            {"iso3": ids, "name": [str(names.get(i, i)) for i in ids]},
+            geometry=list(geoms),
+            crs="EPSG:4326",
+        )
+        return {"countries": countries, **derive_topology(countries, cleaned=clean)}
+
+    if clean:  # (clean_coverage makes the polygons valid itself; the topology runs beside its report)
+        _, report, layers = clean_coverage_then(geoms, ids, derived, gap_width_m=gap_width_m)
     else:
         report = pd.DataFrame(columns=["kind", "between", "assigned_to", "area_km2"])
-    countries = gpd.GeoDataFrame(
-        {"iso3": ids, "name": [str(names.get(i, i)) for i in ids]},
-        geometry=list(geoms),
-        crs="EPSG:4326",
-    )
-    return {"countries": countries, "cleaning": report, **derive_topology(countries, cleaned=clean)}
+        layers = derived(shapely.make_valid(geoms))
+    return {"countries": layers.pop("countries"), "cleaning": report, **layers}
 
 
 _TABLES = ("countries", "parts", "borders", "part_borders", "tripoints", "cleaning")

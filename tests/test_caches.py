@@ -212,7 +212,7 @@ def test_a_cleaned_user_region_is_read_from_disk(cache_dir, layer, monkeypatch):
     assert entries(cache_dir) == []
     built = corridor.load_region(layer, id_column="id", name_column="label", attribution="me")
     (entry,) = entries(cache_dir, "userregion-*.gpkg")
-    monkeypatch.setattr(region_mod, "clean_coverage", no_tracing)
+    monkeypatch.setattr(region_mod, "clean_coverage_then", no_tracing)
     monkeypatch.setattr(region_mod, "derive_topology", no_tracing)
     read = corridor.load_region(layer, id_column="id", name_column="label", attribution="me")
     assert len(uncached.cleaning) and uncached.neighbours("A") == ["B", "C"]

@@ -133,3 +133,73 @@ def test_borders_of_loops_and_a_pinched_border_from_shared_segments():
         [2.0, 1.0],
         [2.0, 2.0],
     ]
+
+
+def test_runs_of_equal_keys_are_exact_even_when_two_keys_mix_alike():
+    from corridor._topology import _MIX, runs_of_equal, segment_keys
+
+    def runs(keys, order):
+        twin = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+        return sorted(zip(order[twin].tolist(), order[twin + 1].tolist()))
+
+    rng = np.random.default_rng(7)
+    keys = segment_keys(rng.integers(0, 3, (2000, 4)).astype(float))  # many repeats, both directions
+    assert runs(keys, runs_of_equal(keys)) == runs(keys, np.argsort(keys, kind="stable"))
+    # two different keys built to mix to the same 64-bit value, with a twin of the first after
+    # the second: sorting by the mix alone would part the twins, so the keys are sorted instead
+    a0, a1 = np.uint64(1), np.uint64(2)
+    b0 = np.uint64(3)
+    inverse = pow(int(_MIX[1]), -1, 2**64)
+    with np.errstate(over="ignore"):
+        b1 = np.uint64(((int(a0 * _MIX[0]) ^ int(a1 * _MIX[1]) ^ int(b0 * _MIX[0])) * inverse) % 2**64)
+    words = np.array([[a0, a1, 0, 0], [b0, b1, 0, 0], [a0, a1, 0, 0]], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = np.bitwise_xor.reduce(words * _MIX, axis=1)
+    assert mixed[0] == mixed[1] == mixed[2]
+    keys = words.view(np.dtype((np.void, 32))).ravel()
+    assert runs(keys, runs_of_equal(keys)) == [(0, 2)]
+
+
+def test_cleaning_on_threads_equals_cleaning_on_one(monkeypatch):
+    # the six-country window of the world layer: overlaps, river gaps and an enclave-free run
+    # that finds the narrow gaps ahead, on another thread
+    from corridor import _threads
+    from corridor._world import WORLD_TERRITORIES, read_world
+
+    raw = read_world(WORLD_TERRITORIES, bbox=(43.0, 38.5, 47.0, 41.5), ids=["ARM", "AZE", "GEO", "IRN", "TUR"])
+    geoms, ids = np.asarray(raw.geometry.values, dtype=object), list(raw["A3"])
+    threaded, report = clean_coverage(geoms, ids)
+    monkeypatch.setattr(_threads, "usable_cpus", lambda: 1)
+    alone, report_alone = clean_coverage(geoms, ids)
+    assert [shapely.to_wkb(g) for g in threaded] == [shapely.to_wkb(g) for g in alone]
+    assert report.equals(report_alone)
+    assert set(report["kind"]) == {"gap", "overlap"}
+    gaps = report[(report["kind"] == "gap") & (report["between"] == "ARM|IRN")]
+    assert set(gaps["assigned_to"]) == {"ARM", "IRN"}  # the Aras channel split between its banks
+
+
+def test_a_geos_failure_on_a_thread_is_a_cleaning_error_and_the_callers_own_error_is_its_own(monkeypatch):
+    from corridor import _coverage
+    from corridor.errors import GeometryError
+
+    a, b = shapely.box(45.0, 40.0, 45.1, 40.1), shapely.box(45.101, 40.0, 45.2, 40.1)  # an 85 m gap
+
+    def broken(*args, **kwargs):
+        raise shapely.errors.GEOSException("TopologyException: side location conflict")
+
+    with monkeypatch.context() as m:
+        m.setattr(_coverage, "_narrow_gaps", broken)  # found ahead on a thread where there are two CPUs
+        with pytest.raises(GeometryError, match="side location conflict.*clean=False"):
+            clean_coverage([a, b], ["A", "B"])
+    with monkeypatch.context() as m:
+        m.setattr(_coverage, "_report", broken)  # measured beside the caller's next step
+        with pytest.raises(GeometryError, match="Cleaning the coverage failed in GEOS"):
+            _coverage.clean_coverage_then([a, b], ["A", "B"], lambda out: len(out))
+
+    def mine(out):
+        raise KeyError("the caller's own")
+
+    with pytest.raises(KeyError, match="the caller's own"):
+        _coverage.clean_coverage_then([a, b], ["A", "B"], mine)
+    out, report, n = _coverage.clean_coverage_then([a, b], ["A", "B"], lambda out: len(out))
+    assert n == 2 and set(report["kind"]) == {"gap"}
