@@ -12,7 +12,10 @@ they are interleaved round by round and each figure is the best of ``BENCH_ROUND
 (default 5) in one process after a warm-up (imports and GDAL loaded once).
 
 Targets (issue "Scale: ... warm first calls"): cleaning within 2x of ``clean=False``; the
-second load (a new process, the cache folder warm) reads the cleaned region.
+second load (a new process, the cache folder warm) reads the cleaned region.  Cleaning runs
+independent GEOS work on threads (:mod:`corridor._threads`: the narrow gaps beside the
+overlaps, the split territory by territory, the report beside the topology); the row "one
+thread" is the same load as on a machine with one usable CPU.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import corridor
+from corridor import _threads
 from corridor._world import WORLD_TERRITORIES, read_world
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -44,6 +48,16 @@ def _time(fn: Callable[[], object]) -> float:
     return time.perf_counter() - t0
 
 
+def _one_thread(fn: Callable[[], object]) -> object:
+    """``fn()`` as on a machine with one usable CPU: the cleaning's pieces one after another."""
+    real = _threads.usable_cpus
+    _threads.usable_cpus = lambda: 1
+    try:
+        return fn()
+    finally:
+        _threads.usable_cpus = real
+
+
 def measure(rounds: int = ROUNDS) -> dict[str, float]:
     """Best-of-``rounds`` seconds of each way of loading the layer."""
     best: dict[str, float] = {}
@@ -55,6 +69,9 @@ def measure(rounds: int = ROUNDS) -> dict[str, float]:
             runs = {
                 "clean=False": lambda: corridor.load_region(path, id_column="A3", clean=False),
                 "cleaned (cache=False)": lambda: corridor.load_region(path, id_column="A3", cache=False),
+                "cleaned (cache=False), one thread": lambda: _one_thread(
+                    lambda: corridor.load_region(path, id_column="A3", cache=False)
+                ),
                 "cleaned, from the cache": lambda: corridor.load_region(path, id_column="A3"),
             }
             for run in runs.values():  # warm-up; fills the cache
