@@ -210,10 +210,12 @@ def build_layers(
     geoms = [_polygonal(shapely.make_valid(g)) for g in diss.geometry]
     ids, geoms, disputed = carve_disputed(ids, geoms)
     names = names or {}
+    if mainlands is None:
+        shift = 360.0 if window is not None and window.bounds[2] > 180 else 0.0
+        mainlands = world_mainlands([i for i in ids if "|" not in i], shift=shift)
 
     def derived(cleaned: np.ndarray) -> dict[str, Any]:
         """Everything made from the cleaned territories (beside the cleaning report)."""
-        nonlocal mainlands
         order = sorted(range(len(ids)), key=lambda k: ids[k])
         countries = gpd.GeoDataFrame(
             {
@@ -223,9 +225,6 @@ def build_layers(
             geometry=[cleaned[k] for k in order],
             crs="EPSG:4326",
         )
-        if mainlands is None:
-            shift = 360.0 if window is not None and window.bounds[2] > 180 else 0.0
-            mainlands = world_mainlands([i for i in ids if "|" not in i], shift=shift)
         topo = derive_topology(
             countries, window=window, part_names=part_names, strict=strict_names, mainlands=mainlands, cleaned=True
         )
