@@ -42,7 +42,7 @@ class InlineExecutor(Executor):
         future: Future[T] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to whoever asks for the result, as a thread would
+        except Exception as exc:  # handed to whoever asks for the result, as a thread would (Ctrl-C is not held back)
             future.set_exception(exc)
         return future
 
